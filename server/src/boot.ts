@@ -1,0 +1,90 @@
+/**
+ * The composition root: configuration → database (embedded or DATABASE_URL) → migrations → HTTP and
+ * Socket.IO on one port. `npm start`, the test suite and the in-process simulator all boot through here.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createDataSource } from './persistence/data-source';
+import { startEmbeddedPostgres, type EmbeddedPg } from './persistence/embedded-postgres';
+import { Router, HttpError } from './transport/router';
+import { registerHealthRoutes } from './transport/health.routes';
+
+/** A running Felt instance. */
+export interface Felt {
+  config: Config;
+  url: string;
+  port: number;
+  dataSource: DataSource;
+  httpServer: HttpServer;
+  logger: Logger;
+  /** Stops accepting work, closes sockets, the database pool and (if we started it) PostgreSQL. */
+  close(): Promise<void>;
+}
+
+/** Boots Felt with `config`. */
+export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    const { url, embedded } = await resolveDatabase(config, logger);
+    if (embedded) cleanups.push(() => embedded.stop());
+    const dataSource = createDataSource({ url, poolSize: config.DB_POOL_SIZE });
+    await dataSource.initialize();
+    cleanups.push(() => dataSource.destroy());
+    if (config.RUN_MIGRATIONS) {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    }
+    let shuttingDown = false;
+    const router = new Router(logger);
+    registerHealthRoutes(router, dataSource, () => shuttingDown);
+    const httpServer = createServer((req, res) => {
+      router.handle(req, res).then((handled) => {
+        if (!handled && !res.headersSent && !req.url?.startsWith('/socket.io/')) {
+          res.writeHead(404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'not_found', message: 'No such route.' } }));
+        }
+      }, (error: unknown) => logger.error({ err: error }, 'router crashed'));
+    });
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.PORT, config.HOST, () => resolve());
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+    const felt: Felt = {
+      config,
+      url: `http://${host}:${port}`,
+      port,
+      dataSource,
+      httpServer,
+      logger,
+      async close() {
+        shuttingDown = true;
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        for (const cleanup of cleanups.reverse()) await cleanup();
+        cleanups.length = 0;
+      },
+    };
+    return felt;
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function resolveDatabase(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedPg }> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL };
+  const dataDir = path.join(config.FELT_DATA_DIR, 'pg');
+  logger.info({ dataDir, port: config.EMBEDDED_PG_PORT }, 'DATABASE_URL unset: starting embedded PostgreSQL');
+  const embedded = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, database: 'felt', logger });
+  return { url: embedded.url, embedded };
+}
+
+export { HttpError };

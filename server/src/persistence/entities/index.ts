@@ -1,0 +1,4 @@
+/** Every entity, registered with the DataSource. */
+import { PlayerEntity } from './player.entity';
+
+export const ENTITIES = [PlayerEntity];

@@ -1,0 +1,20 @@
+/** Boots the real Felt server on a random port against a fresh database of the run's cluster. */
+import { loadConfig } from '../../server/src/config';
+import { createLogger } from '../../server/src/logger';
+import { startFelt, type Felt } from '../../server/src/boot';
+import { createEmptyDatabase } from './db';
+
+/** Starts Felt with `env` overrides on a fresh database; remember to `close()` it. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<Felt> {
+  const url = await createEmptyDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: url,
+    LOG_LEVEL: process.env.FELT_TEST_LOG_LEVEL ?? 'silent',
+    TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ...env,
+  });
+  return startFelt(config, createLogger(config.LOG_LEVEL));
+}
