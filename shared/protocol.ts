@@ -1,0 +1,191 @@
+/**
+ * The Felt wire protocol, defined once: typed Socket.IO event maps for both directions and the zod
+ * schemas every inbound payload is parsed with. Amounts are decimal strings everywhere on the wire.
+ */
+import { z } from 'zod';
+import type { ErrorBody } from './codes';
+
+/** Longest string we accept for an amount before even looking at it. */
+const AMOUNT_MAX_CHARS = 32;
+
+/** A decimal amount string; the exact unit check happens where the table's unit is known. */
+export const amountSchema = z.string().min(1).max(AMOUNT_MAX_CHARS);
+/** A request id makes a state-changing event idempotent: a duplicate gets the original answer. */
+export const requestIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
+export const tableIdSchema = z.string().uuid();
+export const handIdSchema = z.string().uuid();
+export const seatSchema = z.number().int().min(0).max(9);
+export const actionTypeSchema = z.enum(['fold', 'check', 'call', 'bet', 'raise']);
+
+/** Payload schemas for every client → server event, all strict (unknown keys are rejected). */
+export const clientSchemas = {
+  'lobby:list': z.object({}).strict(),
+  'table:watch': z.object({ tableId: tableIdSchema }).strict(),
+  'table:unwatch': z.object({ tableId: tableIdSchema }).strict(),
+  'table:sit': z.object({ tableId: tableIdSchema, seat: seatSchema.optional(), buyIn: amountSchema, requestId: requestIdSchema }).strict(),
+  'table:topup': z.object({ tableId: tableIdSchema, amount: amountSchema, requestId: requestIdSchema }).strict(),
+  'table:sitout': z.object({ tableId: tableIdSchema }).strict(),
+  'table:sitin': z.object({ tableId: tableIdSchema }).strict(),
+  'table:leave': z.object({ tableId: tableIdSchema, requestId: requestIdSchema }).strict(),
+  'table:act': z
+    .object({
+      tableId: tableIdSchema,
+      handId: handIdSchema,
+      action: actionTypeSchema,
+      amount: amountSchema.optional(),
+      requestId: requestIdSchema,
+    })
+    .strict(),
+} as const;
+
+export type ClientEventName = keyof typeof clientSchemas;
+export const CLIENT_EVENTS = Object.keys(clientSchemas) as ClientEventName[];
+export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientSchemas)[E]>;
+export type ActionType = z.infer<typeof actionTypeSchema>;
+
+/** Every ack is either ok with a body or an error from the closed list. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+export type Variant = 'NT' | 'PO' | 'FT';
+
+/** A table as listed in the lobby. */
+export interface TableSummary {
+  tableId: string;
+  name: string;
+  variant: Variant;
+  maxSeats: number;
+  seated: number;
+  smallBlind: string;
+  bigBlind: string;
+  ante: string;
+  minBuyIn: string;
+  maxBuyIn: string;
+  unit: string;
+}
+
+/** Static configuration shown with every table view. */
+export interface TableConfigView extends Omit<TableSummary, 'seated' | 'tableId' | 'name'> {
+  rakePercent: string;
+  rakeCap: string;
+  actionTimeoutMs: number;
+}
+
+export type SeatStatus = 'waiting' | 'active' | 'folded' | 'all_in' | 'sitting_out';
+
+/** One occupied seat as any viewer may see it. */
+export interface SeatView {
+  seat: number;
+  playerId: string;
+  username: string;
+  stack: string;
+  bet: string;
+  status: SeatStatus;
+  holeCardCount: number;
+  connected: boolean;
+  /** Only present once the cards were shown at showdown. */
+  shownCards?: string[];
+}
+
+/** What the viewer may do now; present only for the player whose turn it is. */
+export interface LegalActionsView {
+  actions: ActionType[];
+  callAmount: string;
+  minTo: string | null;
+  maxTo: string | null;
+}
+
+export type TablePhase = 'waiting' | 'hand' | 'settling' | 'between_hands';
+
+/** The whole table as one viewer sees it (built by the server's player-view module only). */
+export interface TableView {
+  tableId: string;
+  name: string;
+  config: TableConfigView;
+  phase: TablePhase;
+  handId: string | null;
+  handNumber: number | null;
+  /** Increases with every event of the table; a client can drop views older than one it has. */
+  seq: number;
+  button: number | null;
+  street: 'preflop' | 'flop' | 'turn' | 'river' | 'showdown' | null;
+  board: string[];
+  pots: Array<{ amount: string }>;
+  seats: SeatView[];
+  turn: { seat: number; deadline: number } | null;
+  /** sha256 of this hand's deck seed, published before the deal. */
+  commitment: string | null;
+  /** The viewer's own seat and, on their turn, legal actions. */
+  you: { playerId: string; seat: number | null; legal: LegalActionsView | null; holeCards: string[] } | null;
+}
+
+/** One thing that happened in a hand, as broadcast (never contains unrevealed cards). */
+export interface HandEventMessage {
+  tableId: string;
+  handId: string;
+  seq: number;
+  type: 'post' | 'action' | 'street' | 'uncalled_return' | 'timeout' | 'showdown';
+  seat?: number;
+  action?: string;
+  amount?: string;
+  to?: string;
+  allIn?: boolean;
+  cards?: string[];
+  street?: string;
+}
+
+/** The outcome of a hand, announced only after its settlement transaction committed. */
+export interface HandResultMessage {
+  tableId: string;
+  handId: string;
+  handNumber: number;
+  board: string[];
+  pots: Array<{ amount: string; winners: Array<{ seat: number; playerId: string; amount: string }> }>;
+  rake: string;
+  showdown: Array<{ seat: number; playerId: string; cards: string[]; description: string }>;
+  /** The revealed deck seed: sha256(seed) equals the commitment published before the deal. */
+  seed: string;
+  commitment: string;
+  stacks: Array<{ seat: number; playerId: string; stack: string }>;
+}
+
+type AckFn<T extends object> = (ack: Ack<T>) => void;
+
+/** Events the client sends; every one takes an ack callback. */
+export interface ClientToServerEvents {
+  'lobby:list': (payload: ClientPayload<'lobby:list'>, ack: AckFn<{ tables: TableSummary[] }>) => void;
+  'table:watch': (payload: ClientPayload<'table:watch'>, ack: AckFn<{ state: TableView }>) => void;
+  'table:unwatch': (payload: ClientPayload<'table:unwatch'>, ack: AckFn<object>) => void;
+  'table:sit': (payload: ClientPayload<'table:sit'>, ack: AckFn<{ seat: number; stack: string; state: TableView }>) => void;
+  'table:topup': (payload: ClientPayload<'table:topup'>, ack: AckFn<{ stack: string; pending: boolean }>) => void;
+  'table:sitout': (payload: ClientPayload<'table:sitout'>, ack: AckFn<object>) => void;
+  'table:sitin': (payload: ClientPayload<'table:sitin'>, ack: AckFn<object>) => void;
+  'table:leave': (payload: ClientPayload<'table:leave'>, ack: AckFn<{ cashedOut: string | null; pending: boolean }>) => void;
+  'table:act': (payload: ClientPayload<'table:act'>, ack: AckFn<{ seq: number }>) => void;
+}
+
+/** Events the server sends. */
+export interface ServerToClientEvents {
+  'table:state': (view: TableView) => void;
+  'hand:cards': (msg: { tableId: string; handId: string; cards: string[] }) => void;
+  'hand:event': (msg: HandEventMessage) => void;
+  'hand:result': (msg: HandResultMessage) => void;
+  'table:closed': (msg: { tableId: string; reason: string }) => void;
+}
+
+/** Per-socket data the server keeps after the handshake. */
+export interface SocketData {
+  playerId: string;
+  username: string;
+  role: 'player' | 'admin';
+}
+
+/** Limits the protocol promises; the server enforces them. */
+export const PROTOCOL_LIMITS = {
+  maxPayloadBytes: 16 * 1024,
+  maxTablesPerPlayer: 8,
+  maxViewersPerTable: 200,
+  maxSeats: 10,
+  /** Sustained events per second per socket, with a burst allowance. */
+  socketEventsPerSecond: 20,
+  socketBurst: 40,
+} as const;
