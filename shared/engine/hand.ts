@@ -1,0 +1,328 @@
+/**
+ * The hand state machine: `start` posts antes and blinds and deals, `apply` takes one player action
+ * and runs the hand forward (closing betting rounds, returning uncalled bets, dealing streets, running
+ * out the board when nobody can bet any more, and settling at showdown or when all but one folded).
+ *
+ * Pure: no I/O, clock or randomness; the shuffled deck is passed in. Deck order is exactly: each
+ * player's hole cards, all of a player's cards at once, players starting left of the button and
+ * ending with the button; then flop (3), turn (1), river (1). No burn cards.
+ *
+ * Positions: seats are given in table order and the button is one of them. With three or more
+ * players the small blind is left of the button and the big blind left of it; heads-up the button
+ * posts the small blind and acts first pre-flop, and the big blind acts first after the flop. Pre-flop
+ * the first to act is left of the last blind or straddle; after the flop, the first live player left
+ * of the button. A short stack posts what it has (all-in) for an ante or blind. Antes are dead money
+ * (not part of the amount to call).
+ */
+import { type Chips, ZERO, formatAmount, isMultipleOf, maxChips, minChips, sumChips } from '../money';
+import { type Card, DECK_SIZE, formatCards } from './cards';
+import { canAct, raiseFloor, validateAction, legalActions as bettingLegalActions } from './betting';
+import { type Draft, nextIndex, orderFromButton } from './draft';
+import { uncalledBet } from './pots';
+import { settleShowdown, settleUncontested } from './showdown';
+import {
+  type ApplyResult,
+  type HandConfig,
+  type HandEvent,
+  type HandResult,
+  type HandState,
+  type LegalActions,
+  type PlayerAction,
+  type SeatInput,
+  type SeatState,
+  type Street,
+} from './types';
+
+export { orderFromButton } from './draft';
+
+/** Number of hole cards per player for a variant. */
+export function holeCardCount(config: HandConfig): number {
+  return config.variant === 'PO' ? 4 : 2;
+}
+
+function emit(d: Draft, event: HandEvent): void {
+  d.newEvents.push(event);
+}
+
+function fmt(d: Pick<HandState, 'config'>, amount: Chips): string {
+  return formatAmount(amount, d.config.unit);
+}
+
+function validateStart(config: HandConfig, seats: readonly SeatInput[], buttonSeat: number, deck: readonly Card[]): void {
+  if (seats.length < 2 || seats.length > 10) throw new Error(`start: ${seats.length} players; need 2..10`);
+  const numbers = new Set(seats.map((s) => s.seat));
+  if (numbers.size !== seats.length) throw new Error('start: duplicate seat numbers');
+  if (!numbers.has(buttonSeat)) throw new Error(`start: button seat ${buttonSeat} is not in the hand`);
+  for (const s of seats) {
+    if (s.stack.lte(0) || !isMultipleOf(s.stack, config.unit)) throw new Error(`start: bad stack for seat ${s.seat}`);
+  }
+  const amounts = [config.smallBlind, config.bigBlind, config.ante, config.minBet, ...(config.straddles ?? [])];
+  for (const a of amounts) {
+    if (a.lt(0) || !isMultipleOf(a, config.unit)) throw new Error(`start: amount ${a.toString()} is not a multiple of the unit`);
+  }
+  const needed = seats.length * holeCardCount(config) + 5;
+  const distinct = new Set(deck);
+  if (deck.length < needed || distinct.size !== deck.length || deck.some((c) => !Number.isInteger(c) || c < 0 || c >= DECK_SIZE)) {
+    throw new Error(`start: the deck must hold at least ${needed} distinct cards`);
+  }
+}
+
+/** Moves chips from a stack into the middle (and into the street bet unless it is an ante). */
+function putIn(d: Draft, index: number, amount: Chips, intoStreetBet: boolean): void {
+  const s = d.seats[index]!;
+  if (amount.lt(0) || amount.gt(s.stack)) throw new Error('putIn: amount outside the stack');
+  s.stack = s.stack.minus(amount);
+  s.contributed = s.contributed.plus(amount);
+  if (intoStreetBet) s.streetBet = s.streetBet.plus(amount);
+  s.allIn = s.stack.isZero() && !s.folded;
+}
+
+function post(d: Draft, index: number, kind: 'ante' | 'sb' | 'bb' | 'straddle', nominal: Chips): void {
+  const s = d.seats[index]!;
+  const amount = minChips(nominal, s.stack);
+  if (amount.isZero()) return;
+  putIn(d, index, amount, kind !== 'ante');
+  emit(d, { type: 'post', seat: s.seat, kind, amount: fmt(d, amount), allIn: s.allIn });
+}
+
+function deal(d: Draft, count: number): Card[] {
+  if (d.deckPos + count > d.deck.length) throw new Error('deal: the deck ran out');
+  const cards = d.deck.slice(d.deckPos, d.deckPos + count);
+  d.deckPos += count;
+  return cards;
+}
+
+/** Starts a hand and returns its first state together with the events of posting and dealing. */
+export function startWithEvents(
+  config: HandConfig,
+  seats: SeatInput[],
+  buttonSeat: number,
+  deck: Card[],
+): { state: HandState; events: HandEvent[] } {
+  validateStart(config, seats, buttonSeat, deck);
+  const d: Draft = {
+    config,
+    seats: seats.map((s) => ({
+      seat: s.seat, startingStack: s.stack, stack: s.stack, streetBet: ZERO, contributed: ZERO,
+      folded: false, allIn: false, hole: [], acted: false, pending: false,
+    })),
+    buttonIndex: seats.findIndex((s) => s.seat === buttonSeat),
+    deck: [...deck], deckPos: 0, board: [], street: 'preflop', toAct: undefined,
+    currentBet: ZERO, minRaise: raiseFloor(config, 'preflop'), raiseCount: 0, lastAggressor: undefined,
+    uncalledReturns: [], events: [], newEvents: [], handResult: undefined,
+  };
+  const order = orderFromButton(d);
+  if (config.ante.gt(0)) for (const i of order) post(d, i, 'ante', config.ante);
+  const sb = seats.length === 2 ? d.buttonIndex : nextIndex(d, d.buttonIndex);
+  const bb = nextIndex(d, sb);
+  post(d, sb, 'sb', config.smallBlind);
+  post(d, bb, 'bb', config.bigBlind);
+  let lastPoster = bb;
+  for (const amount of config.straddles ?? []) {
+    lastPoster = nextIndex(d, lastPoster);
+    if (lastPoster === sb) throw new Error('start: more straddles than players');
+    post(d, lastPoster, 'straddle', amount);
+  }
+  for (const i of order) {
+    d.seats[i]!.hole = deal(d, holeCardCount(config));
+    emit(d, { type: 'deal_hole', seat: d.seats[i]!.seat, cards: formatCards(d.seats[i]!.hole) });
+  }
+  d.currentBet = d.seats.reduce((m, s) => maxChips(m, s.streetBet), ZERO);
+  beginRound(d, lastPoster);
+  const state = freeze(d);
+  return { state, events: state.events.slice() };
+}
+
+/** Starts a hand: posts antes, blinds and straddles, deals hole cards and sets the first to act. */
+export function start(config: HandConfig, seats: SeatInput[], buttonSeat: number, deck: Card[]): HandState {
+  return startWithEvents(config, seats, buttonSeat, deck).state;
+}
+
+/** The next player after `from` who still owes an action, or undefined. */
+function nextPending(d: Draft, from: number): number | undefined {
+  for (let k = 1; k <= d.seats.length; k++) {
+    const i = (from + k) % d.seats.length;
+    if (d.seats[i]!.pending) return i;
+  }
+  return undefined;
+}
+
+/**
+ * Opens a betting round: everyone who can still put chips in owes an action, except that a lone
+ * player who owes nothing has nobody to bet against. `after` is the player the action starts left of.
+ */
+function beginRound(d: Draft, after: number): void {
+  const able = d.seats.filter(canAct);
+  const lone = able.length === 1 && able[0]!.streetBet.gte(d.currentBet);
+  for (const s of d.seats) {
+    s.acted = false;
+    s.pending = canAct(s) && !lone;
+  }
+  advance(d, after);
+}
+
+/** Moves the turn on after player `from` acted, or closes the betting round. */
+function advance(d: Draft, from: number): void {
+  if (d.seats.filter((s) => !s.folded).length === 1) {
+    closeRound(d);
+    return;
+  }
+  const next = nextPending(d, from);
+  if (next !== undefined) {
+    d.toAct = next;
+    return;
+  }
+  closeRound(d);
+}
+
+const NEXT_STREET: Record<'preflop' | 'flop' | 'turn', { street: 'flop' | 'turn' | 'river'; cards: number }> = {
+  preflop: { street: 'flop', cards: 3 },
+  flop: { street: 'turn', cards: 1 },
+  turn: { street: 'river', cards: 1 },
+};
+
+function dealStreet(d: Draft): void {
+  const step = NEXT_STREET[d.street as 'preflop' | 'flop' | 'turn'];
+  const cards = deal(d, step.cards);
+  d.board = [...d.board, ...cards];
+  d.street = step.street;
+  emit(d, { type: 'street', street: step.street, cards: formatCards(cards) });
+}
+
+/** Ends a betting round: returns the uncalled bet, then settles, runs out the board or deals the next street. */
+function closeRound(d: Draft): void {
+  d.toAct = undefined;
+  const u = uncalledBet(d.seats.map((s) => s.streetBet));
+  if (u) {
+    const s = d.seats[u.index]!;
+    s.stack = s.stack.plus(u.amount);
+    s.streetBet = s.streetBet.minus(u.amount);
+    s.contributed = s.contributed.minus(u.amount);
+    s.allIn = false;
+    d.uncalledReturns.push({ seat: s.seat, amount: u.amount });
+    emit(d, { type: 'uncalled_return', seat: s.seat, amount: fmt(d, u.amount) });
+  }
+  for (const s of d.seats) {
+    s.streetBet = ZERO;
+    s.acted = false;
+    s.pending = false;
+  }
+  d.currentBet = ZERO;
+  if (d.seats.filter((s) => !s.folded).length === 1) {
+    settleUncontested(d);
+    return;
+  }
+  if (d.street === 'river' || d.seats.filter(canAct).length <= 1) {
+    while (d.street !== 'river') dealStreet(d);
+    settleShowdown(d);
+    return;
+  }
+  dealStreet(d);
+  d.minRaise = raiseFloor(d.config, d.street);
+  d.raiseCount = 0;
+  d.lastAggressor = undefined;
+  beginRound(d, d.buttonIndex);
+}
+
+/** Applies a validated action to the draft and runs the hand forward. */
+function applyValidated(d: Draft, index: number, type: PlayerAction['type'], to: Chips, add: Chips): void {
+  const s = d.seats[index]!;
+  s.acted = true;
+  s.pending = false;
+  if (type === 'fold') {
+    s.folded = true;
+    s.allIn = false;
+  } else if (add.gt(0)) {
+    putIn(d, index, add, true);
+  }
+  if (type === 'bet' || type === 'raise') {
+    const increment = to.minus(d.currentBet);
+    // Only a full bet or raise sets a new minimum increment; a short all-in leaves it unchanged.
+    if (increment.gte(d.minRaise)) d.minRaise = increment;
+    d.currentBet = to;
+    d.raiseCount += 1;
+    d.lastAggressor = index;
+    for (const [j, other] of d.seats.entries()) if (j !== index && canAct(other)) other.pending = true;
+  }
+  emit(d, {
+    type: 'action', seat: s.seat, action: type, amount: fmt(d, add),
+    ...(type === 'bet' || type === 'raise' ? { to: fmt(d, to) } : {}), allIn: s.allIn,
+  });
+  advance(d, index);
+}
+
+function draftOf(state: HandState): Draft {
+  return {
+    ...state,
+    seats: state.seats.map((s) => ({ ...s })),
+    events: [...state.events],
+    uncalledReturns: [...state.uncalledReturns],
+    newEvents: [],
+  };
+}
+
+function freeze(d: Draft): HandState {
+  const { newEvents, ...rest } = d;
+  const state: HandState = { ...rest, events: [...d.events, ...newEvents] };
+  assertConserved(state);
+  return state;
+}
+
+/** Applies one player action; returns the new state and its events, or a rejection with a reason code. */
+export function apply(state: HandState, action: PlayerAction): ApplyResult {
+  if (state.street === 'complete') return { ok: false, code: 'hand_complete', message: 'the hand is over' };
+  const index = state.toAct;
+  if (index === undefined) throw new Error('apply: a live hand with nobody to act');
+  if (state.seats[index]!.seat !== action.seat) {
+    return { ok: false, code: 'not_your_turn', message: `seat ${state.seats[index]!.seat} is to act, not seat ${action.seat}` };
+  }
+  const v = validateAction(state, index, action);
+  if (!v.ok) return v;
+  const d = draftOf(state);
+  applyValidated(d, index, v.type, v.to, v.add);
+  const events = d.newEvents.slice();
+  return { ok: true, state: freeze(d), events };
+}
+
+/** The options of the player to act, or undefined when nobody is to act. */
+export function legalActions(state: HandState): LegalActions | undefined {
+  return bettingLegalActions(state);
+}
+
+/** True once the hand is settled. */
+export function isComplete(state: HandState): boolean {
+  return state.street === 'complete';
+}
+
+/** The settlement of a complete hand; throws if the hand is still running. */
+export function result(state: HandState): HandResult {
+  if (!state.handResult) throw new Error('result: the hand is not complete');
+  return state.handResult;
+}
+
+/** The seat state of a table seat, or undefined. */
+export function seatOf(state: HandState, seat: number): SeatState | undefined {
+  return state.seats.find((s) => s.seat === seat);
+}
+
+/** Throws unless no chip was created or lost: stacks plus the middle (plus rake once settled) equal the starting stacks. */
+export function assertConserved(state: HandState): void {
+  const start = sumChips(state.seats.map((s) => s.startingStack));
+  const stacks = sumChips(state.seats.map((s) => s.stack));
+  for (const s of state.seats) {
+    if (s.stack.lt(0) || s.streetBet.lt(0) || s.streetBet.gt(s.contributed)) throw new Error(`conservation: bad amounts at seat ${s.seat}`);
+  }
+  if (state.handResult) {
+    if (!stacks.plus(state.handResult.rake).eq(start)) throw new Error('conservation: final stacks + rake != starting stacks');
+    return;
+  }
+  const middle = sumChips(state.seats.map((s) => s.contributed));
+  if (!stacks.plus(middle).eq(start)) {
+    throw new Error(`conservation: stacks ${stacks.toString()} + pot ${middle.toString()} != ${start.toString()}`);
+  }
+}
+
+/** The street a state is on (for callers that only import hand.ts). */
+export function streetOf(state: HandState): Street {
+  return state.street;
+}

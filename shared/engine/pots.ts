@@ -1,0 +1,126 @@
+/**
+ * Pots, uncalled bets, rake and split awards. Pure functions over contributions; players are
+ * identified by their index in the hand's seat list.
+ *
+ * Rules:
+ * - The uncalled part of the largest street bet (largest minus second largest, folded players
+ *   included) goes back to its bettor before pots are built; it is never raked.
+ * - Pots are layered by contribution level. Folded players' chips stay in the layers they reached but
+ *   they are not eligible. Adjacent layers with the same eligible players are merged. A layer nobody
+ *   live reached (only possible when a folded player put in more than every live player) is merged
+ *   into the pot below it.
+ * - Rake = min(cap if > 0, round-half-up(total * percent / 100) to the unit), only if the flop was
+ *   dealt. It is taken from the main pot first, then the side pots in order.
+ * - A split pot gives each winner floor(pot / n) in units; the leftover units go one each to the
+ *   winners in seat order starting left of the button.
+ */
+import { type Chips, ZERO, minChips, roundHalfUpToUnit, splitEvenly, sumChips } from '../money';
+import { type HandConfig } from './types';
+
+/** A pot: amount and the indices of the players who may win it. */
+export interface Pot {
+  amount: Chips;
+  eligible: number[];
+}
+
+/** One player's contribution to the hand. */
+export interface Contribution {
+  amount: Chips;
+  folded: boolean;
+}
+
+/** The uncalled part of the largest street bet, or undefined when the largest bet was matched. */
+export function uncalledBet(streetBets: readonly Chips[]): { index: number; amount: Chips } | undefined {
+  if (streetBets.length < 2) return undefined;
+  let top = -1;
+  for (let i = 0; i < streetBets.length; i++) {
+    if (top < 0 || streetBets[i]!.gt(streetBets[top]!)) top = i;
+  }
+  let second: Chips = ZERO;
+  for (let i = 0; i < streetBets.length; i++) {
+    if (i !== top && streetBets[i]!.gt(second)) second = streetBets[i]!;
+  }
+  const amount = streetBets[top]!.minus(second);
+  return amount.gt(0) ? { index: top, amount } : undefined;
+}
+
+/** Main and side pots from each player's total contribution (after uncalled bets were returned). */
+export function buildPots(contributions: readonly Contribution[]): Pot[] {
+  const levels: Chips[] = [];
+  const sorted = contributions.map((c) => c.amount).filter((a) => a.gt(0)).sort((a, b) => a.comparedTo(b));
+  for (const a of sorted) if (levels.length === 0 || !levels[levels.length - 1]!.eq(a)) levels.push(a);
+  const pots: Pot[] = [];
+  let previous: Chips = ZERO;
+  for (const level of levels) {
+    let amount: Chips = ZERO;
+    const eligible: number[] = [];
+    contributions.forEach((c, i) => {
+      const part = minChips(c.amount, level).minus(previous);
+      if (part.gt(0)) amount = amount.plus(part);
+      if (!c.folded && c.amount.gte(level)) eligible.push(i);
+    });
+    previous = level;
+    const last = pots[pots.length - 1];
+    if (last && (eligible.length === 0 || sameMembers(last.eligible, eligible))) {
+      last.amount = last.amount.plus(amount);
+    } else if (eligible.length === 0) {
+      throw new Error('buildPots: a pot with no eligible player and no pot below it');
+    } else {
+      pots.push({ amount, eligible });
+    }
+  }
+  const total = sumChips(contributions.map((c) => c.amount));
+  if (!sumChips(pots.map((p) => p.amount)).eq(total)) throw new Error('buildPots: pots do not add up to contributions');
+  return pots;
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The rake of a hand: percent of the total pot, rounded half up to the unit, capped, and zero without a flop. */
+export function computeRake(total: Chips, config: Pick<HandConfig, 'rakePercent' | 'rakeCap' | 'unit'>, sawFlop: boolean): Chips {
+  if (!sawFlop || config.rakePercent.lte(0)) return ZERO;
+  const raw = roundHalfUpToUnit(total.mul(config.rakePercent).div(100), config.unit);
+  const capped = config.rakeCap.gt(0) ? minChips(raw, config.rakeCap) : raw;
+  return minChips(capped, total);
+}
+
+/** Splits the rake across pots, main pot first; returns the rake taken from each pot. */
+export function rakeByPot(pots: readonly Pot[], rake: Chips): Chips[] {
+  let left = rake;
+  const out = pots.map((p) => {
+    const take = minChips(left, p.amount);
+    left = left.minus(take);
+    return take;
+  });
+  if (!left.isZero()) throw new Error('rakeByPot: rake exceeds the pots');
+  return out;
+}
+
+/**
+ * Splits `amount` among `winners`, which must already be in award order (seat order starting left of
+ * the button). Returns each winner's share; the shares add up to `amount` exactly.
+ */
+export function splitPot(amount: Chips, winners: readonly number[], unit: Chips): { index: number; amount: Chips }[] {
+  if (winners.length === 0) throw new Error('splitPot: no winners');
+  const { share, leftoverUnits } = splitEvenly(amount, winners.length, unit);
+  const out = winners.map((index, k) => ({ index, amount: k < leftoverUnits ? share.plus(unit) : share }));
+  if (!sumChips(out.map((w) => w.amount)).eq(amount)) throw new Error('splitPot: shares do not add up');
+  return out;
+}
+
+/**
+ * The winners of a pot: the eligible players with the best hand value, in award order. `order` lists
+ * every player index starting left of the button; `values` holds each live player's hand value.
+ */
+export function potWinners(pot: Pot, values: readonly (number | undefined)[], order: readonly number[]): number[] {
+  if (pot.eligible.length === 1) return [...pot.eligible];
+  let best = -Infinity;
+  for (const i of pot.eligible) {
+    const v = values[i];
+    if (v === undefined) throw new Error(`potWinners: no hand value for player ${i}`);
+    if (v > best) best = v;
+  }
+  return order.filter((i) => pot.eligible.includes(i) && values[i] === best);
+}
