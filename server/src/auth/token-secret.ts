@@ -34,7 +34,7 @@ export function resolveTokenSecret(config: TokenSecretConfig, logger?: Logger): 
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const raced = readSecretFile(file, logger);
     if (raced) return raced;
-    throw new Error(`${file} exists but does not hold a usable secret; delete it to generate a new one`);
+    throw new Error(`${file} exists but does not hold a usable secret; delete it to generate a new one`, { cause: error });
   }
   logger?.warn({ file }, 'TOKEN_SECRET unset: generated a development token secret');
   return secret;
