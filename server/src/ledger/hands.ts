@@ -1,0 +1,87 @@
+/**
+ * Hand rows and their event log. Starting a hand moves no chips (chips bet during a hand move only at
+ * settlement), so these are plain inserts; settlement and voiding live in transactions.ts.
+ */
+import { LedgerError, pgCode, toLedgerError } from './errors';
+import type { Db } from './db';
+
+/** Parameters of a new hand. `handNumber` defaults to the table's next number. */
+export interface StartHandParams {
+  tableId: string;
+  handNumber?: number | bigint;
+  buttonSeat: number;
+  config: unknown;
+  /** sha256 hex of the deck seed, published before the first card. */
+  commitment: string;
+}
+
+/**
+ * Inserts a hand `in_progress` and advances the table's next_hand_number in the same statement.
+ * Calling it again with the same table, number and commitment returns the same hand (a safe retry);
+ * the same number with another commitment is an idempotency_conflict.
+ */
+export async function startHand(db: Db, params: StartHandParams): Promise<{ handId: string; handNumber: string }> {
+  const number = params.handNumber === undefined ? null : params.handNumber.toString();
+  try {
+    const rows = (await db.query(
+      `WITH n AS (
+         UPDATE poker_table SET next_hand_number = GREATEST(next_hand_number, COALESCE($2::bigint, next_hand_number) + 1)
+         WHERE id = $1 RETURNING COALESCE($2::bigint, next_hand_number - 1) AS hand_number
+       )
+       INSERT INTO hand (table_id, hand_number, button_seat, config, commitment)
+       SELECT $1, n.hand_number, $3, $4::jsonb, $5 FROM n
+       RETURNING id, hand_number::text AS hand_number`,
+      [params.tableId, number, params.buttonSeat, JSON.stringify(params.config ?? null), params.commitment],
+    )) as { id: string; hand_number: string }[];
+    const row = rows[0];
+    if (!row) throw new LedgerError('table_not_found');
+    return { handId: row.id, handNumber: row.hand_number };
+  } catch (error) {
+    if (pgCode(error) !== '23505' || number === null) throw toLedgerError(error);
+    const existing = (await db.query(
+      `SELECT id, hand_number::text AS hand_number, commitment FROM hand WHERE table_id = $1 AND hand_number = $2`,
+      [params.tableId, number],
+    )) as { id: string; hand_number: string; commitment: string }[];
+    const row = existing[0];
+    if (row && row.commitment === params.commitment) return { handId: row.id, handNumber: row.hand_number };
+    throw new LedgerError('idempotency_conflict', `hand ${number} already exists at this table`, { cause: error });
+  }
+}
+
+/** One event of a hand's log. */
+export interface HandEventInput {
+  seq: number;
+  type: string;
+  payload: unknown;
+}
+
+/**
+ * Appends events with one multi-row INSERT. Re-sending events that are already stored identically is a
+ * no-op (so a retry after a lost reply is safe); a different event under a used seq is a conflict.
+ */
+export async function appendHandEvents(db: Db, handId: string, events: readonly HandEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const seqs = events.map((e) => e.seq);
+  const types = events.map((e) => e.type);
+  const payloads = events.map((e) => JSON.stringify(e.payload ?? null));
+  try {
+    const rows = (await db.query(
+      `WITH v AS (SELECT * FROM unnest($2::int[], $3::text[], $4::jsonb[]) AS v(seq, type, payload)),
+       ins AS (
+         INSERT INTO hand_event (hand_id, seq, type, payload) SELECT $1, seq, type, payload FROM v
+         ON CONFLICT (hand_id, seq) DO NOTHING RETURNING seq
+       )
+       SELECT (SELECT count(*) FROM ins)::int AS inserted,
+              (SELECT count(*) FROM v JOIN hand_event h
+                 ON h.hand_id = $1 AND h.seq = v.seq AND h.type = v.type AND h.payload = v.payload)::int AS same`,
+      [handId, seqs, types, payloads],
+    )) as { inserted: number; same: number }[];
+    const row = rows[0]!;
+    // `same` sees only rows committed before this statement, i.e. exactly the ones that were not inserted now.
+    if (row.inserted + row.same !== events.length) {
+      throw new LedgerError('idempotency_conflict', 'a different event was already stored under one of these seq numbers');
+    }
+  } catch (error) {
+    throw toLedgerError(error);
+  }
+}

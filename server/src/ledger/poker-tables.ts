@@ -1,0 +1,129 @@
+/**
+ * Creating and reading `poker_table` rows. The database CHECKs guard shapes (blinds > 0, sb <= bb,
+ * min <= max buy-in); this module adds the rule the database cannot express simply: every amount is a
+ * whole number of the table's unit.
+ */
+import { chips, isMultipleOf, type Chips } from '../../../shared/money';
+import { LedgerError, pgCode, toLedgerError } from './errors';
+import { normalizeAmount } from './amounts';
+import type { Db } from './db';
+
+/** Variants: No-limit Texas hold'em, Pot-limit Omaha, Fixed-limit Texas hold'em. */
+export type Variant = 'NT' | 'PO' | 'FT';
+
+/** Parameters of a new table. */
+export interface CreateTableParams {
+  name: string;
+  variant: Variant;
+  maxSeats: number;
+  unit: Chips;
+  smallBlind: Chips;
+  bigBlind: Chips;
+  ante?: Chips;
+  minBuyIn: Chips;
+  maxBuyIn: Chips;
+  rakePercent?: Chips;
+  rakeCap?: Chips;
+  actionTimeoutMs: number;
+}
+
+/** A table as stored. */
+export interface PokerTable extends Required<CreateTableParams> {
+  id: string;
+  status: 'open' | 'closed';
+  nextHandNumber: bigint;
+  createdAt: Date;
+}
+
+/** Checks the unit rules and inserts the table; returns its id. */
+export async function createTable(db: Db, params: CreateTableParams): Promise<{ id: string }> {
+  const unit = normalizeAmount(params.unit);
+  if (unit.lte(0)) throw new LedgerError('invalid_amount', 'unit must be positive');
+  const amounts = {
+    smallBlind: normalizeAmount(params.smallBlind),
+    bigBlind: normalizeAmount(params.bigBlind),
+    ante: normalizeAmount(params.ante ?? chips(0)),
+    minBuyIn: normalizeAmount(params.minBuyIn),
+    maxBuyIn: normalizeAmount(params.maxBuyIn),
+    rakeCap: normalizeAmount(params.rakeCap ?? chips(0)),
+  };
+  for (const [field, value] of Object.entries(amounts)) {
+    if (value.lt(0) || !isMultipleOf(value, unit)) {
+      throw new LedgerError('invalid_amount', `${field} must be a non-negative multiple of the unit ${unit.toFixed()}`);
+    }
+  }
+  const rakePercent = normalizeAmount(params.rakePercent ?? chips(0));
+  try {
+    const rows = (await db.query(
+      `INSERT INTO poker_table (name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
+                                rake_percent, rake_cap, action_timeout_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      [
+        params.name,
+        params.variant,
+        params.maxSeats,
+        unit.toFixed(),
+        amounts.smallBlind.toFixed(),
+        amounts.bigBlind.toFixed(),
+        amounts.ante.toFixed(),
+        amounts.minBuyIn.toFixed(),
+        amounts.maxBuyIn.toFixed(),
+        rakePercent.toFixed(),
+        amounts.rakeCap.toFixed(),
+        params.actionTimeoutMs,
+      ],
+    )) as { id: string }[];
+    return { id: rows[0]!.id };
+  } catch (error) {
+    // A CHECK violation here means the parameters were out of range (e.g. small blind above big blind).
+    if (pgCode(error) === '23514') throw new LedgerError('invalid_amount', 'table parameters out of range', { cause: error });
+    throw toLedgerError(error);
+  }
+}
+
+interface TableRow {
+  id: string;
+  name: string;
+  variant: Variant;
+  max_seats: number;
+  unit: string;
+  small_blind: string;
+  big_blind: string;
+  ante: string;
+  min_buy_in: string;
+  max_buy_in: string;
+  rake_percent: string;
+  rake_cap: string;
+  action_timeout_ms: number;
+  status: 'open' | 'closed';
+  next_hand_number: string;
+  created_at: Date;
+}
+
+/** Reads one table, or throws table_not_found. */
+export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
+  const rows = (await db.query(`SELECT * FROM poker_table WHERE id = $1`, [tableId]).catch((error: unknown) => {
+    // A malformed id cannot name a table.
+    throw pgCode(error) === '22P02' ? new LedgerError('table_not_found') : toLedgerError(error);
+  })) as TableRow[];
+  const r = rows[0];
+  if (!r) throw new LedgerError('table_not_found');
+  return {
+    id: r.id,
+    name: r.name,
+    variant: r.variant,
+    maxSeats: r.max_seats,
+    unit: chips(r.unit),
+    smallBlind: chips(r.small_blind),
+    bigBlind: chips(r.big_blind),
+    ante: chips(r.ante),
+    minBuyIn: chips(r.min_buy_in),
+    maxBuyIn: chips(r.max_buy_in),
+    rakePercent: chips(r.rake_percent),
+    rakeCap: chips(r.rake_cap),
+    actionTimeoutMs: r.action_timeout_ms,
+    status: r.status,
+    nextHandNumber: BigInt(r.next_hand_number),
+    createdAt: r.created_at,
+  };
+}

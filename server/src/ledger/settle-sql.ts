@@ -1,0 +1,46 @@
+/**
+ * The hot-path SQL of hand settlement, shared by `settleHand` and by the benchmark's raw-`pg` and
+ * pgbench contenders so that all three measure exactly the same statements.
+ */
+
+/**
+ * Step 1 of a settlement, one round trip: compare-and-swap the hand from in_progress to settled and,
+ * only if that succeeded, lock the hand's seat accounts (and house_rake when there is rake) in
+ * ascending id order and read their balances. No row means the CAS failed: the hand is unknown or final.
+ * The LATERAL subquery is what allows FOR UPDATE with ORDER BY while still returning the table id when
+ * no account matched. Parameters: $1 hand id, $2 revealed seed, $3 result jsonb, $4 player ids uuid[],
+ * $5 lock house_rake (boolean).
+ */
+export const SETTLE_LOCK_SQL = `
+WITH h AS (
+  UPDATE hand SET status = 'settled', seed = $2, result = $3::jsonb, ended_at = now()
+  WHERE id = $1 AND status = 'in_progress'
+  RETURNING table_id
+)
+SELECT h.table_id, a.id, a.kind, a.player_id, a.balance
+FROM h LEFT JOIN LATERAL (
+  SELECT id::text AS id, kind, player_id, balance::text AS balance
+  FROM account
+  WHERE (kind = 'seat' AND table_id = h.table_id AND player_id = ANY($4::uuid[]))
+     OR (kind = 'house_rake' AND $5::boolean)
+  ORDER BY id
+  FOR UPDATE
+) a ON true`;
+
+/** A row of SETTLE_LOCK_SQL; the account columns are null when the hand has no matching account. */
+export interface SettleLockRow {
+  table_id: string;
+  id: string | null;
+  kind: 'seat' | 'house_rake' | null;
+  player_id: string | null;
+  balance: string | null;
+}
+
+/** The void CAS: in_progress → voided, recording the reason and (if given) the revealed seed. */
+export const VOID_CAS_SQL = `
+WITH h AS (
+  UPDATE hand SET status = 'voided', void_reason = $2, seed = COALESCE($3, seed), ended_at = now()
+  WHERE id = $1 AND status = 'in_progress'
+  RETURNING table_id
+)
+SELECT table_id FROM h`;

@@ -1,0 +1,45 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Lifecycle of a hand: it ends exactly once, settled or voided. */
+export type HandStatus = 'in_progress' | 'settled' | 'voided';
+
+/** One hand at one table. The deck seed's sha256 is committed at start and the seed revealed at the end. */
+@Entity({ name: 'hand' })
+export class HandEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'table_id' })
+  tableId!: string;
+
+  @Column({ type: 'bigint', name: 'hand_number' })
+  handNumber!: string;
+
+  @Column({ type: 'text', default: 'in_progress' })
+  status!: HandStatus;
+
+  @Column({ type: 'int', name: 'button_seat' })
+  buttonSeat!: number;
+
+  /** Snapshot of the table configuration the hand was dealt under. */
+  @Column({ type: 'jsonb' })
+  config!: unknown;
+
+  @Column({ type: 'text' })
+  commitment!: string;
+
+  @Column({ type: 'text', nullable: true })
+  seed!: string | null;
+
+  @Column({ type: 'text', name: 'void_reason', nullable: true })
+  voidReason!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  result!: unknown;
+
+  @Column({ type: 'timestamptz', name: 'started_at', default: () => 'now()' })
+  startedAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'ended_at', nullable: true })
+  endedAt!: Date | null;
+}

@@ -1,0 +1,54 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A table's configuration. Amounts are NUMERIC and travel as decimal strings, never JS numbers. */
+@Entity({ name: 'poker_table' })
+export class PokerTableEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text' })
+  variant!: 'NT' | 'PO' | 'FT';
+
+  @Column({ type: 'int', name: 'max_seats' })
+  maxSeats!: number;
+
+  @Column({ type: 'numeric' })
+  unit!: string;
+
+  @Column({ type: 'numeric', name: 'small_blind' })
+  smallBlind!: string;
+
+  @Column({ type: 'numeric', name: 'big_blind' })
+  bigBlind!: string;
+
+  @Column({ type: 'numeric', default: 0 })
+  ante!: string;
+
+  @Column({ type: 'numeric', name: 'min_buy_in' })
+  minBuyIn!: string;
+
+  @Column({ type: 'numeric', name: 'max_buy_in' })
+  maxBuyIn!: string;
+
+  @Column({ type: 'numeric', name: 'rake_percent', default: 0 })
+  rakePercent!: string;
+
+  @Column({ type: 'numeric', name: 'rake_cap', default: 0 })
+  rakeCap!: string;
+
+  @Column({ type: 'int', name: 'action_timeout_ms' })
+  actionTimeoutMs!: number;
+
+  @Column({ type: 'text', default: 'open' })
+  status!: 'open' | 'closed';
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+
+  /** bigint arrives as a string from the driver. */
+  @Column({ type: 'bigint', name: 'next_hand_number', default: 1 })
+  nextHandNumber!: string;
+}
