@@ -12,6 +12,10 @@ import { createDataSource } from './persistence/data-source';
 import { startEmbeddedPostgres, type EmbeddedPg } from './persistence/embedded-postgres';
 import { Router, HttpError } from './transport/router';
 import { registerHealthRoutes } from './transport/health.routes';
+import { registerAuthRoutes, type RouteDeps } from './transport/auth.routes';
+import { registerAdminRoutes } from './admin/admin.routes';
+import { createAuthService, type AuthService } from './auth/auth.service';
+import { registerMetricsRoute } from './metrics';
 
 /** A running Felt instance. */
 export interface Felt {
@@ -21,6 +25,8 @@ export interface Felt {
   dataSource: DataSource;
   httpServer: HttpServer;
   logger: Logger;
+  /** Accounts and tokens; `auth.verifyToken` is what the Socket.IO handshake uses. */
+  auth: AuthService;
   /** Stops accepting work, closes sockets, the database pool and (if we started it) PostgreSQL. */
   close(): Promise<void>;
 }
@@ -41,6 +47,12 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
     let shuttingDown = false;
     const router = new Router(logger);
     registerHealthRoutes(router, dataSource, () => shuttingDown);
+    registerMetricsRoute(router);
+    const auth = createAuthService({ dataSource, config, logger });
+    if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) await auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
+    const routeDeps: RouteDeps = { dataSource, config, logger, auth };
+    registerAuthRoutes(router, routeDeps);
+    registerAdminRoutes(router, routeDeps);
     const httpServer = createServer((req, res) => {
       router.handle(req, res).then((handled) => {
         if (!handled && !res.headersSent && !req.url?.startsWith('/socket.io/')) {
@@ -62,6 +74,7 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
       dataSource,
       httpServer,
       logger,
+      auth,
       async close() {
         shuttingDown = true;
         await new Promise<void>((resolve) => {

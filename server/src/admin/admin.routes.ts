@@ -1,0 +1,124 @@
+/**
+ * Admin routes (role admin): crediting a player's wallet and creating tables, plus the public table
+ * list. Money movements go through the ledger only; this module validates and translates errors.
+ */
+import { z } from 'zod';
+import { chips, formatAmount, parseAmount } from '../../../shared/money';
+import { isErrorCode } from '../../../shared/codes';
+import { credit, createTable, ensureWallet, LedgerError } from '../ledger/transactions';
+import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
+import { isUuid } from '../auth/auth.service';
+import { HttpError, type Router } from '../transport/router';
+import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
+import { createTableSchema, validateTableSpec } from './table-spec';
+
+/** Most tables the public list returns; there is no pagination because a deployment has few tables. */
+export const MAX_LISTED_TABLES = 500;
+
+const creditSchema = z
+  .object({
+    // A string, never a JSON number: numbers would already have been rounded by JSON.parse.
+    amount: z.string().max(40),
+    idempotencyKey: z.string().min(1).max(100),
+  })
+  .strict();
+
+/** A poker_table row as the driver returns it (NUMERIC columns arrive as strings). */
+export interface TableRow {
+  id: string;
+  name: string;
+  variant: 'NT' | 'PO' | 'FT';
+  max_seats: number;
+  unit: string;
+  small_blind: string;
+  big_blind: string;
+  ante: string;
+  min_buy_in: string;
+  max_buy_in: string;
+  rake_percent: string;
+  rake_cap: string;
+  action_timeout_ms: number;
+  status: string;
+}
+
+const SELECT_TABLES = `SELECT id, name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
+  rake_percent, rake_cap, action_timeout_ms, status FROM poker_table`;
+
+/** The public JSON shape of a table: amounts as decimal strings with the unit's number of decimals. */
+export function tableView(row: TableRow): Record<string, unknown> {
+  const unit = chips(row.unit);
+  const money = (v: string) => formatAmount(chips(v), unit);
+  return {
+    tableId: row.id,
+    name: row.name,
+    variant: row.variant,
+    maxSeats: Number(row.max_seats),
+    unit: formatAmount(unit),
+    smallBlind: money(row.small_blind),
+    bigBlind: money(row.big_blind),
+    ante: money(row.ante),
+    minBuyIn: money(row.min_buy_in),
+    maxBuyIn: money(row.max_buy_in),
+    rakePercent: formatAmount(chips(row.rake_percent)),
+    rakeCap: money(row.rake_cap),
+    actionTimeoutMs: Number(row.action_timeout_ms),
+    status: row.status,
+  };
+}
+
+/** Maps ledger failures to HTTP errors with the same code; anything else propagates as internal. */
+function rethrowLedger(error: unknown): never {
+  if (error instanceof LedgerError && isErrorCode(error.code) && error.code !== 'internal') throw new HttpError(error.code, error.message);
+  throw error;
+}
+
+/** Registers the admin routes and GET /api/tables. */
+export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
+  const { auth, dataSource } = deps;
+
+  router.on('POST', '/api/admin/players/:playerId/credit', async (ctx) => {
+    const admin = await requireAdmin(auth, ctx);
+    const body = parseBody(creditSchema, ctx.body);
+    const parsed = parseAmount(body.amount, HOUSE_UNIT);
+    if (!parsed.ok) throw new HttpError('invalid_amount', `amount is ${parsed.reason === 'too_many_decimals' ? 'finer than 0.01' : parsed.reason}`);
+    if (parsed.value.isZero()) throw new HttpError('invalid_amount', 'amount must be greater than zero');
+    const playerId = ctx.params.playerId ?? '';
+    if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
+    try {
+      await ensureWallet(dataSource, playerId);
+      // Keys share one namespace with every other transfer; the prefix keeps an admin's key from ever
+      // colliding with a key the table server chose for a buy-in or settlement.
+      const idempotencyKey = `admin-credit:${body.idempotencyKey}`;
+      const result = await credit(dataSource, { playerId, amount: parsed.value, idempotencyKey, actorId: admin.playerId });
+      ctx.log.info({ adminId: admin.playerId, playerId, amount: body.amount, transferId: result.transferId }, 'admin credit');
+      return { json: { transferId: String(result.transferId), balance: formatHouseAmount(result.walletBalance) } };
+    } catch (error) {
+      rethrowLedger(error);
+    }
+  });
+
+  router.on('POST', '/api/admin/tables', async (ctx) => {
+    const admin = await requireAdmin(auth, ctx);
+    const spec = validateTableSpec(parseBody(createTableSchema, ctx.body));
+    let id: string;
+    try {
+      ({ id } = await createTable(dataSource, spec));
+    } catch (error) {
+      rethrowLedger(error);
+    }
+    const rows = (await dataSource.query(`${SELECT_TABLES} WHERE id = $1`, [id])) as TableRow[];
+    const row = rows[0];
+    if (!row) throw new Error(`table ${id} vanished right after it was created`);
+    ctx.log.info({ adminId: admin.playerId, tableId: row.id }, 'table created');
+    deps.onTableCreated?.(row);
+    return { status: 201, json: tableView(row) };
+  });
+
+  router.on('GET', '/api/tables', async () => {
+    const rows = (await dataSource.query(
+      `${SELECT_TABLES} WHERE status = 'open' ORDER BY created_at, id LIMIT ${MAX_LISTED_TABLES}`,
+    )) as TableRow[];
+    const tables = rows.map((row) => ({ ...tableView(row), ...deps.decorateTable?.(row.id) }));
+    return { json: { tables } };
+  });
+}

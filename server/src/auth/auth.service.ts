@@ -1,0 +1,179 @@
+/**
+ * Accounts: registration, login, the "me" view and the admin bootstrap. Tokens are stateless (see
+ * tokens.ts); the database is consulted again wherever a stale token would be dangerous (admin role).
+ */
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { HttpError } from '../transport/router';
+import { ensureWallet, getWalletBalance } from '../ledger/transactions';
+import { dummyVerify, hashPassword, isAcceptablePassword, needsRehash, verifyPassword } from './passwords';
+import { createTokenService, type Role, type TokenClaims, type TokenService } from './tokens';
+import { resolveTokenSecret } from './token-secret';
+import type { Config } from '../config';
+import { formatHouseAmount } from './house-unit';
+
+/** Allowed usernames; the same rule as the CHECK constraint on player.username. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
+
+/** What register and login answer. */
+export interface Session {
+  token: string;
+  playerId: string;
+}
+
+/** The GET /api/me view. */
+export interface Me {
+  playerId: string;
+  username: string;
+  role: Role;
+  balance: string;
+}
+
+interface PlayerRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: Role;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `value` looks like a player id, so malformed ids never reach a uuid-typed query. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** True for the unique violation on lower(username), i.e. the name exists in some letter case. */
+function isUsernameTaken(error: unknown): boolean {
+  const e = (error ?? {}) as { code?: unknown; constraint?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  const constraint = e.driverError?.constraint ?? e.constraint;
+  return code === '23505' && constraint === 'player_username_lower_uq';
+}
+
+/** Registration, login and token checks over one DataSource and one token service. */
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tokens: TokenService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Creates a player (and their wallet) and signs them in; username_taken when the name exists in any case. */
+  async register(username: string, password: string): Promise<Session> {
+    if (!USERNAME_PATTERN.test(username)) throw new HttpError('invalid_payload', 'username must be 3..32 of A-Z a-z 0-9 _ . -');
+    if (!isAcceptablePassword(password)) throw new HttpError('invalid_payload', 'password must be 8..200 characters');
+    const passwordHash = await hashPassword(password);
+    let id: string;
+    try {
+      // The player row and their wallet commit together, so there is never an account without a wallet.
+      id = await this.dataSource.transaction(async (em) => {
+        const rows = (await em.query(
+          `INSERT INTO player (username, password_hash, role) VALUES ($1, $2, 'player') RETURNING id`,
+          [username, passwordHash],
+        )) as Array<{ id: string }>;
+        const playerId = rows[0]!.id;
+        await ensureWallet(em, playerId);
+        return playerId;
+      });
+    } catch (error) {
+      if (isUsernameTaken(error)) throw new HttpError('username_taken');
+      throw error;
+    }
+    this.logger.info({ playerId: id }, 'player registered');
+    return { token: this.tokens.sign(id, 'player'), playerId: id };
+  }
+
+  /** Checks credentials; unknown usernames and wrong passwords get the same answer after the same work. */
+  async login(username: string, password: string): Promise<Session> {
+    const player = USERNAME_PATTERN.test(username) ? await this.findByUsername(username) : undefined;
+    if (!player) {
+      await dummyVerify(password);
+      throw new HttpError('unauthorized', 'Invalid username or password.');
+    }
+    if (!(await verifyPassword(password, player.password_hash))) throw new HttpError('unauthorized', 'Invalid username or password.');
+    if (needsRehash(player.password_hash)) {
+      await this.dataSource.query(`UPDATE player SET password_hash = $2 WHERE id = $1`, [player.id, await hashPassword(password)]);
+    }
+    return { token: this.tokens.sign(player.id, player.role), playerId: player.id };
+  }
+
+  /** The signed-in player's profile and wallet balance; unauthorized when the player no longer exists. */
+  async getMe(playerId: string): Promise<Me> {
+    const player = await this.findById(playerId);
+    if (!player) throw new HttpError('unauthorized');
+    const balance = await getWalletBalance(this.dataSource, player.id);
+    return { playerId: player.id, username: player.username, role: player.role, balance: formatHouseAmount(balance) };
+  }
+
+  /** Verifies a bearer token (for HTTP routes and the Socket.IO handshake); undefined when invalid or expired. */
+  verifyToken(token: unknown): TokenClaims | undefined {
+    return this.tokens.verify(token);
+  }
+
+  /** The player's current role from the database, or undefined when the player does not exist. */
+  async currentRole(playerId: string): Promise<Role | undefined> {
+    return (await this.findById(playerId))?.role;
+  }
+
+  /** True when a player with this id exists. */
+  async playerExists(playerId: string): Promise<boolean> {
+    return (await this.findById(playerId)) !== undefined;
+  }
+
+  /**
+   * Makes sure the configured admin exists with the configured password. An existing *player* with that
+   * name is never promoted: whoever registered it first would otherwise become admin on the next boot.
+   */
+  async ensureAdmin(username: string, password: string): Promise<{ playerId?: string; outcome: 'created' | 'updated' | 'unchanged' | 'refused' }> {
+    if (!USERNAME_PATTERN.test(username)) throw new Error('ADMIN_USERNAME must be 3..32 of A-Z a-z 0-9 _ . -');
+    const existing = await this.findByUsername(username);
+    if (existing && existing.role !== 'admin') {
+      this.logger.error({ username }, 'ADMIN_USERNAME belongs to a non-admin player; refusing to promote it');
+      return { outcome: 'refused' };
+    }
+    if (existing) {
+      if (await verifyPassword(password, existing.password_hash)) {
+        await ensureWallet(this.dataSource, existing.id);
+        return { playerId: existing.id, outcome: 'unchanged' };
+      }
+      // The environment is the source of truth for the bootstrap admin, so rotating ADMIN_PASSWORD works.
+      await this.dataSource.query(`UPDATE player SET password_hash = $2 WHERE id = $1`, [existing.id, await hashPassword(password)]);
+      await ensureWallet(this.dataSource, existing.id);
+      this.logger.info({ username }, 'admin password updated from ADMIN_PASSWORD');
+      return { playerId: existing.id, outcome: 'updated' };
+    }
+    const rows = (await this.dataSource.query(
+      `INSERT INTO player (username, password_hash, role) VALUES ($1, $2, 'admin')
+       ON CONFLICT ((lower(username))) DO NOTHING RETURNING id`,
+      [username, await hashPassword(password)],
+    )) as Array<{ id: string }>;
+    // Another process booting at the same moment may have inserted it; theirs is as good as ours.
+    const id = rows[0]?.id ?? (await this.findByUsername(username))?.id;
+    if (!id) throw new Error('admin bootstrap: insert neither succeeded nor found an existing row');
+    await ensureWallet(this.dataSource, id);
+    this.logger.info({ username, playerId: id }, 'admin account created');
+    return { playerId: id, outcome: 'created' };
+  }
+
+  private async findByUsername(username: string): Promise<PlayerRow | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, username, password_hash, role FROM player WHERE lower(username) = lower($1)`,
+      [username],
+    )) as PlayerRow[];
+    return rows[0];
+  }
+
+  private async findById(playerId: string): Promise<PlayerRow | undefined> {
+    if (!isUuid(playerId)) return undefined;
+    const rows = (await this.dataSource.query(`SELECT id, username, password_hash, role FROM player WHERE id = $1`, [playerId])) as PlayerRow[];
+    return rows[0];
+  }
+}
+
+/** Builds the AuthService from configuration: resolves the token secret (see token-secret.ts) and the token lifetime. */
+export function createAuthService(deps: { dataSource: DataSource; config: Config; logger: Logger }): AuthService {
+  const secret = resolveTokenSecret(deps.config, deps.logger);
+  const tokens = createTokenService({ secret, ttlSeconds: deps.config.TOKEN_TTL_SECONDS });
+  return new AuthService(deps.dataSource, tokens, deps.logger);
+}

@@ -1,0 +1,110 @@
+/**
+ * Account routes: register, login and "me", plus the helpers every other route (and the Socket.IO
+ * handshake) uses to turn a bearer token into a player id and role.
+ */
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { AuthService } from '../auth/auth.service';
+import type { TokenClaims } from '../auth/tokens';
+import { MAX_PASSWORD_LENGTH } from '../auth/passwords';
+import type { TableRow } from '../admin/admin.routes';
+import { HttpError, type RouteContext, type Router } from './router';
+
+/** What the route-registration functions need. */
+export interface RouteDeps {
+  dataSource: DataSource;
+  config: Config;
+  logger: Logger;
+  auth: AuthService;
+  /** Called after an admin creates a table, so the table server can start its actor. */
+  onTableCreated?: (row: TableRow) => void;
+  /** Adds live fields (such as seated counts) to each entry of the public table list. */
+  decorateTable?: (tableId: string) => Record<string, unknown>;
+}
+
+/** The authenticated caller. */
+export type Caller = Pick<TokenClaims, 'playerId' | 'role'>;
+
+const registerSchema = z
+  .object({
+    username: z.string().max(64),
+    password: z.string().max(MAX_PASSWORD_LENGTH),
+  })
+  .strict();
+
+const loginSchema = z
+  .object({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  })
+  .strict();
+
+/** Parses `body` with `schema` or throws invalid_payload naming the first problem. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw new HttpError('invalid_payload', `${where}${issue?.message ?? 'invalid body'}`.slice(0, 200));
+  }
+  return parsed.data;
+}
+
+/** Extracts the token from an `Authorization: Bearer <token>` header value; undefined when absent or malformed. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (typeof value !== 'string' || value.length > 2048) return undefined;
+  const match = /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(value.trim());
+  return match?.[1];
+}
+
+function tokenFrom(source: RouteContext | IncomingMessage | string | undefined): string | undefined {
+  if (source === undefined || typeof source === 'string') return source;
+  const req = 'req' in source ? source.req : source;
+  return bearerToken(req.headers.authorization);
+}
+
+/**
+ * Returns the caller behind a request, an IncomingMessage or a raw token string; throws unauthorized
+ * when the token is missing, malformed, tampered with or expired.
+ */
+export function authenticate(auth: Pick<AuthService, 'verifyToken'>, source: RouteContext | IncomingMessage | string | undefined): Caller {
+  const claims = auth.verifyToken(tokenFrom(source));
+  if (!claims) throw new HttpError('unauthorized');
+  return { playerId: claims.playerId, role: claims.role };
+}
+
+/**
+ * Like authenticate, but also requires the admin role, both in the token and still in the database, so
+ * that a demoted admin's unexpired token stops working at once.
+ */
+export async function requireAdmin(auth: AuthService, source: RouteContext | IncomingMessage | string | undefined): Promise<Caller> {
+  const caller = authenticate(auth, source);
+  if (caller.role !== 'admin') throw new HttpError('forbidden');
+  const role = await auth.currentRole(caller.playerId);
+  if (role === undefined) throw new HttpError('unauthorized');
+  if (role !== 'admin') throw new HttpError('forbidden');
+  return caller;
+}
+
+/** Registers POST /api/auth/register, POST /api/auth/login and GET /api/me. */
+export function registerAuthRoutes(router: Router, deps: RouteDeps): void {
+  const { auth } = deps;
+  router.on('POST', '/api/auth/register', async (ctx) => {
+    const { username, password } = parseBody(registerSchema, ctx.body);
+    const session = await auth.register(username, password);
+    ctx.log.info({ playerId: session.playerId }, 'register');
+    return { status: 201, json: session };
+  });
+  router.on('POST', '/api/auth/login', async (ctx) => {
+    const { username, password } = parseBody(loginSchema, ctx.body);
+    return { json: await auth.login(username, password) };
+  });
+  router.on('GET', '/api/me', async (ctx) => {
+    const caller = authenticate(auth, ctx);
+    return { json: await auth.getMe(caller.playerId) };
+  });
+}
