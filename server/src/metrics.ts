@@ -10,7 +10,7 @@ import type { Router } from './transport/router';
 /** Felt's metric registry. */
 export const registry = new Registry();
 
-collectDefaultMetrics({ register: registry, prefix: 'felt_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'felt_' });
 
 /** Socket.IO connections currently open. */
 export const connectedSockets = new Gauge({

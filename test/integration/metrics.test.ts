@@ -1,0 +1,42 @@
+import type { Felt } from '../../server/src/boot';
+import { countRejectedAction, handsTotal } from '../../server/src/metrics';
+import { startTestServer } from '../helpers/server';
+
+describe('GET /metrics', () => {
+  let felt: Felt;
+  beforeAll(async () => {
+    felt = await startTestServer();
+  });
+  afterAll(async () => {
+    await felt.close();
+  });
+
+  it('serves the Prometheus text format with every Felt metric and process metrics', async () => {
+    const res = await fetch(`${felt.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    for (const name of [
+      'felt_connected_sockets',
+      'felt_active_tables',
+      'felt_hands_total',
+      'felt_action_latency_seconds_bucket',
+      'felt_settlement_latency_seconds_bucket',
+      'felt_rejected_actions_total',
+      'felt_http_requests_total',
+      'felt_process_cpu_user_seconds_total',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).toContain('felt_action_latency_seconds_bucket{le="0.0005"}');
+    expect(text).toContain('felt_action_latency_seconds_bucket{le="1"}');
+  });
+
+  it('reflects updates made through the exported metric objects', async () => {
+    handsTotal.inc(3);
+    countRejectedAction('not_your_turn');
+    const text = await (await fetch(`${felt.url}/metrics`)).text();
+    expect(text).toMatch(/^felt_hands_total [1-9][0-9]*$/m);
+    expect(text).toContain('felt_rejected_actions_total{code="not_your_turn"} 1');
+  });
+});
