@@ -1,0 +1,41 @@
+/** Rows the ledger tests need: players, tables and hands, created through the real code where it exists. */
+import { createHash, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { chips } from '../../shared/money';
+import { createTable, startHand } from '../../server/src/ledger/transactions';
+
+/** Inserts a player row (auth is not under test here) and returns its id. */
+export async function createPlayer(ds: DataSource, name = `p_${randomBytes(5).toString('hex')}`): Promise<string> {
+  const rows = (await ds.query(`INSERT INTO player (username, password_hash) VALUES ($1, 'x') RETURNING id`, [name])) as { id: string }[];
+  return rows[0]!.id;
+}
+
+/** A 1/2 no-limit table with unit 1 and no rake unless told. */
+export async function createTestTable(ds: DataSource, overrides: Partial<Parameters<typeof createTable>[1]> = {}): Promise<string> {
+  const { id } = await createTable(ds, {
+    name: `t_${randomBytes(4).toString('hex')}`,
+    variant: 'NT',
+    maxSeats: 6,
+    unit: chips(1),
+    smallBlind: chips(1),
+    bigBlind: chips(2),
+    minBuyIn: chips(40),
+    maxBuyIn: chips(200),
+    actionTimeoutMs: 15_000,
+    ...overrides,
+  });
+  return id;
+}
+
+/** A fresh deck seed and its commitment. */
+export function seedPair(): { seed: string; commitment: string } {
+  const seed = randomBytes(32).toString('hex');
+  return { seed, commitment: createHash('sha256').update(Buffer.from(seed, 'hex')).digest('hex') };
+}
+
+/** Starts the table's next hand and returns its id and seed. */
+export async function startTestHand(ds: DataSource, tableId: string): Promise<{ handId: string; seed: string }> {
+  const { seed, commitment } = seedPair();
+  const { handId } = await startHand(ds, { tableId, buttonSeat: 0, config: { test: true }, commitment });
+  return { handId, seed };
+}
