@@ -10,8 +10,8 @@
  * - A player who has already acted this street may raise again only if the bet they now face grew by
  *   at least a full raise since they acted; a short all-in alone does not reopen the betting.
  * - A raise is pointless (so refused) when no other live player could put in more chips.
- * - A bet or raise that puts every opponent all-in is always large enough (PokerKit caps the minimum
- *   at the effective stack), and an all-in for less than the minimum is always allowed.
+ * - An all-in for less than the minimum is always allowed; otherwise a bet or raise must be at least
+ *   the minimum even if it puts every opponent all-in (the excess comes back as an uncalled bet).
  * - PL maximum "to" = current bet + pot after calling. FT caps voluntary bets+raises per street at
  *   `maxRaisesPerStreet` (default 4, blinds not counted, as PokerKit does).
  */
@@ -62,15 +62,6 @@ export function canAct(seat: SeatState): boolean {
   return !seat.folded && seat.stack.gt(0);
 }
 
-/** The street total of the second-largest live stack: more than this can never be called. */
-function effectiveTotal(state: HandState): Chips {
-  const totals = state.seats
-    .filter((s) => !s.folded)
-    .map((s) => s.stack.plus(s.streetBet))
-    .sort((a, b) => b.comparedTo(a));
-  return totals[1] ?? totals[0] ?? ZERO;
-}
-
 /** Whether the player at `index` may bet or raise at all (ignoring the amount). */
 function mayRaise(state: HandState, index: number): boolean {
   const seat = state.seats[index]!;
@@ -80,7 +71,7 @@ function mayRaise(state: HandState, index: number): boolean {
     return false;
   }
   // Betting is reopened for a player who already acted only by a full raise since they acted.
-  if (seat.acted && toCall.lt(state.minRaise)) return false;
+  if (seat.acted && toCall.lt(state.minRaise) && !state.config.shortAllInReopens) return false;
   return state.seats.some((s, j) => j !== index && !s.folded && s.stack.plus(s.streetBet).gt(state.currentBet));
 }
 
@@ -92,7 +83,7 @@ export function raiseRange(state: HandState, index: number): { minTo: Chips; max
   const nominal = state.currentBet.isZero()
     ? raiseFloor(state.config, state.street)
     : state.currentBet.plus(state.minRaise);
-  const minTo = minChips(minChips(nominal, allInTo), effectiveTotal(state));
+  const minTo = minChips(nominal, allInTo);
   let maxTo: Chips;
   switch (state.config.variant) {
     case 'NT':

@@ -69,7 +69,7 @@ function configOf(hand: PhhHand, unit: Chips): HandConfig {
     ...(straddles.length > 0 ? { straddles } : {}),
     minBet: fixed ? smallBet! : amount(hand.minBet!, 'min_bet', unit),
     ...(fixed ? { smallBet, bigBet: amount(hand.bigBet!, 'big_bet', unit) } : {}),
-    rakePercent: ZERO, rakeCap: ZERO,
+    rakePercent: ZERO, rakeCap: ZERO, shortAllInReopens: true,
   };
 }
 

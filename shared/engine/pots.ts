@@ -11,6 +11,10 @@
  *   into the pot below it.
  * - Rake = min(cap if > 0, round-half-up(total * percent / 100) to the unit), only if the flop was
  *   dealt. It is taken from the main pot first, then the side pots in order.
+ * - Before awarding, live players who cannot win any pot are dropped from contention and adjacent pots
+ *   left with the same contenders are combined (as PokerKit does when it kills losing hands). This
+ *   changes nothing but the odd units: it avoids splitting two pots separately between the same
+ *   winners, which would hand out more odd units than one combined split.
  * - A split pot gives each winner floor(pot / n) in units; the leftover units go one each to the
  *   winners in seat order starting left of the button.
  */
@@ -123,4 +127,20 @@ export function potWinners(pot: Pot, values: readonly (number | undefined)[], or
     if (v > best) best = v;
   }
   return order.filter((i) => pot.eligible.includes(i) && values[i] === best);
+}
+
+/**
+ * Drops live players who win no pot from every pot's contenders, then combines adjacent pots left with
+ * the same contenders. Amounts are unchanged in total; only how odd units fall can differ.
+ */
+export function contestedPots(pots: readonly Pot[], values: readonly (number | undefined)[], order: readonly number[]): Pot[] {
+  const canWin = new Set(pots.flatMap((p) => potWinners(p, values, order)));
+  const out: Pot[] = [];
+  for (const pot of pots) {
+    const eligible = pot.eligible.filter((i) => canWin.has(i));
+    const last = out[out.length - 1];
+    if (last && sameMembers(last.eligible, eligible)) last.amount = last.amount.plus(pot.amount);
+    else out.push({ amount: pot.amount, eligible });
+  }
+  return out;
 }

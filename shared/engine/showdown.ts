@@ -10,7 +10,7 @@ import { type Chips, ZERO, formatAmount, sumChips } from '../money';
 import { type Card, formatCards } from './cards';
 import { describeHand, evaluate, evaluateOmaha } from './evaluator';
 import { type Draft, orderFromButton } from './draft';
-import { type Pot, buildPots, computeRake, potWinners, rakeByPot, splitPot } from './pots';
+import { type Pot, buildPots, computeRake, contestedPots, potWinners, rakeByPot, splitPot } from './pots';
 import { type HandConfig, type HandResult, type PotResult, type ShowdownEntry } from './types';
 
 /** The value of a player's best hand: best five of seven for hold'em, exactly two hole + three board for Omaha. */
@@ -37,7 +37,7 @@ export function settleShowdown(d: Draft): void {
 function settle(d: Draft, values: (number | undefined)[], revealOrder: number[]): void {
   const unit = d.config.unit;
   const order = orderFromButton(d);
-  const pots: Pot[] = buildPots(d.seats.map((s) => ({ amount: s.contributed, folded: s.folded })));
+  const pots: Pot[] = contestedPots(buildPots(d.seats.map((s) => ({ amount: s.contributed, folded: s.folded }))), values, order);
   const total = sumChips(pots.map((p) => p.amount));
   const sawFlop = d.board.length >= 3;
   const rake = computeRake(total, d.config, sawFlop);

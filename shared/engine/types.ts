@@ -33,6 +33,12 @@ export interface HandConfig {
   rakePercent: Chips;
   /** Largest rake per hand; 0 = uncapped. */
   rakeCap: Chips;
+  /**
+   * PokerKit compatibility for PHH replay only: every bet or raise, even a short all-in, reopens the
+   * betting (PokerKit, the corpus oracle, does not implement the short all-in rule). Felt tables
+   * leave this unset.
+   */
+  shortAllInReopens?: boolean;
 }
 
 /** A player at the start of a hand: table seat index (0..9) and chips behind. */
@@ -138,7 +144,10 @@ export interface HandState {
 /** The result of apply: a new state and the events it produced, or a rejection. */
 export type ApplyResult = { ok: true; state: HandState; events: HandEvent[] } | Rejection;
 
-/** One pot after the hand: gross amount, the rake taken from it, and who won what. */
+/**
+ * One pot after the hand: gross amount, the rake taken from it, and who won what. `eligibleSeats` are
+ * the pot's contenders: live players who reached it and can win something (see pots.ts).
+ */
 export interface PotResult {
   amount: Chips;
   rake: Chips;
