@@ -15,7 +15,11 @@ import { registerHealthRoutes } from './transport/health.routes';
 import { registerAuthRoutes, type RouteDeps } from './transport/auth.routes';
 import { registerAdminRoutes } from './admin/admin.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
-import { registerMetricsRoute } from './metrics';
+import * as metrics from './metrics';
+import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
+import { registerTableHandlers } from './transport/table.handlers';
+import { TableRegistry } from './table/table-registry';
+import { randomUUID } from 'node:crypto';
 
 /** A running Felt instance. */
 export interface Felt {
@@ -27,6 +31,8 @@ export interface Felt {
   logger: Logger;
   /** Accounts and tokens; `auth.verifyToken` is what the Socket.IO handshake uses. */
   auth: AuthService;
+  io: FeltIo;
+  tables: TableRegistry;
   /** Stops accepting work, closes sockets, the database pool and (if we started it) PostgreSQL. */
   close(): Promise<void>;
 }
@@ -47,7 +53,7 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
     let shuttingDown = false;
     const router = new Router(logger);
     registerHealthRoutes(router, dataSource, () => shuttingDown);
-    registerMetricsRoute(router);
+    metrics.registerMetricsRoute(router);
     const auth = createAuthService({ dataSource, config, logger });
     if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) await auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
     const routeDeps: RouteDeps = { dataSource, config, logger, auth };
@@ -61,6 +67,12 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
         }
       }, (error: unknown) => logger.error({ err: error }, 'router crashed'));
     });
+    const io = createIoServer(httpServer, { auth, dataSource, logger, corsOrigins: config.CORS_ORIGINS });
+    const tables = await startTables(io, dataSource, logger, config);
+    routeDeps.onTableCreated = (row) => {
+      tables.addById(row.id).catch((error: unknown) => logger.error({ err: error, tableId: row.id }, 'starting a new table failed'));
+    };
+    routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.PORT, config.HOST, () => resolve());
@@ -75,8 +87,14 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
       httpServer,
       logger,
       auth,
+      io,
+      tables,
       async close() {
         shuttingDown = true;
+        // Tables and sockets stop first, so no table starts a transaction while the pool closes. A hand
+        // cut off here stays in_progress and is voided by the next start's recovery; no chips move.
+        tables.stopAll();
+        io.disconnectSockets(true);
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeAllConnections();
@@ -90,6 +108,31 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+/** Recovers and starts every table actor, then accepts socket events for them. */
+async function startTables(io: FeltIo, dataSource: DataSource, logger: Logger, config: Config): Promise<TableRegistry> {
+  const tables = new TableRegistry({
+    dataSource,
+    logger,
+    broadcaster: ioBroadcaster(io),
+    handPauseMs: config.HAND_PAUSE_MS,
+    metrics: {
+      handSettled: (ms) => {
+        metrics.handsTotal.inc();
+        metrics.settlementLatency.observe(ms / 1000);
+      },
+      rejected: (code) => metrics.countRejectedAction(code),
+    },
+    onHalt: () => metrics.activeTables.set(tables.size - 1),
+  });
+  await tables.loadAll(randomUUID());
+  metrics.activeTables.set(tables.size);
+  registerTableHandlers(io, tables, logger, {
+    connected: (delta) => metrics.connectedSockets.inc(delta),
+    ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
+  });
+  return tables;
 }
 
 async function resolveDatabase(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedPg }> {

@@ -37,6 +37,7 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8).max(200).optional(),
   CORS_ORIGINS: z.string().default('*'),
   RUN_MIGRATIONS: boolFromEnv.default(true),
+  HAND_PAUSE_MS: intInRange(0, 60_000).default(2_000),
 });
 
 /** The validated configuration. */

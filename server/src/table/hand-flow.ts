@@ -1,0 +1,158 @@
+/**
+ * The table actor's hand bookkeeping, as plain functions: dealing a new hand from a committed seed,
+ * turning engine events into stored rows and public messages, and the settlement's inputs and outputs.
+ */
+import { formatAmount, sumChips, type Chips, ZERO } from '../../../shared/money';
+import { formatCard } from '../../../shared/engine/cards';
+import { startWithEvents, result as engineResult } from '../../../shared/engine/hand';
+import { shuffle, commitment as commitmentOf, seedToHex } from '../../../shared/engine/shuffle';
+import type { HandEvent, HandResult } from '../../../shared/engine/types';
+import type { HandEventMessage, HandResultMessage } from '../../../shared/protocol';
+import type { PendingEvent } from '../history/hand-event-writer';
+import { eligibleForHand, nextButton, type Seats } from './seating';
+import { handConfigOf, type LiveHand, type TableConfig } from './table-types';
+
+/** Deals the next hand: picks the button, commits to a fresh seed, shuffles and posts blinds. */
+export function dealHand(
+  config: TableConfig,
+  seats: Seats,
+  previousButton: number | null,
+  handNumber: number,
+  handId: string,
+  seed: Uint8Array,
+  now: number,
+): { hand: LiveHand; button: number; events: HandEvent[] } {
+  const players = eligibleForHand(seats);
+  if (players.length < 2) throw new Error('dealHand: fewer than two eligible players');
+  const button = nextButton(players, previousButton);
+  const deck = shuffle(seed);
+  const { state, events } = startWithEvents(
+    handConfigOf(config),
+    players.map((p) => ({ seat: p.seat, stack: p.stack })),
+    button,
+    deck,
+  );
+  const playerBySeat: Record<number, string> = {};
+  for (const p of players) playerBySeat[p.seat] = p.playerId;
+  return {
+    hand: {
+      handId,
+      handNumber,
+      commitment: commitmentOf(seed),
+      seedHex: seedToHex(seed),
+      playerBySeat,
+      engine: state,
+      nextEventSeq: 1,
+      deadline: null,
+      startedAt: now,
+    },
+    button,
+    events,
+  };
+}
+
+/** The first stored event of a hand: who sat where with how much, and the commitment. */
+export function startEventPayload(config: TableConfig, hand: LiveHand, button: number): Record<string, unknown> {
+  return {
+    button,
+    commitment: hand.commitment,
+    seats: hand.engine.seats.map((s) => ({
+      seat: s.seat,
+      playerId: hand.playerBySeat[s.seat],
+      stack: formatAmount(s.startingStack, config.unit),
+    })),
+  };
+}
+
+/** Numbers engine events for hand_event, starting at `hand.nextEventSeq`. */
+export function toRows(hand: LiveHand, events: readonly HandEvent[]): { rows: PendingEvent[]; nextSeq: number } {
+  let seq = hand.nextEventSeq;
+  const rows = events.map((e) => ({ handId: hand.handId, seq: seq++, type: e.type, payload: e }));
+  return { rows, nextSeq: seq };
+}
+
+/**
+ * The message every viewer may receive for an engine event, or null for events that must wait:
+ * hole cards are private, and showdown, rake and awards are only announced after settlement commits.
+ */
+export function publicEvent(tableId: string, handId: string, seq: number, e: HandEvent): HandEventMessage | null {
+  switch (e.type) {
+    case 'post':
+      return { tableId, handId, seq, type: 'post', seat: e.seat, action: e.kind, amount: e.amount, allIn: e.allIn };
+    case 'action':
+      return { tableId, handId, seq, type: 'action', seat: e.seat, action: e.action, amount: e.amount, ...(e.to ? { to: e.to } : {}), allIn: e.allIn };
+    case 'street':
+      return { tableId, handId, seq, type: 'street', street: e.street, cards: splitCards(e.cards) };
+    case 'uncalled_return':
+      return { tableId, handId, seq, type: 'uncalled_return', seat: e.seat, amount: e.amount };
+    default:
+      return null;
+  }
+}
+
+/** "AsKd" → ["As", "Kd"]. */
+export function splitCards(cards: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < cards.length; i += 2) out.push(cards.slice(i, i + 2));
+  return out;
+}
+
+/** The ledger's settlement input: each player's signed net and the rake; asserts they sum to zero. */
+export function settlementDeltas(hand: LiveHand): { result: HandResult; deltas: Array<{ playerId: string; amount: Chips }>; rake: Chips } {
+  const result = engineResult(hand.engine);
+  const deltas = Object.entries(result.netBySeat).map(([seat, amount]) => {
+    const playerId = hand.playerBySeat[Number(seat)];
+    if (!playerId) throw new Error(`settlement: no player at seat ${seat}`);
+    return { playerId, amount };
+  });
+  const total = sumChips(deltas.map((d) => d.amount)).plus(result.rake);
+  if (!total.isZero()) throw new Error(`settlement does not sum to zero: ${total.toString()}`);
+  return { result, deltas, rake: result.rake };
+}
+
+/** A JSON summary of the engine result for hand.result. */
+export function resultSummary(config: TableConfig, hand: LiveHand, result: HandResult): Record<string, unknown> {
+  const f = (c: Chips) => formatAmount(c, config.unit);
+  return {
+    board: result.board.map(formatCard),
+    rake: f(result.rake),
+    pots: result.pots.map((p) => ({
+      amount: f(p.amount),
+      rake: f(p.rake),
+      eligibleSeats: p.eligibleSeats,
+      winners: p.winners.map((w) => ({ seat: w.seat, playerId: hand.playerBySeat[w.seat], amount: f(w.amount) })),
+    })),
+    uncalledReturns: result.uncalledReturns.map((u) => ({ seat: u.seat, amount: f(u.amount) })),
+    net: Object.fromEntries(Object.entries(result.netBySeat).map(([s, a]) => [hand.playerBySeat[Number(s)], f(a)])),
+    showdown: result.showdown.map((s) => ({ seat: s.seat, shown: s.shown, cards: s.cards.map(formatCard), description: s.description })),
+    wentToShowdown: result.wentToShowdown,
+    sawFlop: result.sawFlop,
+  };
+}
+
+/** The hand:result message, built only from committed data; mucked hands are left out. */
+export function resultMessage(
+  config: TableConfig,
+  hand: LiveHand,
+  result: HandResult,
+  stacks: Array<{ seat: number; playerId: string; stack: Chips }>,
+): HandResultMessage {
+  const f = (c: Chips) => formatAmount(c, config.unit);
+  return {
+    tableId: config.tableId,
+    handId: hand.handId,
+    handNumber: hand.handNumber,
+    board: result.board.map(formatCard),
+    pots: result.pots.map((p) => ({
+      amount: f(p.amount.minus(p.rake)),
+      winners: p.winners.map((w) => ({ seat: w.seat, playerId: hand.playerBySeat[w.seat] ?? '', amount: f(w.amount) })),
+    })),
+    rake: f(result.rake ?? ZERO),
+    showdown: result.showdown
+      .filter((s) => s.shown)
+      .map((s) => ({ seat: s.seat, playerId: hand.playerBySeat[s.seat] ?? '', cards: s.cards.map(formatCard), description: s.description })),
+    seed: hand.seedHex,
+    commitment: hand.commitment,
+    stacks: stacks.map((s) => ({ seat: s.seat, playerId: s.playerId, stack: f(s.stack) })),
+  };
+}

@@ -1,0 +1,20 @@
+/** Binds the ledger's transaction functions to a DataSource in the shape the table actor expects. */
+import type { DataSource } from 'typeorm';
+import * as ledger from '../ledger/transactions';
+import { startHand, appendHandEvents } from '../ledger/hands';
+import type { LedgerPort } from './table-types';
+
+/** The table actor's view of the ledger over `ds`. */
+export function ledgerPort(ds: DataSource): LedgerPort {
+  return {
+    buyIn: (p) => ledger.buyIn(ds, p),
+    topUp: (p) => ledger.topUp(ds, p),
+    cashOut: (p) => ledger.cashOut(ds, p),
+    startHand: async (p) => ({ handId: (await startHand(ds, p)).handId }),
+    appendHandEvents: (handId, events) => appendHandEvents(ds, handId, events),
+    settleHand: (p) => ledger.settleHand(ds, p),
+    voidHand: async (p) => {
+      await ledger.voidHand(ds, p);
+    },
+  };
+}

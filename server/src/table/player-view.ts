@@ -1,0 +1,136 @@
+/**
+ * THE place that decides what each viewer may see. Every table:state frame is built here and nowhere
+ * else: hole cards appear only in the owner's own `you.holeCards`, other players' cards only once
+ * shown at showdown, and the deck, the seed and future board cards never leave the server before the
+ * hand ends.
+ */
+import { formatAmount, ZERO, type Chips } from '../../../shared/money';
+import { formatCard } from '../../../shared/engine/cards';
+import { legalActions } from '../../../shared/engine/hand';
+import type { HandState, SeatState } from '../../../shared/engine/types';
+import type { LegalActionsView, SeatStatus, SeatView, TableConfigView, TablePhase, TableView } from '../../../shared/protocol';
+import type { LiveHand, TableConfig, TableSeat } from './table-types';
+
+/** What the view builder needs from the actor's context. */
+export interface ViewSource {
+  config: TableConfig;
+  seats: ReadonlyArray<TableSeat | null>;
+  phase: TablePhase;
+  hand: LiveHand | null;
+  button: number | null;
+  seq: number;
+  /** Cards shown at the last showdown, by table seat, kept until the next deal. */
+  shownCards: Record<number, string[]>;
+}
+
+/** The static part of a table's view. */
+export function configView(config: TableConfig): TableConfigView {
+  const f = (c: Chips) => formatAmount(c, config.unit);
+  return {
+    variant: config.variant,
+    maxSeats: config.maxSeats,
+    smallBlind: f(config.smallBlind),
+    bigBlind: f(config.bigBlind),
+    ante: f(config.ante),
+    minBuyIn: f(config.minBuyIn),
+    maxBuyIn: f(config.maxBuyIn),
+    unit: config.unit.toString(),
+    rakePercent: config.rakePercent.toString(),
+    rakeCap: f(config.rakeCap),
+    actionTimeoutMs: config.actionTimeoutMs,
+  };
+}
+
+/** Builds the view of `source` for `viewerId` (null = a watcher who is not seated). */
+export function buildView(source: ViewSource, viewerId: string | null): TableView {
+  const { config, hand } = source;
+  const engine = hand?.engine;
+  const f = (c: Chips) => formatAmount(c, config.unit);
+  const engineSeatByTableSeat = new Map<number, SeatState>();
+  if (engine) for (const s of engine.seats) engineSeatByTableSeat.set(s.seat, s);
+  const seats: SeatView[] = [];
+  for (const seat of source.seats) {
+    if (!seat || seat.phase === 'buying_in') continue;
+    seats.push(seatView(seat, engineSeatByTableSeat.get(seat.seat), source, f));
+  }
+  const toAct = engine && engine.toAct !== undefined ? engine.seats[engine.toAct] : undefined;
+  const viewerSeat = viewerId ? source.seats.find((s) => s?.playerId === viewerId) ?? null : null;
+  const viewerEngineSeat = viewerSeat ? engineSeatByTableSeat.get(viewerSeat.seat) : undefined;
+  return {
+    tableId: config.tableId,
+    name: config.name,
+    config: configView(config),
+    phase: source.phase,
+    handId: hand?.handId ?? null,
+    handNumber: hand?.handNumber ?? null,
+    seq: source.seq,
+    button: source.button,
+    street: engine ? (engine.street === 'complete' ? 'showdown' : engine.street) : null,
+    board: engine ? engine.board.map(formatCard) : [],
+    pots: engine ? [{ amount: f(collectedPot(engine)) }] : [],
+    seats,
+    turn: toAct && source.phase === 'hand' && hand ? { seat: toAct.seat, deadline: hand.deadline ?? 0 } : null,
+    commitment: hand?.commitment ?? null,
+    you: viewerId
+      ? {
+          playerId: viewerId,
+          seat: viewerSeat?.seat ?? null,
+          legal: engine && toAct && viewerSeat && toAct.seat === viewerSeat.seat && source.phase === 'hand' ? legalView(engine, f) : null,
+          holeCards: viewerEngineSeat && !viewerEngineSeat.folded ? viewerEngineSeat.hole.map(formatCard) : [],
+        }
+      : null,
+  };
+}
+
+function seatView(seat: TableSeat, inHand: SeatState | undefined, source: ViewSource, f: (c: Chips) => string): SeatView {
+  const base = {
+    seat: seat.seat,
+    playerId: seat.playerId,
+    username: seat.username,
+    connected: seat.connected,
+  };
+  const shown = source.shownCards[seat.seat];
+  if (inHand && source.phase !== 'between_hands' && source.phase !== 'waiting') {
+    const status: SeatStatus = inHand.folded ? 'folded' : inHand.allIn ? 'all_in' : 'active';
+    return {
+      ...base,
+      stack: f(inHand.stack),
+      bet: f(inHand.streetBet),
+      status,
+      holeCardCount: inHand.folded ? 0 : inHand.hole.length,
+      ...(shown ? { shownCards: shown } : {}),
+    };
+  }
+  return {
+    ...base,
+    stack: f(seat.stack),
+    bet: f(ZERO),
+    status: seat.sittingOut ? 'sitting_out' : 'waiting',
+    holeCardCount: 0,
+    ...(shown ? { shownCards: shown } : {}),
+  };
+}
+
+/** Chips already gathered into the middle (everything contributed minus this street's open bets). */
+function collectedPot(engine: HandState): Chips {
+  let total = ZERO;
+  for (const s of engine.seats) total = total.plus(s.contributed).minus(s.streetBet);
+  return total;
+}
+
+function legalView(engine: HandState, f: (c: Chips) => string): LegalActionsView | null {
+  const legal = legalActions(engine);
+  if (!legal) return null;
+  const actions: LegalActionsView['actions'] = [];
+  if (legal.canFold) actions.push('fold');
+  if (legal.canCheck) actions.push('check');
+  else if (legal.callAmount.gt(0)) actions.push('call');
+  if (legal.canBet) actions.push('bet');
+  if (legal.canRaise) actions.push('raise');
+  return {
+    actions,
+    callAmount: f(legal.callAmount),
+    minTo: legal.minTo ? f(legal.minTo) : null,
+    maxTo: legal.maxTo ? f(legal.maxTo) : null,
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * Hand steps of the table actor: deal, record, act, time out, settle, void. Functions return the
+ * context changes for `assign`; side effects are broadcasts and queued history rows. Settlement is
+ * checked twice: the engine asserts chip conservation after every step, and after the ledger commits
+ * we assert that every seat's committed balance equals its starting stack plus its engine net.
+ */
+import { type Chips } from '../../../shared/money';
+import { formatCard } from '../../../shared/engine/cards';
+import { apply, isComplete, legalActions } from '../../../shared/engine/hand';
+import type { ApplyResult, HandEvent, HandResult, PlayerAction } from '../../../shared/engine/types';
+import type { ErrorCode } from '../../../shared/codes';
+import { seatOf, seatedPlayerIds, updateSeat } from './seating';
+import { broadcastState, type TableContext } from './table-machine';
+import { dealHand, publicEvent, resultMessage, resultSummary, settlementDeltas, startEventPayload, toRows } from './hand-flow';
+import type { TableEvent, LiveHand } from './table-types';
+
+type ActEvent = Extract<TableEvent, { type: 'player.act' }>;
+type TryAnswer = ApplyResult | { ok: false; code: ErrorCode; message: string };
+
+/** Consecutive timeouts after which a player is sat out. */
+export const MAX_CONSECUTIVE_TIMEOUTS = 2;
+
+/** Deals the next hand into the context (the hand row is written next, by recordHandStart). */
+export function startHand(context: TableContext): Partial<TableContext> {
+  const handNumber = context.lastHandNumber + 1;
+  const { hand, button } = dealHand(
+    context.config,
+    context.seats,
+    context.button,
+    handNumber,
+    '',
+    context.deps.randomSeed(),
+    context.deps.now(),
+  );
+  return { hand, button, lastHandNumber: handNumber, shownCards: {}, seq: context.seq + 1 };
+}
+
+/** Writes the hand row (status in_progress, commitment) before anything of the hand is shown. */
+export async function recordHandStart(context: TableContext): Promise<{ handId: string }> {
+  const hand = requireHand(context);
+  return context.deps.ledger.startHand({
+    tableId: context.config.tableId,
+    handNumber: hand.handNumber,
+    buttonSeat: context.button!,
+    commitment: hand.commitment,
+    config: {
+      variant: context.config.variant,
+      unit: context.config.unit.toString(),
+      smallBlind: context.config.smallBlind.toString(),
+      bigBlind: context.config.bigBlind.toString(),
+      ante: context.config.ante.toString(),
+      rakePercent: context.config.rakePercent.toString(),
+      rakeCap: context.config.rakeCap.toString(),
+      seats: startEventPayload(context.config, hand, context.button!).seats,
+    },
+  });
+}
+
+/** Forgets a hand whose row could not be written: nothing of it was shown and no chips moved. */
+export function dropUnstartedHand(_context: TableContext): Partial<TableContext> {
+  return { hand: null };
+}
+
+/** After the hand row exists (with its id): store the deal, send each player their cards, announce the posts. */
+export function announceHand(context: TableContext, handId: string): Partial<TableContext> {
+  const hand = { ...requireHand(context), handId };
+  const startRow = { handId: hand.handId, seq: 0, type: 'start', payload: startEventPayload(context.config, hand, context.button!) };
+  const { rows, nextSeq } = toRows(hand, hand.engine.events);
+  context.writer.push([startRow, ...rows]);
+  for (const s of hand.engine.seats) {
+    const playerId = hand.playerBySeat[s.seat]!;
+    context.deps.broadcaster.cards(playerId, { tableId: context.config.tableId, handId: hand.handId, cards: s.hole.map(formatCard) });
+  }
+  publish(context, hand, hand.engine.events, 1);
+  context.deps.metrics?.handStarted?.();
+  return { hand: { ...hand, nextEventSeq: nextSeq } };
+}
+
+/** Entering a turn: set the deadline and show everyone the new state. */
+export function beginTurn(context: TableContext): Partial<TableContext> {
+  const hand = requireHand(context);
+  if (isComplete(hand.engine)) return {};
+  const next: LiveHand = { ...hand, deadline: context.deps.now() + context.config.actionTimeoutMs };
+  const seq = context.seq + 1;
+  broadcastState({ ...context, hand: next, seq }, 'hand');
+  return { hand: next, seq };
+}
+
+/** True once the engine says the hand is over. */
+export function isHandComplete(context: TableContext): boolean {
+  return !!context.hand && isComplete(context.hand.engine);
+}
+
+/** True when the player to act asked to leave: they fold without waiting for the timer. */
+export function turnPlayerAway(context: TableContext): boolean {
+  const engine = context.hand?.engine;
+  if (!engine || engine.toAct === undefined) return false;
+  const playerId = context.hand!.playerBySeat[engine.seats[engine.toAct]!.seat];
+  return !!playerId && !!seatOf(context.seats, playerId)?.leaving;
+}
+
+// The guard validates an action and the transition's action commits it; caching the engine's answer
+// per event object means the pure engine runs once per request.
+const tried = new WeakMap<ActEvent, TryAnswer>();
+
+/** Validates a player's action against the current hand without changing anything. */
+export function tryAct(context: TableContext, event: ActEvent): TryAnswer {
+  const cached = tried.get(event);
+  if (cached) return cached;
+  const hand = context.hand;
+  let answer: TryAnswer;
+  if (!hand || hand.handId !== event.handId) answer = { ok: false, code: 'stale_hand', message: 'that hand is not the current hand' };
+  else {
+    const seat = Object.entries(hand.playerBySeat).find(([, p]) => p === event.playerId)?.[0];
+    if (seat === undefined) answer = { ok: false, code: 'not_seated', message: 'you are not in this hand' };
+    else {
+      const action: PlayerAction = { seat: Number(seat), type: event.action, ...(event.to ? { to: event.to } : {}) };
+      answer = apply(hand.engine, action);
+    }
+  }
+  tried.set(event, answer);
+  return answer;
+}
+
+/** Commits an accepted action: new engine state, history rows, public events, the ack. */
+export function commitAct(context: TableContext, event: ActEvent): Partial<TableContext> {
+  const started = process.hrtime.bigint();
+  const answer = tried.get(event) ?? tryAct(context, event);
+  if (!answer.ok) throw new Error('commitAct without an accepted action');
+  const hand = advance(context, answer.state, answer.events);
+  event.reply({ ok: true, seq: context.seq + 1 });
+  context.deps.metrics?.actionProcessed?.(Number(process.hrtime.bigint() - started) / 1e6);
+  return { hand, seats: updateSeat(context.seats, event.playerId, { timeouts: 0 }) };
+}
+
+/** Answers a refused action with its code. */
+export function rejectAct(context: TableContext, event: ActEvent): void {
+  const answer = tried.get(event) ?? tryAct(context, event);
+  if (answer.ok) throw new Error('rejectAct on an accepted action');
+  const code: ErrorCode = answer.code === 'hand_complete' ? 'stale_hand' : answer.code;
+  context.deps.metrics?.rejected?.(code);
+  event.reply({ ok: false, error: { code, message: answer.message } });
+}
+
+/** The action timer fired: check if possible, else fold; repeated timeouts sit the player out. */
+export function applyTimeout(context: TableContext): Partial<TableContext> {
+  const hand = requireHand(context);
+  const legal = legalActions(hand.engine);
+  if (!legal) return {};
+  const playerId = hand.playerBySeat[legal.seat]!;
+  const seat = seatOf(context.seats, playerId)!;
+  const timeouts = seat.timeouts + 1;
+  context.writer.push([{ handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', payload: { type: 'timeout', seat: legal.seat } }]);
+  context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
+    tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', seat: legal.seat,
+  });
+  const withSeq = { ...hand, nextEventSeq: hand.nextEventSeq + 1 };
+  const forced = forceAction(withSeq, legal.seat, legal.canCheck ? 'check' : 'fold');
+  const next = advance({ ...context, hand: withSeq }, forced.state, forced.events);
+  return {
+    hand: next,
+    seats: updateSeat(context.seats, playerId, { timeouts, sittingOut: seat.sittingOut || timeouts >= MAX_CONSECUTIVE_TIMEOUTS }),
+  };
+}
+
+/** Folds (or checks, when folding is not offered) for a player who is leaving. */
+export function autoFoldAway(context: TableContext): Partial<TableContext> {
+  const hand = requireHand(context);
+  const legal = legalActions(hand.engine);
+  if (!legal) return {};
+  const forced = forceAction(hand, legal.seat, legal.canFold ? 'fold' : 'check');
+  return { hand: advance(context, forced.state, forced.events) };
+}
+
+function forceAction(hand: LiveHand, seat: number, type: 'fold' | 'check') {
+  const answer = apply(hand.engine, { seat, type });
+  if (!answer.ok) throw new Error(`forced ${type} refused: ${answer.message}`);
+  return answer;
+}
+
+/** Moves the hand to a new engine state: queue its events for storage and publish the public ones. */
+function advance(context: TableContext, engine: LiveHand['engine'], events: HandEvent[]): LiveHand {
+  const hand = requireHand(context);
+  const { rows, nextSeq } = toRows(hand, events);
+  context.writer.push(rows);
+  publish(context, hand, events, hand.nextEventSeq);
+  return { ...hand, engine, nextEventSeq: nextSeq };
+}
+
+function publish(context: TableContext, hand: LiveHand, events: readonly HandEvent[], firstSeq: number): void {
+  const seated = seatedPlayerIds(context.seats);
+  events.forEach((e, i) => {
+    const msg = publicEvent(context.config.tableId, hand.handId, firstSeq + i, e);
+    if (msg) context.deps.broadcaster.event(context.config.tableId, seated, msg);
+  });
+}
+
+/** What the settle promise returns to the actor. */
+export interface SettleOutput {
+  result: HandResult;
+  seatBalances: Record<string, string>;
+  latencyMs: number;
+}
+
+/** Stores the remaining history, then settles the hand in one ledger transaction. */
+export async function settle(context: TableContext): Promise<SettleOutput> {
+  const started = context.deps.now();
+  const hand = requireHand(context);
+  await context.writer.flush();
+  const { result, deltas, rake } = settlementDeltas(hand);
+  const { seatBalances } = await context.deps.ledger.settleHand({
+    handId: hand.handId,
+    idempotencyKey: `settle:${hand.handId}`,
+    deltas,
+    rake,
+    seed: hand.seedHex,
+    result: resultSummary(context.config, hand, result),
+  });
+  return { result, seatBalances, latencyMs: context.deps.now() - started };
+}
+
+/** After commit: check the ledger against the engine, update stacks, announce the result. */
+export function applySettlement(context: TableContext, output: SettleOutput): Partial<TableContext> {
+  const hand = requireHand(context);
+  let seats = context.seats;
+  const stacks: Array<{ seat: number; playerId: string; stack: Chips }> = [];
+  for (const s of hand.engine.seats) {
+    const playerId = hand.playerBySeat[s.seat]!;
+    const committed = output.seatBalances[playerId];
+    const expected = s.startingStack.plus(output.result.netBySeat[s.seat]!);
+    if (committed === undefined || !expected.eq(committed)) {
+      throw new Error(`settlement drift at seat ${s.seat}: ledger ${committed ?? 'missing'} != engine ${expected.toString()}`);
+    }
+    seats = updateSeat(seats, playerId, { stack: expected });
+    stacks.push({ seat: s.seat, playerId, stack: expected });
+  }
+  const shownCards: Record<number, string[]> = {};
+  for (const entry of output.result.showdown) if (entry.shown) shownCards[entry.seat] = entry.cards.map(formatCard);
+  const message = resultMessage(context.config, hand, output.result, stacks);
+  context.deps.broadcaster.result(context.config.tableId, seatedPlayerIds(seats), message);
+  context.deps.metrics?.handSettled?.(output.latencyMs);
+  return { hand: null, seats, shownCards, seq: context.seq + 1 };
+}
+
+/** Voids the current hand in the ledger (nothing moved during the hand, so stacks stay as they were). */
+export async function voidCurrentHand(context: TableContext, reason: string): Promise<void> {
+  const hand = requireHand(context);
+  await context.writer.flush().catch(() => undefined);
+  await context.deps.ledger.voidHand({ handId: hand.handId, reason, idempotencyKey: `void:${hand.handId}`, seed: hand.seedHex });
+}
+
+/** After a void: forget the hand; the committed stacks are the ones from before it. */
+export function afterVoid(context: TableContext): Partial<TableContext> {
+  context.deps.logger.warn({ handId: context.hand?.handId }, 'hand voided');
+  return { hand: null, seq: context.seq + 1 };
+}
+
+function requireHand(context: TableContext): LiveHand {
+  if (!context.hand) throw new Error('no hand in progress');
+  return context.hand;
+}

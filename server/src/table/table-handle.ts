@@ -1,0 +1,143 @@
+/**
+ * A table actor plus what the transport needs around it: request ids that make every state-changing
+ * request idempotent (a duplicate gets the original answer), a bound on waiting for an answer, and the
+ * halted state after a broken invariant stopped the actor.
+ */
+import { createActor } from 'xstate';
+import type { Logger } from 'pino';
+import type { Ack, TablePhase, TableSummary, TableView } from '../../../shared/protocol';
+import { formatAmount } from '../../../shared/money';
+import { buildView } from './player-view';
+import { seatOf } from './seating';
+import { tableMachine, type TableActor, type TableContext } from './table-machine';
+import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent } from './table-types';
+
+/** Remembered request ids per table; the oldest are forgotten first. */
+export const MAX_REMEMBERED_REQUESTS = 5_000;
+/** How long a request may wait for the actor's answer before it is answered `internal`. */
+export const REQUEST_TIMEOUT_MS = 20_000;
+
+type EventWithoutReply = TableEvent extends infer E ? (E extends { reply: Reply } ? Omit<E, 'reply'> : never) : never;
+
+interface Remembered {
+  fingerprint: string;
+  answer: Promise<Ack<Record<string, unknown>>>;
+}
+
+/** One live table. */
+export class TableHandle {
+  readonly actor: TableActor;
+  private readonly requests = new Map<string, Remembered>();
+  private haltedBy: Error | null = null;
+
+  constructor(
+    readonly config: TableConfig,
+    deps: TableDeps,
+    lastHandNumber: number,
+    private readonly logger: Logger,
+  ) {
+    this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber } });
+    this.actor.subscribe({
+      error: (error) => {
+        // A thrown invariant stops the actor: the table refuses everything from now on, loudly.
+        this.haltedBy = error instanceof Error ? error : new Error(String(error));
+        logger.fatal({ err: error, tableId: config.tableId }, 'table actor halted on a broken invariant');
+        deps.onHalt?.(config.tableId, this.haltedBy);
+      },
+    });
+    this.actor.start();
+  }
+
+  /** Why the table stopped, if it did. */
+  get halted(): Error | null {
+    return this.haltedBy;
+  }
+
+  /** Sends an event and resolves with the actor's answer. */
+  ask(event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
+    if (this.haltedBy) return Promise.resolve(reject('internal', 'this table is halted'));
+    return new Promise((resolve) => {
+      let answered = false;
+      const timer = setTimeout(() => reply(reject('internal', 'the table did not answer in time')), REQUEST_TIMEOUT_MS);
+      const reply: Reply = (ack) => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        resolve(ack);
+      };
+      this.actor.send({ ...event, reply } as TableEvent);
+    });
+  }
+
+  /** Like `ask`, but a repeated (playerId, requestId) gets the first answer; other parameters under it are a conflict. */
+  askOnce(playerId: string, requestId: string, fingerprint: string, event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
+    const key = `${playerId}\u0000${requestId}`;
+    const seen = this.requests.get(key);
+    if (seen) {
+      if (seen.fingerprint !== fingerprint) return Promise.resolve(reject('idempotency_conflict', 'requestId was used with other parameters'));
+      return seen.answer;
+    }
+    const answer = this.ask(event);
+    this.requests.set(key, { fingerprint, answer });
+    if (this.requests.size > MAX_REMEMBERED_REQUESTS) this.requests.delete(this.requests.keys().next().value!);
+    return answer;
+  }
+
+  /** Fire-and-forget events (presence). */
+  notify(event: Extract<TableEvent, { type: 'player.presence' | 'table.close' }>): void {
+    if (!this.haltedBy) this.actor.send(event);
+  }
+
+  private context(): TableContext {
+    return this.actor.getSnapshot().context;
+  }
+
+  /** The phase clients see for the actor's current state. */
+  phase(): TablePhase {
+    const value = this.actor.getSnapshot().value;
+    if (value === 'inHand') return 'hand';
+    if (value === 'settling' || value === 'voiding') return 'settling';
+    if (value === 'pausing') return 'between_hands';
+    return this.context().hand ? 'hand' : 'waiting';
+  }
+
+  /** The view of this table for `viewerId` (null = anonymous watcher). */
+  view(viewerId: string | null): TableView {
+    return buildView({ ...this.context(), phase: this.phase() }, viewerId);
+  }
+
+  /** True when the player holds a seat here. */
+  isSeated(playerId: string): boolean {
+    return !!seatOf(this.context().seats, playerId);
+  }
+
+  /** The player's hole cards in the current hand, if dealt. */
+  holeCards(playerId: string): { handId: string; cards: string[] } | null {
+    const v = this.view(playerId);
+    return v.handId && v.you && v.you.holeCards.length > 0 ? { handId: v.handId, cards: v.you.holeCards } : null;
+  }
+
+  /** The lobby entry. */
+  summary(): TableSummary {
+    const c = this.config;
+    const f = (x: typeof c.unit) => formatAmount(x, c.unit);
+    return {
+      tableId: c.tableId,
+      name: c.name,
+      variant: c.variant,
+      maxSeats: c.maxSeats,
+      seated: this.context().seats.filter(Boolean).length,
+      smallBlind: f(c.smallBlind),
+      bigBlind: f(c.bigBlind),
+      ante: f(c.ante),
+      minBuyIn: f(c.minBuyIn),
+      maxBuyIn: f(c.maxBuyIn),
+      unit: c.unit.toString(),
+    };
+  }
+
+  /** Stops the actor (shutdown). */
+  stop(): void {
+    this.actor.stop();
+  }
+}

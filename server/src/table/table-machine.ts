@@ -1,0 +1,195 @@
+/**
+ * One XState v5 actor per table. It owns all of the table's live state and handles one event at a
+ * time: seat requests, player actions, action timers and the results of ledger calls. Phases:
+ * waiting → starting (hand row written) → inHand (streets) → settling (ledger transaction) →
+ * pausing → waiting. Anything shown to clients about money is announced only after it committed.
+ * A broken invariant throws inside an action, which stops this actor (never silently continues).
+ */
+import { setup, assign, fromPromise, enqueueActions, type ActorRefFrom } from 'xstate';
+import type { TablePhase } from '../../../shared/protocol';
+import { HandEventWriter } from '../history/hand-event-writer';
+import { eligibleForHand, seatedPlayerIds } from './seating';
+import { buildView } from './player-view';
+import * as seatOps from './table-seat-ops';
+import * as handOps from './table-hand-ops';
+import type { LiveHand, TableConfig, TableDeps, TableEvent, TableSeat } from './table-types';
+
+/** The actor's context. */
+export interface TableContext {
+  config: TableConfig;
+  deps: TableDeps;
+  seats: Array<TableSeat | null>;
+  button: number | null;
+  lastHandNumber: number;
+  hand: LiveHand | null;
+  seq: number;
+  shownCards: Record<number, string[]>;
+  writer: HandEventWriter;
+  opCounter: number;
+}
+
+/** What the registry passes when it creates a table actor. */
+export interface TableInput {
+  config: TableConfig;
+  deps: TableDeps;
+  lastHandNumber: number;
+}
+
+/** The outcome of a seat operation run as a child promise actor. */
+export type SeatOpOutput = seatOps.SeatOpOutput;
+
+/** Sends the current view to every seated player and every watcher. */
+export function broadcastState(context: TableContext, phase: TablePhase): void {
+  const source = { ...context, phase };
+  context.deps.broadcaster.state(context.config.tableId, seatedPlayerIds(context.seats), (viewer) => buildView(source, viewer));
+}
+
+export const tableMachine = setup({
+  types: {
+    context: {} as TableContext,
+    events: {} as TableEvent,
+    input: {} as TableInput,
+  },
+  actors: {
+    seatOp: fromPromise<SeatOpOutput, seatOps.SeatOpInput>(({ input }) => seatOps.runSeatOp(input)),
+    recordHandStart: fromPromise<{ handId: string }, { context: TableContext }>(({ input }) => handOps.recordHandStart(input.context)),
+    settle: fromPromise<handOps.SettleOutput, { context: TableContext }>(({ input }) => handOps.settle(input.context)),
+    voidHand: fromPromise<void, { context: TableContext; reason: string }>(({ input }) => handOps.voidCurrentHand(input.context, input.reason)),
+  },
+  delays: {
+    actionTimeout: ({ context }) => context.config.actionTimeoutMs,
+    handPause: ({ context }) => context.deps.handPauseMs,
+  },
+  guards: {
+    canDeal: ({ context }) => eligibleForHand(context.seats).length >= 2,
+    handComplete: ({ context }) => handOps.isHandComplete(context),
+    turnPlayerAway: ({ context }) => handOps.turnPlayerAway(context),
+    actAccepted: ({ context, event }) => event.type === 'player.act' && handOps.tryAct(context, event).ok,
+  },
+  actions: {
+    joinSeat: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'seat.join') return;
+      seatOps.join(context, event, enqueue);
+    }),
+    topUp: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'seat.topup') return;
+      seatOps.topUp(context, event, enqueue);
+    }),
+    leave: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'seat.leave') return;
+      seatOps.leave(context, event, enqueue);
+    }),
+    sitOutOrIn: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'seat.sitout' && event.type !== 'seat.sitin') return;
+      seatOps.sitOutOrIn(context, event, enqueue);
+    }),
+    presence: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'player.presence') return;
+      seatOps.presence(context, event, enqueue);
+    }),
+    finishSeatOp: enqueueActions(({ context, event, enqueue }) => {
+      const output = (event as unknown as { output?: SeatOpOutput }).output;
+      if (output) seatOps.finish(context, output, enqueue);
+    }),
+    rejectStale: ({ event, context }) => {
+      if (event.type !== 'player.act') return;
+      context.deps.metrics?.rejected?.('stale_hand');
+      event.reply({ ok: false, error: { code: 'stale_hand', message: 'no hand is waiting for actions' } });
+    },
+    startHand: assign(({ context }) => handOps.startHand(context)),
+    dropHand: assign(({ context }) => handOps.dropUnstartedHand(context)),
+    announceHand: assign(({ context, event }) => handOps.announceHand(context, (event as unknown as { output: { handId: string } }).output.handId)),
+    beginTurn: assign(({ context }) => handOps.beginTurn(context)),
+    commitAct: assign(({ context, event }) => (event.type === 'player.act' ? handOps.commitAct(context, event) : {})),
+    rejectAct: ({ context, event }) => {
+      if (event.type === 'player.act') handOps.rejectAct(context, event);
+    },
+    applyTimeout: assign(({ context }) => handOps.applyTimeout(context)),
+    autoFoldAway: assign(({ context }) => handOps.autoFoldAway(context)),
+    announceSettling: ({ context }) => broadcastState(context, 'settling'),
+    applySettlement: assign(({ context, event }) =>
+      handOps.applySettlement(context, (event as unknown as { output: handOps.SettleOutput }).output),
+    ),
+    afterVoid: assign(({ context }) => handOps.afterVoid(context)),
+    afterHand: enqueueActions(({ context, enqueue }) => seatOps.afterHand(context, enqueue)),
+    announceWaiting: ({ context }) => broadcastState(context, context.hand ? 'hand' : 'waiting'),
+    logOpError: ({ context, event }) => context.deps.logger.error({ event: event.type, err: (event as { error?: unknown }).error }, 'table child actor failed'),
+  },
+}).createMachine({
+  id: 'table',
+  context: ({ input }) => ({
+    config: input.config,
+    deps: input.deps,
+    seats: Array.from({ length: input.config.maxSeats }, () => null),
+    button: null,
+    lastHandNumber: input.lastHandNumber,
+    hand: null,
+    seq: 0,
+    shownCards: {},
+    writer: new HandEventWriter((handId, events) => input.deps.ledger.appendHandEvents(handId, events), input.deps.logger),
+    opCounter: 0,
+  }),
+  on: {
+    'seat.join': { actions: 'joinSeat' },
+    'seat.topup': { actions: 'topUp' },
+    'seat.leave': { actions: 'leave' },
+    'seat.sitout': { actions: 'sitOutOrIn' },
+    'seat.sitin': { actions: 'sitOutOrIn' },
+    'player.presence': { actions: 'presence' },
+    'player.act': { actions: 'rejectStale' },
+    'xstate.done.actor.*': { actions: 'finishSeatOp' },
+    'xstate.error.actor.*': { actions: 'logOpError' },
+  },
+  initial: 'waiting',
+  states: {
+    waiting: {
+      always: { guard: 'canDeal', target: 'starting' },
+    },
+    starting: {
+      entry: 'startHand',
+      invoke: {
+        src: 'recordHandStart',
+        input: ({ context }) => ({ context }),
+        onDone: { target: 'inHand', actions: 'announceHand' },
+        onError: { target: 'pausing', actions: ['logOpError', 'dropHand'] },
+      },
+    },
+    inHand: {
+      entry: 'beginTurn',
+      always: [
+        { guard: 'handComplete', target: 'settling' },
+        { guard: 'turnPlayerAway', target: 'inHand', reenter: true, actions: 'autoFoldAway' },
+      ],
+      after: {
+        actionTimeout: { target: 'inHand', reenter: true, actions: 'applyTimeout' },
+      },
+      on: {
+        'player.act': [{ guard: 'actAccepted', target: 'inHand', reenter: true, actions: 'commitAct' }, { actions: 'rejectAct' }],
+      },
+    },
+    settling: {
+      entry: 'announceSettling',
+      invoke: {
+        src: 'settle',
+        input: ({ context }) => ({ context }),
+        onDone: { target: 'pausing', actions: 'applySettlement' },
+        onError: { target: 'voiding', actions: 'logOpError' },
+      },
+    },
+    voiding: {
+      invoke: {
+        src: 'voidHand',
+        input: ({ context }) => ({ context, reason: 'settlement failed' }),
+        onDone: { target: 'pausing', actions: 'afterVoid' },
+        onError: { target: 'pausing', actions: ['logOpError', 'afterVoid'] },
+      },
+    },
+    pausing: {
+      entry: 'afterHand',
+      after: { handPause: 'waiting' },
+    },
+  },
+});
+
+/** A running table actor. */
+export type TableActor = ActorRefFrom<typeof tableMachine>;

@@ -1,0 +1,128 @@
+/**
+ * One actor per table: creates them, finds them, and recovers after a restart. Recovery runs before
+ * any table accepts actions: every in_progress hand is voided with a recorded reason (its chips never
+ * moved), and chips left in seat accounts go back to their owners' wallets, because the seats
+ * themselves lived only in the previous process's memory.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { listSeatBalances } from '../ledger/balances';
+import { cashOut, voidInProgressHands } from '../ledger/transactions';
+import { getTable, type PokerTable } from '../ledger/poker-tables';
+import type { TableSummary } from '../../../shared/protocol';
+import { ledgerPort } from './ledger-port';
+import { TableHandle } from './table-handle';
+import type { TableBroadcaster, TableConfig, TableMetrics } from './table-types';
+
+/** Most live tables one process runs. */
+export const MAX_TABLES = 2_000;
+
+/** What the registry needs. */
+export interface RegistryDeps {
+  dataSource: DataSource;
+  logger: Logger;
+  broadcaster: TableBroadcaster;
+  metrics?: TableMetrics;
+  handPauseMs: number;
+  onHalt?: (tableId: string, error: Error) => void;
+}
+
+/** Converts a stored table into the actor's configuration. */
+export function tableConfigOf(row: PokerTable): TableConfig {
+  return {
+    tableId: row.id,
+    name: row.name,
+    variant: row.variant,
+    maxSeats: row.maxSeats,
+    unit: row.unit,
+    smallBlind: row.smallBlind,
+    bigBlind: row.bigBlind,
+    ante: row.ante,
+    minBuyIn: row.minBuyIn,
+    maxBuyIn: row.maxBuyIn,
+    rakePercent: row.rakePercent,
+    rakeCap: row.rakeCap,
+    actionTimeoutMs: row.actionTimeoutMs,
+  };
+}
+
+/** The live tables of this process. */
+export class TableRegistry {
+  private readonly tables = new Map<string, TableHandle>();
+
+  constructor(private readonly deps: RegistryDeps) {}
+
+  /** Recovers and starts every open table; call once at startup before accepting connections. */
+  async loadAll(bootId: string): Promise<void> {
+    const ds = this.deps.dataSource;
+    const voided = await voidInProgressHands(ds, { reason: `server restart (boot ${bootId})` });
+    const rows = (await ds.query(`SELECT id FROM poker_table WHERE status = 'open' ORDER BY created_at, id`)) as Array<{ id: string }>;
+    let returned = 0;
+    for (const { id } of rows) {
+      for (const seat of await listSeatBalances(ds, id)) {
+        if (seat.balance.lte(0)) continue;
+        await cashOut(ds, { playerId: seat.playerId, tableId: id, idempotencyKey: `restart-cash-out:${bootId}:${seat.accountId}` });
+        returned++;
+      }
+      await this.add(await getTable(ds, id));
+    }
+    this.deps.logger.info({ tables: rows.length, voidedHands: voided, seatsReturned: returned }, 'tables recovered');
+  }
+
+  /** Starts the actor for a table row (idempotent). */
+  async add(row: PokerTable): Promise<TableHandle> {
+    const existing = this.tables.get(row.id);
+    if (existing) return existing;
+    if (this.tables.size >= MAX_TABLES) throw new Error(`more than ${MAX_TABLES} tables in one process`);
+    const { deps } = this;
+    const handle = new TableHandle(
+      tableConfigOf(row),
+      {
+        ledger: ledgerPort(deps.dataSource),
+        broadcaster: deps.broadcaster,
+        randomSeed: () => randomBytes(32),
+        now: () => Date.now(),
+        logger: deps.logger.child({ tableId: row.id }),
+        metrics: deps.metrics,
+        handPauseMs: deps.handPauseMs,
+        onHalt: deps.onHalt,
+      },
+      Number(row.nextHandNumber) - 1,
+      deps.logger,
+    );
+    this.tables.set(row.id, handle);
+    return handle;
+  }
+
+  /** Loads and starts a table created after startup. */
+  async addById(tableId: string): Promise<TableHandle> {
+    return this.add(await getTable(this.deps.dataSource, tableId));
+  }
+
+  /** The live table, if any. */
+  get(tableId: string): TableHandle | undefined {
+    return this.tables.get(tableId);
+  }
+
+  /** Lobby entries for every table. */
+  list(): TableSummary[] {
+    return [...this.tables.values()].map((t) => t.summary());
+  }
+
+  /** Tables where the player holds a seat. */
+  tablesOf(playerId: string): TableHandle[] {
+    return [...this.tables.values()].filter((t) => t.isSeated(playerId));
+  }
+
+  /** Number of live tables. */
+  get size(): number {
+    return this.tables.size;
+  }
+
+  /** Stops every actor. */
+  stopAll(): void {
+    for (const t of this.tables.values()) t.stop();
+    this.tables.clear();
+  }
+}

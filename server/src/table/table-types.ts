@@ -1,0 +1,155 @@
+/**
+ * Types shared by the table actor, the registry and the view builder. A table's live state is owned
+ * by exactly one XState actor; nothing else mutates it.
+ */
+import type { Logger } from 'pino';
+import type { Chips } from '../../../shared/money';
+import type { ErrorBody, ErrorCode } from '../../../shared/codes';
+import type { HandState, HandConfig, Variant } from '../../../shared/engine/types';
+import type {
+  Ack,
+  HandEventMessage,
+  HandResultMessage,
+  TableView,
+} from '../../../shared/protocol';
+
+/** Static table configuration, loaded from the poker_table row. */
+export interface TableConfig {
+  tableId: string;
+  name: string;
+  variant: Variant;
+  maxSeats: number;
+  unit: Chips;
+  smallBlind: Chips;
+  bigBlind: Chips;
+  ante: Chips;
+  minBuyIn: Chips;
+  maxBuyIn: Chips;
+  rakePercent: Chips;
+  rakeCap: Chips;
+  actionTimeoutMs: number;
+}
+
+/** A seat's lifecycle: buying in (ledger call in flight), seated, or cashing out. */
+export type SeatPhase = 'buying_in' | 'seated' | 'cashing_out';
+
+/** One occupied seat, as the actor tracks it between and during hands. */
+export interface TableSeat {
+  seat: number;
+  playerId: string;
+  username: string;
+  /** Chips on the table as last committed by the ledger (the stack before the current hand). */
+  stack: Chips;
+  phase: SeatPhase;
+  sittingOut: boolean;
+  /** Asked to leave: folds at their turn and cashes out right after the hand. */
+  leaving: boolean;
+  /** Consecutive action timeouts; two in a row sit the player out. */
+  timeouts: number;
+  /** A top-up asked for during a hand the player is in; it runs right after the hand settles. */
+  deferredTopUp: { amount: Chips; requestId: string; reply: Reply } | null;
+  /** A ledger call for this seat is in flight; the seat sits out of new hands until it finishes. */
+  busy: boolean;
+  connected: boolean;
+}
+
+/** The hand being played, if any. */
+export interface LiveHand {
+  handId: string;
+  handNumber: number;
+  commitment: string;
+  seedHex: string;
+  /** Player of each engine seat index, fixed at the deal. */
+  playerBySeat: Record<number, string>;
+  engine: HandState;
+  /** Next hand_event seq to write. */
+  nextEventSeq: number;
+  deadline: number | null;
+  startedAt: number;
+}
+
+/** Events the table actor accepts. `reply` answers the socket ack (or HTTP request) that caused it. */
+export type TableEvent =
+  | { type: 'seat.join'; playerId: string; username: string; seat?: number; buyIn: Chips; requestId: string; reply: Reply }
+  | { type: 'seat.topup'; playerId: string; amount: Chips; requestId: string; reply: Reply }
+  | { type: 'seat.sitout'; playerId: string; reply: Reply }
+  | { type: 'seat.sitin'; playerId: string; reply: Reply }
+  | { type: 'seat.leave'; playerId: string; requestId: string; reply: Reply }
+  | { type: 'player.act'; playerId: string; handId: string; action: 'fold' | 'check' | 'call' | 'bet' | 'raise'; to?: Chips; reply: Reply }
+  | { type: 'player.presence'; playerId: string; connected: boolean }
+  | { type: 'table.close'; reason: string };
+
+/** Answers one request exactly once. */
+export type Reply = (ack: Ack<Record<string, unknown>>) => void;
+
+/** Builds a rejection ack. */
+export function reject(code: ErrorCode, message?: string): { ok: false; error: ErrorBody } {
+  return { ok: false, error: { code, message: message ?? code.replace(/_/g, ' ') } };
+}
+
+/** The ledger operations the actor needs, bound to a DataSource (see ledger-port.ts). */
+export interface LedgerPort {
+  buyIn(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<{ seatBalance: Chips }>;
+  topUp(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<{ seatBalance: Chips }>;
+  cashOut(p: { playerId: string; tableId: string; idempotencyKey: string }): Promise<{ amount: Chips }>;
+  /** Writes the hand row (in_progress) and returns its id. */
+  startHand(p: { tableId: string; handNumber: number; buttonSeat: number; config: unknown; commitment: string }): Promise<{ handId: string }>;
+  appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
+  settleHand(p: {
+    handId: string;
+    idempotencyKey: string;
+    deltas: Array<{ playerId: string; amount: Chips }>;
+    rake: Chips;
+    seed: string;
+    result: unknown;
+  }): Promise<{ seatBalances: Record<string, string> }>;
+  voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string }): Promise<void>;
+}
+
+/** Where the actor's output goes; implemented over Socket.IO rooms. */
+export interface TableBroadcaster {
+  /** Sends each recipient its own view; `viewFor(null)` is the public (watcher) view. */
+  state(tableId: string, seatedPlayerIds: string[], viewFor: (playerId: string | null) => TableView): void;
+  event(tableId: string, seatedPlayerIds: string[], msg: HandEventMessage): void;
+  cards(playerId: string, msg: { tableId: string; handId: string; cards: string[] }): void;
+  result(tableId: string, seatedPlayerIds: string[], msg: HandResultMessage): void;
+}
+
+/** Hooks for metrics; all optional so tests can omit them. */
+export interface TableMetrics {
+  handStarted?(): void;
+  handSettled?(latencyMs: number): void;
+  actionProcessed?(latencyMs: number): void;
+  rejected?(code: ErrorCode): void;
+}
+
+/** Everything a table actor depends on, passed in so the actor has no globals. */
+export interface TableDeps {
+  ledger: LedgerPort;
+  broadcaster: TableBroadcaster;
+  /** 32 bytes of CSPRNG output per hand (production: crypto.randomBytes). */
+  randomSeed: () => Uint8Array;
+  now: () => number;
+  logger: Logger;
+  metrics?: TableMetrics;
+  /** Pause between a settled hand and the next deal. */
+  handPauseMs: number;
+  /** Called when an invariant breaks and the actor halts. */
+  onHalt?: (tableId: string, error: Error) => void;
+}
+
+/** The engine config for a table. */
+export function handConfigOf(config: TableConfig): HandConfig {
+  return {
+    variant: config.variant,
+    unit: config.unit,
+    smallBlind: config.smallBlind,
+    bigBlind: config.bigBlind,
+    ante: config.ante,
+    minBet: config.bigBlind,
+    smallBet: config.variant === 'FT' ? config.bigBlind : undefined,
+    bigBet: config.variant === 'FT' ? config.bigBlind.mul(2) : undefined,
+    rakePercent: config.rakePercent,
+    rakeCap: config.rakeCap,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The Socket.IO server: typed event maps from shared/protocol.ts, token auth in the handshake, small
+ * payload limit, configurable origins, and the broadcaster the table actors publish through. Rooms:
+ * `player:<id>` (every socket of a player) and `table:<id>` (everyone watching a table).
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../../shared/protocol';
+import { PROTOCOL_LIMITS } from '../../../shared/protocol';
+import type { TableBroadcaster } from '../table/table-types';
+import type { AuthService } from '../auth/auth.service';
+
+/** The typed Socket.IO server. */
+export type FeltIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The room of every socket of one player. */
+export const playerRoom = (playerId: string) => `player:${playerId}`;
+/** The room of everyone watching a table. */
+export const tableRoom = (tableId: string) => `table:${tableId}`;
+
+/** Creates the io server on `httpServer` with handshake authentication. */
+export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService; dataSource: DataSource; logger: Logger; corsOrigins: string }): FeltIo {
+  const origins = deps.corsOrigins === '*' ? '*' : deps.corsOrigins.split(',').map((o) => o.trim());
+  const io: FeltIo = new Server(httpServer, {
+    maxHttpBufferSize: PROTOCOL_LIMITS.maxPayloadBytes,
+    serveClient: false,
+    cors: { origin: origins },
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    connectTimeout: 10_000,
+  });
+  io.use((socket, next) => {
+    const claims = deps.auth.verifyToken((socket.handshake.auth as { token?: unknown } | undefined)?.token);
+    if (!claims) return next(new Error('unauthorized'));
+    deps.dataSource
+      .query(`SELECT username FROM player WHERE id = $1`, [claims.playerId])
+      .then((rows: Array<{ username: string }>) => {
+        if (!rows[0]) return next(new Error('unauthorized'));
+        socket.data = { playerId: claims.playerId, role: claims.role, username: rows[0].username };
+        next();
+      })
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'handshake lookup failed');
+        next(new Error('internal'));
+      });
+  });
+  return io;
+}
+
+/** Publishes table output to the right rooms; each seated player gets their own view. */
+export function ioBroadcaster(io: FeltIo): TableBroadcaster {
+  return {
+    state(tableId, seated, viewFor) {
+      const watchers = seated.length > 0 ? io.to(tableRoom(tableId)).except(seated.map(playerRoom)) : io.to(tableRoom(tableId));
+      watchers.emit('table:state', viewFor(null));
+      for (const playerId of seated) io.to(playerRoom(playerId)).emit('table:state', viewFor(playerId));
+    },
+    event(tableId, seated, msg) {
+      io.to([tableRoom(tableId), ...seated.map(playerRoom)]).emit('hand:event', msg);
+    },
+    cards(playerId, msg) {
+      io.to(playerRoom(playerId)).emit('hand:cards', msg);
+    },
+    result(tableId, seated, msg) {
+      io.to([tableRoom(tableId), ...seated.map(playerRoom)]).emit('hand:result', msg);
+    },
+  };
+}
