@@ -6,7 +6,7 @@ import { formatAmount, sumChips, type Chips, ZERO } from '../../../shared/money'
 import { formatCard } from '../../../shared/engine/cards';
 import { startWithEvents, result as engineResult } from '../../../shared/engine/hand';
 import { shuffle, commitment as commitmentOf, seedToHex } from '../../../shared/engine/shuffle';
-import type { HandEvent, HandResult } from '../../../shared/engine/types';
+import type { HandConfig, HandEvent, HandResult } from '../../../shared/engine/types';
 import type { HandEventMessage, HandResultMessage } from '../../../shared/protocol';
 import type { PendingEvent } from '../history/hand-event-writer';
 import { eligibleForHand, nextButton, type Seats } from './seating';
@@ -49,6 +49,16 @@ export function dealHand(
     button,
     events,
   };
+}
+
+/** A HandConfig as JSON (amounts as decimal strings); `parseHandConfig` in history reverses it. */
+export function serialiseHandConfig(config: HandConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    out[key] = Array.isArray(value) ? value.map(String) : typeof value === 'object' ? String(value) : value;
+  }
+  return out;
 }
 
 /** The first stored event of a hand: who sat where with how much, and the commitment. */

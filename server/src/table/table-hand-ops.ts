@@ -12,7 +12,8 @@ import type { ErrorCode } from '../../../shared/codes';
 import { seatOf, seatedPlayerIds, updateSeat } from './seating';
 import { broadcastState, type TableContext } from './table-machine';
 import { dealHand, publicEvent, resultMessage, resultSummary, settlementDeltas, startEventPayload, toRows } from './hand-flow';
-import type { TableEvent, LiveHand } from './table-types';
+import { handConfigOf, type TableEvent, type LiveHand } from './table-types';
+import { serialiseHandConfig } from './hand-flow';
 
 type ActEvent = Extract<TableEvent, { type: 'player.act' }>;
 type TryAnswer = ApplyResult | { ok: false; code: ErrorCode; message: string };
@@ -44,13 +45,10 @@ export async function recordHandStart(context: TableContext): Promise<{ handId: 
     buttonSeat: context.button!,
     commitment: hand.commitment,
     config: {
-      variant: context.config.variant,
-      unit: context.config.unit.toString(),
-      smallBlind: context.config.smallBlind.toString(),
-      bigBlind: context.config.bigBlind.toString(),
-      ante: context.config.ante.toString(),
-      rakePercent: context.config.rakePercent.toString(),
-      rakeCap: context.config.rakeCap.toString(),
+      tableName: context.config.name,
+      maxSeats: context.config.maxSeats,
+      // The exact engine configuration, so a hand can be re-executed later with the same rules.
+      engine: serialiseHandConfig(handConfigOf(context.config)),
       seats: startEventPayload(context.config, hand, context.button!).seats,
     },
   });
