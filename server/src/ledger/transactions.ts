@@ -155,6 +155,7 @@ export interface CashOutParams {
 export async function cashOut(db: Db, p: CashOutParams): Promise<{ transferId: string; amount: Chips; walletBalance: Chips }> {
   const params = { playerId: p.playerId, tableId: p.tableId };
   const r = await perform(db, 'cash_out', p.idempotencyKey, params, async (em, hash) => {
+    await insertWalletIfMissing(em, p.playerId);
     const locked = await lockAccounts(em, { walletOf: p.playerId, seatOf: p });
     const wallet = pick(locked, 'wallet', new LedgerError('player_not_found'));
     const seat = locked.find((a) => a.kind === 'seat');
