@@ -12,7 +12,9 @@
  * posts the small blind and acts first pre-flop, and the big blind acts first after the flop. Pre-flop
  * the first to act is left of the last blind or straddle; after the flop, the first live player left
  * of the button. A short stack posts what it has (all-in) for an ante or blind. Antes are dead money
- * (not part of the amount to call).
+ * (not part of the amount to call). The amount to call is the largest blind actually posted (as in
+ * PokerKit): if the big blind is short, later players call what it posted, and the minimum raise is
+ * still a full big blind on top of that.
  */
 import { type Chips, ZERO, formatAmount, isMultipleOf, maxChips, minChips, sumChips } from '../money';
 import { type Card, DECK_SIZE, formatCards } from './cards';
@@ -128,6 +130,8 @@ export function startWithEvents(
     emit(d, { type: 'deal_hole', seat: d.seats[i]!.seat, cards: formatCards(d.seats[i]!.hole) });
   }
   d.currentBet = d.seats.reduce((m, s) => maxChips(m, s.streetBet), ZERO);
+  // A straddle is a blind raise: the minimum raise is then the straddle itself (1/2/4 → raise to 8).
+  for (const amount of config.straddles ?? []) d.minRaise = maxChips(d.minRaise, amount);
   beginRound(d, lastPoster);
   const state = freeze(d);
   return { state, events: state.events.slice() };
