@@ -1,6 +1,11 @@
 import type { Felt } from '../../server/src/boot';
+import { chips } from '../../shared/money';
 import { startTestServer } from '../helpers/server';
 import { login, registerPlayer, request } from '../helpers/auth-http';
+
+function chipsAdd(a: string, b: string): string {
+  return chips(a).plus(chips(b)).toFixed(2);
+}
 
 type ErrorAnswer = { error: { code: string; message: string } };
 
@@ -61,6 +66,14 @@ describe('admin routes against the real server and PostgreSQL', () => {
       player.playerId,
     ])) as Array<{ n: number }>;
     expect(transfers[0]?.n).toBe(1);
+  });
+
+  it('concurrent credits with one key move chips exactly once', async () => {
+    const before = await balanceOf(player.token);
+    const results = await Promise.all(Array.from({ length: 6 }, () => creditPlayer({ amount: '7.25', idempotencyKey: 'race-1' })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(results.map((r) => r.body.transferId)).size).toBe(1);
+    expect(await balanceOf(player.token)).toBe(chipsAdd(before, '7.25'));
   });
 
   it('the same key with a different amount is idempotency_conflict and moves nothing', async () => {

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { createTokenService } from '../../server/src/auth/tokens';
+import { authenticate } from '../../server/src/transport/auth.routes';
+import { HttpError } from '../../server/src/transport/router';
 import { startTestServer } from '../helpers/server';
 import { login, registerPlayer, request } from '../helpers/auth-http';
 
@@ -118,6 +120,24 @@ describe('auth routes against the real server and PostgreSQL', () => {
     expect((await request('GET', `${base}/api/me`, { token })).status).toBe(200);
     const raw = await fetch(`${base}/api/me`, { headers: { authorization: `Basic ${token}` } });
     expect(raw.status).toBe(401);
+  });
+
+  it('concurrent registrations of one name in different cases create exactly one player', async () => {
+    const names = ['Henry', 'henry', 'HENRY', 'hEnRy', 'henrY'];
+    const results = await Promise.all(
+      names.map((username) => request('POST', `${base}/api/auth/register`, { body: { username, password: 'password-123' } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const rows = (await felt.dataSource.query(`SELECT count(*)::int AS n FROM player WHERE lower(username) = 'henry'`)) as Array<{ n: number }>;
+    expect(rows[0]?.n).toBe(1);
+  });
+
+  it('authenticate accepts a route context, a header value or a bare token', async () => {
+    const { token, playerId } = await registerPlayer(base, 'ivan');
+    expect(authenticate(felt.auth, token)).toEqual({ playerId, role: 'player' });
+    expect(authenticate(felt.auth, `Bearer ${token}`)).toEqual({ playerId, role: 'player' });
+    expect(() => authenticate(felt.auth, `Bearer ${token}.x`)).toThrow(HttpError);
+    expect(() => authenticate(felt.auth, undefined)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
   });
 
   it('the AuthService verifyToken used by the socket handshake accepts issued tokens only', async () => {

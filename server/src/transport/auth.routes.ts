@@ -62,13 +62,16 @@ export function bearerToken(header: string | string[] | undefined): string | und
 }
 
 function tokenFrom(source: RouteContext | IncomingMessage | string | undefined): string | undefined {
-  if (source === undefined || typeof source === 'string') return source;
+  if (source === undefined) return undefined;
+  // A string is either a whole Authorization header value or a bare token (as a socket handshake sends it).
+  if (typeof source === 'string') return /^bearer /i.test(source) ? bearerToken(source) : source;
   const req = 'req' in source ? source.req : source;
   return bearerToken(req.headers.authorization);
 }
 
 /**
- * Returns the caller behind a request, an IncomingMessage or a raw token string; throws unauthorized
+ * Returns the caller behind a route context, an IncomingMessage, an Authorization header value or a bare
+ * token; throws unauthorized
  * when the token is missing, malformed, tampered with or expired.
  */
 export function authenticate(auth: Pick<AuthService, 'verifyToken'>, source: RouteContext | IncomingMessage | string | undefined): Caller {
