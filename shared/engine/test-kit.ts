@@ -1,11 +1,12 @@
 /**
  * Helpers for the engine's tests (no production code imports this): configs, decks that deal chosen
- * cards, and a driver that applies actions and fails loudly on a rejection.
+ * cards, a driver that applies actions and fails loudly on a rejection, and random legal play.
  */
+import fc from 'fast-check';
 import { type Chips, ZERO, chips } from '../money';
 import { type Card, orderedDeck, parseCards } from './cards';
-import { apply, start } from './hand';
-import { type HandConfig, type HandState, type PlayerAction, type SeatInput } from './types';
+import { apply, assertConserved, isComplete, legalActions, start } from './hand';
+import { type HandConfig, type HandState, type PlayerAction, type SeatInput, type Variant } from './types';
 
 /** A no-limit config with integer chips; override any field. */
 export function nlConfig(overrides: Partial<HandConfig> = {}): HandConfig {
@@ -64,3 +65,62 @@ export function stackOf(state: HandState, seat: number): string {
 export function s(x: Chips | undefined): string | undefined {
   return x?.toString();
 }
+
+/** A random table: variant, unit, blinds, ante, rake, seats, stacks, button, deck. */
+export const arbTable = fc
+  .record({
+    variant: fc.constantFrom<Variant>('NT', 'PO', 'FT'),
+    cents: fc.boolean(),
+    blindUnits: fc.integer({ min: 1, max: 5 }),
+    anteUnits: fc.integer({ min: 0, max: 3 }),
+    rakePercent: fc.constantFrom(0, 5, 10),
+    rakeCapUnits: fc.constantFrom(0, 3, 50),
+    seats: fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { minLength: 2, maxLength: 9 }),
+    stackUnits: fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 9, maxLength: 9 }),
+    buttonPick: fc.nat(),
+    deck: fc.shuffledSubarray(orderedDeck(), { minLength: 52, maxLength: 52 }),
+  })
+  .map((t) => {
+    const unit = t.cents ? chips('0.01') : chips(1);
+    const u = (k: number): Chips => chips(k).mul(unit);
+    const config: HandConfig = {
+      variant: t.variant, unit, smallBlind: u(t.blindUnits), bigBlind: u(2 * t.blindUnits), ante: u(t.anteUnits),
+      minBet: u(2 * t.blindUnits), smallBet: u(2 * t.blindUnits), bigBet: u(4 * t.blindUnits),
+      rakePercent: chips(t.rakePercent), rakeCap: u(t.rakeCapUnits),
+    };
+    const seats = [...t.seats].sort((a, b) => a - b).map((seat, i) => ({ seat, stack: u(t.stackUnits[i]!) }));
+    return { config, seats, button: seats[t.buttonPick % seats.length]!.seat, deck: t.deck };
+  });
+
+/** Picks a legal action from `legalActions` using `choice` (a random number). */
+export function pickAction(state: HandState, choice: number): PlayerAction {
+  const la = legalActions(state);
+  if (!la) throw new Error('a live hand has nobody to act');
+  const kind = choice % 7;
+  if (kind === 0) return { seat: la.seat, type: 'fold' };
+  if ((kind >= 4) && la.minTo && la.maxTo) {
+    const type = la.canBet ? 'bet' : 'raise';
+    if (kind === 4) return { seat: la.seat, type, to: la.minTo };
+    if (kind === 5) return { seat: la.seat, type, to: la.maxTo };
+    const span = la.maxTo.minus(la.minTo).div(state.config.unit);
+    const steps = span.isZero() ? ZERO : chips(Math.floor(choice / 7)).mod(span.plus(1));
+    return { seat: la.seat, type, to: la.minTo.plus(steps.mul(state.config.unit)) };
+  }
+  return { seat: la.seat, type: la.canCheck ? 'check' : 'call' };
+}
+
+/** Plays a hand to the end with random legal actions, checking conservation after every step. */
+export function playRandom(state: HandState, choices: number[]): HandState {
+  let st = state;
+  for (let k = 0; !isComplete(st); k++) {
+    if (k > 500) throw new Error('hand did not finish');
+    const action = pickAction(st, choices[k % choices.length]! + k);
+    const r = apply(st, action);
+    if (!r.ok) throw new Error(`legal action refused: ${r.code} ${r.message}`);
+    assertConserved(r.state);
+    JSON.stringify(r.events); // Events must always be serialisable.
+    st = r.state;
+  }
+  return st;
+}
+
