@@ -59,6 +59,7 @@ function parseValue(text: string, pos: number): { value: PhhValue; end: number }
       items.push(item.value);
       i = item.end;
       while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i++;
+      if (i >= text.length) throw new PhhParseError('unterminated array');
       if (text[i] !== ',' && text[i] !== ']') throw new PhhParseError(`expected , or ] at "${text.slice(i, i + 10)}"`);
     }
   }
