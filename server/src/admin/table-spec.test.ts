@@ -39,7 +39,7 @@ describe('validateTableSpec', () => {
     [{ rakePercent: '0.001' }, 'a rake percent finer than 0.01'],
     [{ rakeCap: '0.001' }, 'a rake cap finer than the unit'],
     [{ minBuyIn: '1' }, 'a minimum buy-in below the big blind'],
-  ])('refuses %p (%s) with invalid_amount', (change) => {
+  ] as Array<[Record<string, unknown>, string]>)('refuses %p (%s) with invalid_amount', (change) => {
     expect(codeOf(() => validate(change))).toBe('invalid_amount');
   });
 

@@ -9,6 +9,7 @@ import { ensureWallet, getWalletBalance } from '../ledger/transactions';
 import { dummyVerify, hashPassword, isAcceptablePassword, needsRehash, verifyPassword } from './passwords';
 import { createTokenService, type Role, type TokenClaims, type TokenService } from './tokens';
 import { resolveTokenSecret } from './token-secret';
+import { GateFullError, WorkGate } from './work-gate';
 import type { Config } from '../config';
 import { formatHouseAmount } from './house-unit';
 
@@ -53,6 +54,10 @@ function isUsernameTaken(error: unknown): boolean {
 
 /** Registration, login and token checks over one DataSource and one token service. */
 export class AuthService {
+  // Four hashes at a time keeps libuv's default thread pool (4 threads) from being monopolised by
+  // logins; 64 waiting is about two seconds of queue before callers are told to back off.
+  private readonly gate = new WorkGate(4, 64);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
@@ -63,7 +68,7 @@ export class AuthService {
   async register(username: string, password: string): Promise<Session> {
     if (!USERNAME_PATTERN.test(username)) throw new HttpError('invalid_payload', 'username must be 3..32 of A-Z a-z 0-9 _ . -');
     if (!isAcceptablePassword(password)) throw new HttpError('invalid_payload', 'password must be 8..200 characters');
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hashing(() => hashPassword(password));
     let id: string;
     try {
       // The player row and their wallet commit together, so there is never an account without a wallet.
@@ -87,11 +92,8 @@ export class AuthService {
   /** Checks credentials; unknown usernames and wrong passwords get the same answer after the same work. */
   async login(username: string, password: string): Promise<Session> {
     const player = USERNAME_PATTERN.test(username) ? await this.findByUsername(username) : undefined;
-    if (!player) {
-      await dummyVerify(password);
-      throw new HttpError('unauthorized', 'Invalid username or password.');
-    }
-    if (!(await verifyPassword(password, player.password_hash))) throw new HttpError('unauthorized', 'Invalid username or password.');
+    const ok = await this.hashing(() => (player ? verifyPassword(password, player.password_hash) : dummyVerify(password)));
+    if (!player || !ok) throw new HttpError('unauthorized', 'Invalid username or password.');
     if (needsRehash(player.password_hash)) {
       await this.dataSource.query(`UPDATE player SET password_hash = $2 WHERE id = $1`, [player.id, await hashPassword(password)]);
     }
@@ -154,6 +156,16 @@ export class AuthService {
     await ensureWallet(this.dataSource, id);
     this.logger.info({ username, playerId: id }, 'admin account created');
     return { playerId: id, outcome: 'created' };
+  }
+
+  /** Runs password hashing through the bounded gate; a full gate answers rate_limited at once. */
+  private async hashing<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.gate.run(work);
+    } catch (error) {
+      if (error instanceof GateFullError) throw new HttpError('rate_limited', 'Too many sign-ins at once; try again shortly.');
+      throw error;
+    }
   }
 
   private async findByUsername(username: string): Promise<PlayerRow | undefined> {
