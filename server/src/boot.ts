@@ -14,6 +14,7 @@ import { Router, HttpError } from './transport/router';
 import { registerHealthRoutes } from './transport/health.routes';
 import { registerAuthRoutes, type RouteDeps } from './transport/auth.routes';
 import { registerAdminRoutes } from './admin/admin.routes';
+import { registerHistoryRoutes } from './admin/history.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
@@ -59,6 +60,7 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
     const routeDeps: RouteDeps = { dataSource, config, logger, auth };
     registerAuthRoutes(router, routeDeps);
     registerAdminRoutes(router, routeDeps);
+    registerHistoryRoutes(router, routeDeps);
     const httpServer = createServer((req, res) => {
       router.handle(req, res).then((handled) => {
         if (!handled && !res.headersSent && !req.url?.startsWith('/socket.io/')) {

@@ -1,0 +1,213 @@
+/**
+ * Admin hand-history routes (role admin): search, detail, verify and export of hands, a player's
+ * ledger statement, the reconcile report, and the static admin console at /admin. Read-only: nothing
+ * here moves chips. Every query string is parsed with a strict zod schema like a body would be.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { isUuid } from '../auth/auth.service';
+import { reconcile } from '../ledger/reconcile';
+import { HttpError, type RouteContext, type RouteResult, type Router } from '../transport/router';
+import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
+import { type HandFilter, MAX_PAGE, loadHands, matchingHandIds, playerStatement, searchHands } from '../history/hand-query';
+import { type StoredHand, HandRecordError, parseMeta } from '../history/hand-record';
+import { verifyStoredHand } from '../history/hand-verify';
+import { pokerStarsFile, pokerStarsFromStored } from '../history/pokerstars-export';
+import { phhsText, phhText } from '../history/phh-export';
+import { handSteps } from '../history/hand-steps';
+
+/** Most hands one bulk export may contain. */
+export const MAX_EXPORT_HANDS = 1000;
+
+const uuid = z.string().refine(isUuid, 'must be a uuid');
+const isoDate = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date');
+const limit = z.string().regex(/^[0-9]{1,4}$/).transform(Number).refine((n) => n >= 1 && n <= MAX_PAGE, `must be 1..${MAX_PAGE}`);
+const filterFields = {
+  tableId: uuid.optional(),
+  playerId: uuid.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  status: z.enum(['in_progress', 'settled', 'voided']).optional(),
+};
+const searchSchema = z.object({ ...filterFields, limit: limit.optional(), cursor: z.string().max(200).optional() }).strict();
+const formatField = z.enum(['pokerstars', 'phh']);
+const bulkExportSchema = z.object({ ...filterFields, format: formatField }).strict();
+const exportSchema = z.object({ format: formatField, hero: uuid.optional() }).strict();
+const statementSchema = z.object({ limit: limit.optional(), cursor: z.string().regex(/^[0-9]{1,19}$/).optional() }).strict();
+const emptySchema = z.object({}).strict();
+
+function queryOf<T>(schema: z.ZodType<T>, ctx: RouteContext): T {
+  const entries = [...ctx.query.entries()];
+  if (new Set(entries.map(([k]) => k)).size !== entries.length) throw new HttpError('invalid_payload', 'a query parameter is repeated');
+  return parseBody(schema, Object.fromEntries(entries.filter(([, v]) => v !== '')));
+}
+
+function filterOf(q: { tableId?: string; playerId?: string; from?: string; to?: string; status?: HandFilter['status'] }): HandFilter {
+  return {
+    ...(q.tableId ? { tableId: q.tableId } : {}),
+    ...(q.playerId ? { playerId: q.playerId.toLowerCase() } : {}),
+    ...(q.from ? { from: new Date(q.from) } : {}),
+    ...(q.to ? { to: new Date(q.to) } : {}),
+    ...(q.status ? { status: q.status } : {}),
+  };
+}
+
+function download(text: string, filename: string): RouteResult {
+  return {
+    body: text,
+    contentType: 'text/plain; charset=utf-8',
+    headers: { 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+  };
+}
+
+/** The admin's view of one hand: row, config, seats, events, pots and winners, ledger, seed, replayer steps. */
+export function handDetail(hand: StoredHand): Record<string, unknown> {
+  let seats: unknown[] = [];
+  let steps: unknown[] = [];
+  try {
+    const meta = parseMeta(hand.config);
+    seats = meta.seats.map((s) => ({
+      seat: s.seat, playerId: s.playerId, username: hand.usernames[s.playerId] ?? '', stack: s.stack.toFixed(meta.engine.unit.decimalPlaces()),
+    }));
+    steps = handSteps(hand);
+  } catch (e) {
+    if (!(e instanceof HandRecordError)) throw e;
+  }
+  const result = (hand.result ?? null) as { pots?: unknown } | null;
+  return {
+    handId: hand.handId, handNumber: hand.handNumber, tableId: hand.tableId, tableName: hand.tableName, status: hand.status,
+    buttonSeat: hand.buttonSeat, startedAt: hand.startedAt.toISOString(), endedAt: hand.endedAt?.toISOString() ?? null,
+    commitment: hand.commitment, seed: hand.seed, voidReason: hand.voidReason,
+    config: hand.config, seats, events: hand.events, result: hand.result, pots: result?.pots ?? [],
+    transfers: hand.transfers.map((t) => ({
+      ...t, entries: t.entries.map((e) => ({ ...e, username: e.playerId ? hand.usernames[e.playerId] ?? '' : null })),
+    })),
+    steps,
+  };
+}
+
+async function oneHand(deps: RouteDeps, handId: string | undefined): Promise<StoredHand> {
+  if (!handId || !isUuid(handId)) throw new HttpError('hand_not_found');
+  const [hand] = await loadHands(deps.dataSource, [handId.toLowerCase()]);
+  if (!hand) throw new HttpError('hand_not_found');
+  return hand;
+}
+
+function exportable(hand: StoredHand): void {
+  if (hand.status !== 'settled') throw new HttpError('invalid_payload', `hand ${hand.handNumber} is ${hand.status}; only settled hands can be exported`);
+}
+
+function exportOne(hand: StoredHand, format: 'pokerstars' | 'phh', hero?: string): string {
+  try {
+    return format === 'phh' ? phhText(hand) : `${pokerStarsFromStored(hand, hero)}\n`;
+  } catch (e) {
+    if (e instanceof HandRecordError) throw new HttpError('internal', `hand ${hand.handNumber} cannot be re-executed: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Registers the hand-history admin API and the /admin console. */
+export function registerHistoryRoutes(router: Router, deps: RouteDeps): void {
+  const { auth, dataSource } = deps;
+
+  router.on('GET', '/api/admin/hands', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    const q = queryOf(searchSchema, ctx);
+    try {
+      return { json: await searchHands(dataSource, filterOf(q), q.limit ?? 50, q.cursor) };
+    } catch (e) {
+      if (e instanceof RangeError) throw new HttpError('invalid_payload', 'cursor is not valid');
+      throw e;
+    }
+  });
+
+  // Registered before /:handId so that "export" is never read as a hand id.
+  router.on('GET', '/api/admin/hands/export', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    const q = queryOf(bulkExportSchema, ctx);
+    const ids = await matchingHandIds(dataSource, { ...filterOf(q), status: 'settled' }, MAX_EXPORT_HANDS);
+    const hands = await loadHands(dataSource, ids);
+    const stamp = new Date().toISOString().slice(0, 10);
+    if (q.format === 'phh') return download(phhsText(hands), `felt-hands-${stamp}.phhs`);
+    return download(pokerStarsFile(hands.map((h) => pokerStarsFromStored(h))), `felt-hands-${stamp}.txt`);
+  });
+
+  router.on('GET', '/api/admin/hands/:handId', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    return { json: handDetail(await oneHand(deps, ctx.params.handId)) };
+  });
+
+  router.on('POST', '/api/admin/hands/:handId/verify', async (ctx) => {
+    const admin = await requireAdmin(auth, ctx);
+    parseBody(emptySchema, ctx.body ?? {});
+    const hand = await oneHand(deps, ctx.params.handId);
+    const verdict = verifyStoredHand(hand);
+    ctx.log.info({ adminId: admin.playerId, handId: hand.handId, ok: verdict.ok }, 'hand verified');
+    return { json: verdict };
+  });
+
+  router.on('GET', '/api/admin/hands/:handId/export', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    const q = queryOf(exportSchema, ctx);
+    const hand = await oneHand(deps, ctx.params.handId);
+    exportable(hand);
+    const ext = q.format === 'phh' ? 'phh' : 'txt';
+    return download(exportOne(hand, q.format, q.hero?.toLowerCase()), `felt-hand-${hand.handNumber}.${ext}`);
+  });
+
+  router.on('GET', '/api/admin/players/:playerId/ledger', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    const q = queryOf(statementSchema, ctx);
+    const playerId = (ctx.params.playerId ?? '').toLowerCase();
+    if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
+    return { json: { playerId, ...(await playerStatement(dataSource, playerId, q.limit ?? 50, q.cursor)) } };
+  });
+
+  router.on('GET', '/api/admin/reconcile', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    return { json: await reconcile(dataSource) };
+  });
+
+  registerConsole(router);
+}
+
+/** Content types of the console's files. */
+const CONSOLE_FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'app.css': 'text/css; charset=utf-8',
+};
+
+/** The console loads only its own script and style and talks only to this origin. */
+export const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+function publicDir(): string {
+  const here = path.join(__dirname, 'public');
+  try {
+    readFileSync(path.join(here, 'index.html'));
+    return here;
+  } catch {
+    // The compiled build (dist/) does not copy static files; fall back to the source tree.
+    return path.join(process.cwd(), 'server', 'src', 'admin', 'public');
+  }
+}
+
+function registerConsole(router: Router): void {
+  const dir = publicDir();
+  const serve = (file: string): RouteResult => ({
+    body: readFileSync(path.join(dir, file)),
+    contentType: CONSOLE_FILES[file]!,
+    headers: {
+      'content-security-policy': CONSOLE_CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-cache',
+    },
+  });
+  router.on('GET', '/admin', () => serve('index.html'));
+  for (const file of Object.keys(CONSOLE_FILES)) router.on('GET', `/admin/${file}`, () => serve(file));
+}
