@@ -133,7 +133,7 @@ async function startTables(io: FeltIo, dataSource: DataSource, logger: Logger, c
   registerTableHandlers(io, tables, logger, {
     connected: (delta) => metrics.connectedSockets.inc(delta),
     ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
-  });
+  }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST });
   return tables;
 }
 

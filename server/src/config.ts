@@ -38,6 +38,8 @@ const envSchema = z.object({
   CORS_ORIGINS: z.string().default('*'),
   RUN_MIGRATIONS: boolFromEnv.default(true),
   HAND_PAUSE_MS: intInRange(0, 60_000).default(2_000),
+  SOCKET_EVENTS_PER_SECOND: intInRange(1, 10_000).default(20),
+  SOCKET_EVENT_BURST: intInRange(1, 10_000).default(40),
 });
 
 /** The validated configuration. */

@@ -23,12 +23,24 @@ export interface HandlerMetrics {
   ackLatency?(ms: number): void;
 }
 
+/** Per-socket event rate limit. */
+export interface RateLimit {
+  eventsPerSecond: number;
+  burst: number;
+}
+
 /** Attaches the event handlers to every new connection. */
-export function registerTableHandlers(io: FeltIo, registry: TableRegistry, logger: Logger, metrics: HandlerMetrics = {}): void {
+export function registerTableHandlers(
+  io: FeltIo,
+  registry: TableRegistry,
+  logger: Logger,
+  metrics: HandlerMetrics = {},
+  rate: RateLimit = { eventsPerSecond: PROTOCOL_LIMITS.socketEventsPerSecond, burst: PROTOCOL_LIMITS.socketBurst },
+): void {
   io.on('connection', (socket) => {
     const { playerId } = socket.data;
     const log = logger.child({ socketId: socket.id, playerId });
-    const bucket = new TokenBucket(PROTOCOL_LIMITS.socketEventsPerSecond, PROTOCOL_LIMITS.socketBurst, Date.now());
+    const bucket = new TokenBucket(rate.eventsPerSecond, rate.burst, Date.now());
     void socket.join(playerRoom(playerId));
     metrics.connected?.(1);
     for (const table of registry.tablesOf(playerId)) resume(socket, table);
