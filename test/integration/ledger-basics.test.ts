@@ -24,6 +24,8 @@ import {
   voidInProgressHands,
 } from '../../server/src/ledger/transactions';
 import { reconcile } from '../../server/src/ledger/reconcile';
+import { SETTLE_LOCK_SQL } from '../../server/src/ledger/settle-sql';
+import { lockAccounts } from '../../server/src/ledger/accounts';
 
 let ds: DataSource;
 
@@ -210,6 +212,33 @@ describe('hands', () => {
     ]);
     expect(rows.find((r) => r.id === untouched.handId)!.status).toBe('in_progress');
     expect(await voidInProgressHands(ds, { tableIds: [table], reason: 'server restart' })).toBe(0);
+  });
+});
+
+describe('lock order', () => {
+  it('locks in numeric id order even where the decimal text order differs (98, 99, 100, …)', async () => {
+    await ds.query(`SELECT setval('account_id_seq', greatest(97, (SELECT max(id) FROM account)) + 997 - greatest(97, (SELECT max(id) FROM account)) % 1000)`);
+    const table = await createTestTable(ds);
+    const players: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const p = await createPlayer(ds);
+      players.push(p);
+      await credit(ds, { playerId: p, amount: chips(10), idempotencyKey: `c-${p}` });
+      await buyIn(ds, { playerId: p, tableId: table, amount: chips(10), idempotencyKey: `b-${p}` });
+    }
+    const { handId, seed } = await startTestHand(ds, table);
+    await ds.transaction(async (em) => {
+      const rows = (await em.query(SETTLE_LOCK_SQL, [handId, seed, 'null', players, true])) as { id: string }[];
+      const ids = rows.map((r) => BigInt(r.id));
+      expect(ids).toHaveLength(6);
+      // The seat ids straddle a power of ten, so text order would differ from numeric order.
+      expect(new Set(ids.map((id) => id.toString().length)).size).toBeGreaterThan(1);
+      expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : 1)));
+      const locked = await lockAccounts(em, { walletOf: players[0], seatOf: { playerId: players[0]!, tableId: table }, house: ['house_rake', 'house_cash'] });
+      const lockedIds = locked.map((a) => BigInt(a.id));
+      expect(new Set(lockedIds.map((id) => id.toString().length)).size).toBeGreaterThan(1);
+      expect(lockedIds).toEqual([...lockedIds].sort((a, b) => (a < b ? -1 : 1)));
+    });
   });
 });
 

@@ -27,7 +27,7 @@ interface AccountRow {
   balance: string;
 }
 
-const ACCOUNT_COLUMNS = `id::text AS id, kind, player_id, table_id, balance::text AS balance`;
+const ACCOUNT_COLUMNS = `a.id::text AS id, a.kind, a.player_id, a.table_id, a.balance::text AS balance`;
 
 function toLocked(row: AccountRow): LockedAccount {
   return { id: row.id, kind: row.kind, playerId: row.player_id, tableId: row.table_id, balance: chips(row.balance) };
@@ -62,12 +62,13 @@ export interface LockRequest {
 /** Locks the requested accounts in ascending id order with one statement and returns them. */
 export async function lockAccounts(db: Queryable, request: LockRequest): Promise<LockedAccount[]> {
   const rows = (await db.query(
-    `SELECT ${ACCOUNT_COLUMNS} FROM account
-     WHERE (kind = 'wallet' AND player_id = $1::uuid)
-        OR (kind = 'seat' AND player_id = $2::uuid AND table_id = $3::uuid)
-        OR (kind = ANY($4::text[]) AND kind IN ('house_rake', 'house_cash'))
-        OR id = ANY($5::bigint[])
-     ORDER BY id FOR UPDATE`,
+    // `ORDER BY a.id` must name the bigint column: the bare alias `id` is the text output column.
+    `SELECT ${ACCOUNT_COLUMNS} FROM account a
+     WHERE (a.kind = 'wallet' AND a.player_id = $1::uuid)
+        OR (a.kind = 'seat' AND a.player_id = $2::uuid AND a.table_id = $3::uuid)
+        OR (a.kind = ANY($4::text[]) AND a.kind IN ('house_rake', 'house_cash'))
+        OR a.id = ANY($5::bigint[])
+     ORDER BY a.id FOR UPDATE`,
     [
       request.walletOf ?? null,
       request.seatOf?.playerId ?? null,

@@ -23,7 +23,7 @@ export async function getSeatBalance(db: Db, playerId: string, tableId: string):
 /** Every seat account of a table with its balance, in account id order. */
 export async function listSeatBalances(db: Db, tableId: string): Promise<{ playerId: string; accountId: string; balance: Chips }[]> {
   const rows = (await db.query(
-    `SELECT id::text AS id, player_id, balance::text AS balance FROM account WHERE kind = 'seat' AND table_id = $1 ORDER BY id`,
+    `SELECT id::text AS id, player_id, balance::text AS balance FROM account a WHERE kind = 'seat' AND table_id = $1 ORDER BY a.id`,
     [tableId],
   )) as { id: string; player_id: string; balance: string }[];
   return rows.map((r) => ({ playerId: r.player_id, accountId: r.id, balance: chips(r.balance) }));

@@ -8,7 +8,8 @@
  * only if that succeeded, lock the hand's seat accounts (and house_rake when there is rake) in
  * ascending id order and read their balances. No row means the CAS failed: the hand is unknown or final.
  * The LATERAL subquery is what allows FOR UPDATE with ORDER BY while still returning the table id when
- * no account matched. Parameters: $1 hand id, $2 revealed seed, $3 result jsonb, $4 player ids uuid[],
+ * no account matched. `ORDER BY acc.id` is qualified on purpose: a bare `id` would name the text output
+ * column and lock in string order ("10" before "9"), breaking the global lock order. Parameters: $1 hand id, $2 revealed seed, $3 result jsonb, $4 player ids uuid[],
  * $5 lock house_rake (boolean).
  */
 export const SETTLE_LOCK_SQL = `
@@ -19,11 +20,11 @@ WITH h AS (
 )
 SELECT h.table_id, a.id, a.kind, a.player_id, a.balance
 FROM h LEFT JOIN LATERAL (
-  SELECT id::text AS id, kind, player_id, balance::text AS balance
-  FROM account
-  WHERE (kind = 'seat' AND table_id = h.table_id AND player_id = ANY($4::uuid[]))
-     OR (kind = 'house_rake' AND $5::boolean)
-  ORDER BY id
+  SELECT acc.id::text AS id, acc.kind, acc.player_id, acc.balance::text AS balance
+  FROM account acc
+  WHERE (acc.kind = 'seat' AND acc.table_id = h.table_id AND acc.player_id = ANY($4::uuid[]))
+     OR (acc.kind = 'house_rake' AND $5::boolean)
+  ORDER BY acc.id
   FOR UPDATE
 ) a ON true`;
 

@@ -1,0 +1,339 @@
+/**
+ * Hand settlements per second: `npm run bench:settle`.
+ *
+ * One settlement = 6 seats: one transfer, 7 ledger entries (6 seats + rake), 7 account updates and the
+ * hand's compare-and-swap, in one transaction. Three contenders run side by side on the same fresh
+ * embedded PostgreSQL (default settings: fsync on, synchronous commit — real durability):
+ *   ours    the real `settleHand` through TypeORM;
+ *   rawPg   the very same two statements (SETTLE_LOCK_SQL, WRITE_TRANSFER_SQL) sent with a bare `pg` pool;
+ *   pgbench PostgreSQL's own client with the same statements, prepared (-M prepared): the ceiling.
+ * Each concurrency level gives every client its own table (its own 6 seat accounts); all clients share
+ * house_rake, as in production. Results go to bench/results/settle.json.
+ * Environment: BENCH_SECONDS (default 8), BENCH_CONCURRENCY (default "1,4,16"), PGBENCH (binary path).
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { chips, type Chips } from '../shared/money';
+import { createDataSource } from '../server/src/persistence/data-source';
+import { startEmbeddedPostgres } from '../server/src/persistence/embedded-postgres';
+import { buyIn, createTable, credit, settleHand } from '../server/src/ledger/transactions';
+import { WRITE_TRANSFER_SQL, writeTransferParams, type Leg } from '../server/src/ledger/accounts';
+import { SETTLE_LOCK_SQL, type SettleLockRow } from '../server/src/ledger/settle-sql';
+import { reconcile } from '../server/src/ledger/reconcile';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP_SECONDS = 1;
+const LEVELS = (process.env.BENCH_CONCURRENCY ?? '1,4,16').split(',').map(Number);
+const SEATS = 6;
+/** Hands seeded per run are sized for this rate, far above what 2 cores reach, so no client runs dry. */
+const SEED_RATE = 8000;
+const SEED_HEX = 'ab'.repeat(32);
+const HASH_HEX = 'cd'.repeat(32);
+/** Seat 0 wins 9 net, seats 1..5 lose 2 each, rake 1: sums to zero. Stacks are large enough never to run dry. */
+const AMOUNTS = [chips(9), ...Array.from({ length: SEATS - 1 }, () => chips(-2))];
+const RAKE = chips(1);
+const STACK = chips(10_000_000);
+
+interface Lane {
+  lane: number;
+  tableId: string;
+  playerIds: string[];
+}
+
+/** Finds pgbench: $PGBENCH, Debian's versioned path, then PATH's wrapper. */
+function findPgbench(): string | undefined {
+  const candidates = [process.env.PGBENCH, '/usr/lib/postgresql/15/bin/pgbench', '/usr/lib/postgresql/16/bin/pgbench', '/usr/bin/pgbench'];
+  return candidates.find((p): p is string => typeof p === 'string' && existsSync(p));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Creates `count` tables, each with 6 seated players holding large stacks, through the real ledger code. */
+async function seedLanes(ds: DataSource, count: number): Promise<Lane[]> {
+  const lanes: Lane[] = [];
+  for (let lane = 0; lane < count; lane++) {
+    const { id: tableId } = await createTable(ds, {
+      name: `bench-${lane}`,
+      variant: 'NT',
+      maxSeats: SEATS,
+      unit: chips(1),
+      smallBlind: chips(1),
+      bigBlind: chips(2),
+      minBuyIn: chips(1),
+      maxBuyIn: STACK,
+      actionTimeoutMs: 15_000,
+    });
+    const playerIds: string[] = [];
+    for (let seat = 0; seat < SEATS; seat++) {
+      const rows = (await ds.query(`INSERT INTO player (username, password_hash) VALUES ($1, 'x') RETURNING id`, [`bench_${lane}_${seat}`])) as { id: string }[];
+      const playerId = rows[0]!.id;
+      await credit(ds, { playerId, amount: STACK, idempotencyKey: `bench-credit-${playerId}` });
+      await buyIn(ds, { playerId, tableId, amount: STACK, idempotencyKey: `bench-buyin-${playerId}` });
+      playerIds.push(playerId);
+    }
+    lanes.push({ lane, tableId, playerIds });
+  }
+  // pgbench cannot build arrays, so it reads each lane's ids from this helper table.
+  await ds.query(`CREATE TABLE bench_lane (lane int PRIMARY KEY, table_id uuid NOT NULL, player_ids text NOT NULL, account_ids text NOT NULL, amounts text NOT NULL)`);
+  for (const l of lanes) {
+    const accounts = (await ds.query(
+      `SELECT id::text AS id FROM account WHERE kind = 'seat' AND table_id = $1 AND player_id = ANY($2::uuid[]) ORDER BY array_position($2::uuid[], player_id)`,
+      [l.tableId, l.playerIds],
+    )) as { id: string }[];
+    const rake = (await ds.query(`SELECT id::text AS id FROM account WHERE kind = 'house_rake'`)) as { id: string }[];
+    await ds.query(`INSERT INTO bench_lane VALUES ($1, $2, $3, $4, $5)`, [
+      l.lane,
+      l.tableId,
+      `{${l.playerIds.join(',')}}`,
+      `{${[...accounts.map((a) => a.id), rake[0]!.id].join(',')}}`,
+      `{${[...AMOUNTS, RAKE].map((a) => a.toString()).join(',')}}`,
+    ]);
+  }
+  return lanes;
+}
+
+/** Inserts `perLane` in_progress hands for each of `lanes`, numbered from `base + 1`; returns their ids per lane. */
+async function seedHands(ds: DataSource, lanes: Lane[], base: number, perLane: number): Promise<string[][]> {
+  const ids: string[][] = [];
+  for (const l of lanes) {
+    const rows = (await ds.query(
+      `INSERT INTO hand (table_id, hand_number, button_seat, config, commitment)
+       SELECT $1, $2::bigint + g, 0, '{"bench":true}', $3 FROM generate_series(1, $4::int) g RETURNING id`,
+      [l.tableId, base, createHash('sha256').update(Buffer.from(SEED_HEX, 'hex')).digest('hex'), perLane],
+    )) as { id: string }[];
+    ids.push(rows.map((r) => r.id));
+  }
+  // Statistics are refreshed only now that the tables hold rows (an ANALYZE of an empty table would
+  // make foreign-key checks plan sequential scans).
+  await ds.query('ANALYZE hand');
+  return ids;
+}
+
+type Settle = (lane: Lane, handId: string) => Promise<void>;
+
+/** Runs one client per lane until the deadline; returns settlements per second. */
+async function runClients(lanes: Lane[], hands: string[][], settle: Settle, seconds: number): Promise<{ rate: number; done: number; ranDry: boolean }> {
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  let ranDry = false;
+  const counts = await Promise.all(
+    lanes.map(async (lane, i) => {
+      const mine = hands[i]!;
+      let n = 0;
+      while (performance.now() < deadline) {
+        const handId = mine.shift();
+        if (!handId) {
+          ranDry = true;
+          break;
+        }
+        await settle(lane, handId);
+        n++;
+      }
+      return n;
+    }),
+  );
+  const done = counts.reduce((a, b) => a + b, 0);
+  return { rate: done / ((performance.now() - start) / 1000), done, ranDry };
+}
+
+/** The real code path. */
+function oursSettle(ds: DataSource): Settle {
+  return async (lane, handId) => {
+    await settleHand(ds, {
+      handId,
+      idempotencyKey: `ours-${handId}`,
+      deltas: lane.playerIds.map((playerId, seat) => ({ playerId, amount: AMOUNTS[seat]! })),
+      rake: RAKE,
+      seed: SEED_HEX,
+      result: { winners: [lane.playerIds[0]], pot: '10' },
+    });
+  };
+}
+
+/** The same statements through a bare `pg` pool, with the minimum of JavaScript around them. */
+function rawSettle(pool: Pool): Settle {
+  return async (lane, handId) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const locked = (await client.query(SETTLE_LOCK_SQL, [handId, SEED_HEX, JSON.stringify({ winners: [lane.playerIds[0]], pot: '10' }), lane.playerIds, true]))
+        .rows as SettleLockRow[];
+      const tableId = locked[0]!.table_id;
+      const legs: Leg[] = [];
+      const seatBalances: Record<string, string> = {};
+      for (const row of locked) {
+        const seat = row.kind === 'seat' ? lane.playerIds.indexOf(row.player_id!) : -1;
+        const amount: Chips = seat >= 0 ? AMOUNTS[seat]! : RAKE;
+        const account = { id: row.id!, kind: row.kind!, playerId: row.player_id, tableId, balance: chips(row.balance!) };
+        legs.push({ account, amount });
+        if (seat >= 0) seatBalances[row.player_id!] = account.balance.plus(amount).toString();
+      }
+      const row = { kind: 'hand_settlement' as const, idempotencyKey: `raw-${handId}`, paramsHash: HASH_HEX, handId, tableId, result: { handId, seatBalances, rake: '1' } };
+      await client.query(WRITE_TRANSFER_SQL, writeTransferParams(row, legs));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+}
+
+/**
+ * The pgbench script: one indexed lookup of the lane's ids and the hand id (outside the transaction;
+ * pgbench cannot build arrays or uuids itself), then BEGIN, the two statements of `settleHand`, COMMIT.
+ */
+function pgbenchScript(): string {
+  const lock = SETTLE_LOCK_SQL.replace(/\$(\d+)/g, (_, n: string) => ({ 1: ':hid', 2: ':seed', 3: ':result', 4: ':pids', 5: 'true' })[n as '1']!);
+  const write = WRITE_TRANSFER_SQL.replace(
+    /\$(\d+)/g,
+    (_, n: string) => ({ 1: ':kind', 2: ':key', 3: ':hash', 4: ':hid', 5: ':tid', 6: 'NULL', 7: 'NULL', 8: 'NULL', 9: ':tresult', 10: ':aids', 11: ':amts' })[n as '1']!,
+  );
+  return [
+    '\\set k :k + 1',
+    '\\set hn :base + :k',
+    '\\set key :keybase + :client_id * 100000000 + :k',
+    `SELECT l.table_id AS tid, l.player_ids AS pids, l.account_ids AS aids, l.amounts AS amts, h.id AS hid
+     FROM bench_lane l JOIN hand h ON h.table_id = l.table_id AND h.hand_number = :hn WHERE l.lane = :client_id \\gset`,
+    'BEGIN;',
+    `${lock.trim()};`,
+    `${write.trim()};`,
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+/** Runs pgbench at concurrency `c` and returns its tps (excluding connection time). */
+async function runPgbench(bin: string, url: URL, dir: string, c: number, base: number, keybase: number): Promise<{ rate: number; done: number; failed: number }> {
+  const script = path.join(dir, 'settle.pgbench');
+  writeFileSync(script, pgbenchScript());
+  const result = { winners: ['x'], pot: '10' };
+  const transferResult = { handId: randomUUID(), seatBalances: Object.fromEntries(Array.from({ length: SEATS }, () => [randomUUID(), '10000000'])), rake: '1' };
+  const args = [
+    ...['-h', url.hostname, '-p', url.port, '-U', decodeURIComponent(url.username), '-n', '-M', 'prepared'],
+    ...['-c', String(c), '-j', String(Math.min(c, 2)), '-T', String(SECONDS), '-f', script],
+    ...['-D', 'k=0', '-D', `base=${base}`, '-D', `keybase=${keybase}`, '-D', `seed=${SEED_HEX}`, '-D', `hash=${HASH_HEX}`, '-D', 'kind=hand_settlement'],
+    ...['-D', `result=${JSON.stringify(result)}`, '-D', `tresult=${JSON.stringify(transferResult)}`],
+    url.pathname.slice(1),
+  ];
+  const { stdout } = await promisify(execFile)(bin, args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, maxBuffer: 1 << 24 });
+  const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(stdout);
+  const processed = /number of transactions actually processed: (\d+)/.exec(stdout);
+  const failed = /number of failed transactions: (\d+)/.exec(stdout);
+  if (!tps || !processed) throw new Error(`could not read pgbench output:\n${stdout}`);
+  // tps is parsed from pgbench's decimal text only to report a rate; no chip amount is involved.
+  return { rate: Number(tps[1]), done: Number(processed[1]), failed: Number(failed?.[1] ?? 0) };
+}
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(path.join(tmpdir(), 'felt-bench-'));
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), database: 'felt_bench' });
+  const maxC = Math.max(...LEVELS);
+  const ds = createDataSource({ url: pg.url, poolSize: maxC + 4, applicationName: 'felt-bench' });
+  const pool = new Pool({ connectionString: pg.url, max: maxC + 4 });
+  // Connections cut when the bench's own PostgreSQL stops are expected; do not crash on them.
+  pool.on('error', () => undefined);
+  try {
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    const settings = (await ds.query(
+      `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
+              current_setting('synchronous_commit') AS synchronous_commit, current_setting('wal_sync_method') AS wal_sync_method`,
+    )) as Record<string, string>[];
+    const lanes = await seedLanes(ds, maxC);
+    await ds.query('ANALYZE');
+    const bin = findPgbench();
+    if (!bin) console.warn('pgbench not found (set PGBENCH or apt-get install postgresql-client-15): the pgbench column will be null');
+    const rows = [];
+    let run = 0;
+    for (const c of LEVELS) {
+      const mine = lanes.slice(0, c);
+      const perLane = Math.ceil((SEED_RATE * (SECONDS + WARMUP_SECONDS)) / c) + 100;
+      const measure = async (settle: Settle, seconds: number) => {
+        run++;
+        const hands = await seedHands(ds, mine, run * 10_000_000, perLane);
+        await runClients(mine, hands, settle, WARMUP_SECONDS);
+        return runClients(mine, hands, settle, seconds);
+      };
+      // The machine is shared and noisy, so ours and rawPg alternate in ABBA order, half the time each
+      // turn, and their rates are averaged; whichever runs while a checkpoint or autovacuum hits pays equally.
+      const half = SECONDS / 2;
+      const turns = [await measure(oursSettle(ds), half), await measure(rawSettle(pool), half)];
+      turns.push(await measure(rawSettle(pool), half), await measure(oursSettle(ds), half));
+      const combine = (a: Awaited<ReturnType<typeof measure>>, b: Awaited<ReturnType<typeof measure>>) => ({
+        rate: (a.rate + b.rate) / 2,
+        done: a.done + b.done,
+        ranDry: a.ranDry || b.ranDry,
+      });
+      const ours = combine(turns[0]!, turns[3]!);
+      const rawPg = combine(turns[1]!, turns[2]!);
+      let pgbench: { rate: number; done: number; failed: number } | null = null;
+      if (bin) {
+        run++;
+        await seedHands(ds, mine, run * 10_000_000, perLane);
+        pgbench = await runPgbench(bin, new URL(pg.url), root, c, run * 10_000_000, run * 1_000_000_000_000);
+      }
+      const row = {
+        concurrency: c,
+        ours: Math.round(ours.rate),
+        rawPg: Math.round(rawPg.rate),
+        pgbench: pgbench ? Math.round(pgbench.rate) : null,
+        ratio: Number((ours.rate / rawPg.rate).toFixed(3)),
+        oursOverPgbench: pgbench ? Number((ours.rate / pgbench.rate).toFixed(3)) : null,
+        settled: { ours: ours.done, rawPg: rawPg.done, pgbench: pgbench?.done ?? null, pgbenchFailed: pgbench?.failed ?? null },
+        ranDry: ours.ranDry || rawPg.ranDry,
+      };
+      console.log(JSON.stringify(row));
+      rows.push(row);
+    }
+    const check = await reconcile(ds);
+    const output = {
+      benchmark: 'hand settlement, 6 seats: 1 transfer + 7 ledger entries + 7 account updates + hand CAS per transaction',
+      secondsPerContender: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      rows,
+      metadata: {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        postgres: settings[0],
+        pgbench: bin ?? null,
+        clients: 'one table (6 seat accounts) per client; all clients share the house_rake account',
+        pgbenchNote: 'pgbench adds one indexed lookup per transaction (outside it) to fetch ids it cannot compute',
+        reconcileAfterBench: { ok: check.ok, transfers: check.transfers, entries: check.entries },
+      },
+    };
+    mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    writeFileSync(path.join(__dirname, 'results', 'settle.json'), `${JSON.stringify(output, null, 2)}\n`);
+    console.log(`wrote bench/results/settle.json; reconcile after bench: ${check.ok ? 'OK' : 'DRIFT'}`);
+  } finally {
+    await pool.end().catch(() => undefined);
+    await ds.destroy().catch(() => undefined);
+    await pg.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
