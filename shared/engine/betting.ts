@@ -8,7 +8,9 @@
  * - The minimum raise increment is the largest full bet or raise increment of the street, at least
  *   the big blind (FT: exactly the street's bet size). A short all-in does not change it.
  * - A player who has already acted this street may raise again only if the bet they now face grew by
- *   at least a full raise since they acted; a short all-in alone does not reopen the betting.
+ *   at least a full raise since they acted; a short all-in alone does not reopen the betting. Short
+ *   all-ins that add up to a full raise do reopen it (TDA rule 47). `config.shortAllInReopens` turns
+ *   this rule off for PHH replay, because PokerKit (the corpus oracle) lets any raise reopen.
  * - A raise is pointless (so refused) when no other live player could put in more chips.
  * - An all-in for less than the minimum is always allowed; otherwise a bet or raise must be at least
  *   the minimum even if it puts every opponent all-in (the excess comes back as an uncalled bet).

@@ -144,6 +144,39 @@ describe('showdowns', () => {
   });
 });
 
+describe('events', () => {
+  it('logs a whole hand as JSON-safe records', () => {
+    const { state, events } = startWithEvents(nlConfig({ ante: chips(1) }), seatsOf([[2, 50], [6, 50]]), 6, deckOf(['7c2d', 'AhAd'], '4c9dJhKsQc'));
+    expect(events).toEqual(state.events);
+    const done = play(state, [r(6, 6), c(2), x(2), b(6, 10), c(2), x(2), x(6), x(2), x(6)]);
+    expect(JSON.parse(JSON.stringify(done.events))).toEqual([
+      { type: 'post', seat: 2, kind: 'ante', amount: '1', allIn: false },
+      { type: 'post', seat: 6, kind: 'ante', amount: '1', allIn: false },
+      { type: 'post', seat: 6, kind: 'sb', amount: '1', allIn: false },
+      { type: 'post', seat: 2, kind: 'bb', amount: '2', allIn: false },
+      { type: 'deal_hole', seat: 2, cards: '7c2d' },
+      { type: 'deal_hole', seat: 6, cards: 'AhAd' },
+      { type: 'action', seat: 6, action: 'raise', amount: '5', to: '6', allIn: false },
+      { type: 'action', seat: 2, action: 'call', amount: '4', allIn: false },
+      { type: 'street', street: 'flop', cards: '4c9dJh' },
+      { type: 'action', seat: 2, action: 'check', amount: '0', allIn: false },
+      { type: 'action', seat: 6, action: 'bet', amount: '10', to: '10', allIn: false },
+      { type: 'action', seat: 2, action: 'call', amount: '10', allIn: false },
+      { type: 'street', street: 'turn', cards: 'Ks' },
+      { type: 'action', seat: 2, action: 'check', amount: '0', allIn: false },
+      { type: 'action', seat: 6, action: 'check', amount: '0', allIn: false },
+      { type: 'street', street: 'river', cards: 'Qc' },
+      { type: 'action', seat: 2, action: 'check', amount: '0', allIn: false },
+      { type: 'action', seat: 6, action: 'check', amount: '0', allIn: false },
+      // No aggressor on the river: seat 2 (first left of the button) shows first; 7-high loses to aces but must show first.
+      { type: 'showdown', seat: 2, shown: true, cards: '7c2d', description: expect.any(String) },
+      { type: 'showdown', seat: 6, shown: true, cards: 'AhAd', description: expect.any(String) },
+      { type: 'award', seat: 6, pot: 0, amount: '34' },
+    ]);
+    expect(result(done).netBySeat).toEqual({ 2: chips(-17), 6: chips(17) });
+  });
+});
+
 describe('state discipline', () => {
   it('never mutates the input state', () => {
     const st = startHand(nlConfig(), [[0, 100], [1, 100], [2, 100]], 0);
