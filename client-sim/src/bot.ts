@@ -1,0 +1,307 @@
+/**
+ * One simulated player. It knows only what the protocol tells it: it sits with a buy-in, acts from the
+ * legal actions in its own table:state, re-syncs from the server's view after a reconnect, and keeps
+ * its own chip accounting from acks and hand:result (credited − bought in + cashed out = wallet).
+ */
+import type { HandEventMessage, HandResultMessage, TableView } from '../../shared/protocol';
+import { Money, ZERO, formatAmount, type Chips } from '../../shared/money';
+import { me, type Session } from './api';
+import { Connection, type Pacing, type Timed } from './connection';
+import type { Rng } from './rng';
+import type { SimStats } from './stats';
+import type { Decision, Strategy } from './strategies';
+import { sameAnswer, type BotChaos } from './chaos';
+
+/** What a bot needs to play. */
+export interface BotOptions {
+  baseUrl: string;
+  session: Session;
+  tableId: string;
+  buyIn: Chips;
+  /** Wallet credit the simulator gave this account. */
+  credited: Chips;
+  strategy: Strategy;
+  rng: Rng;
+  stats: SimStats;
+  /** Present when --chaos is on: the unlucky-client behaviours this bot may show. */
+  chaos?: BotChaos;
+  /** Client-side request pacing (default: just under the protocol's rate limit). */
+  pacing?: Pacing;
+}
+
+type Phase = 'idle' | 'sitting' | 'seated' | 'leaving' | 'left';
+
+/** A bot's chip accounting, all from its own acks and results. */
+export interface BotAccount {
+  credited: Chips;
+  boughtIn: Chips;
+  cashedOut: Chips;
+  /** Last committed stack the bot knows of. */
+  stack: Chips;
+}
+
+/** One player at one table. */
+export class Bot {
+  readonly conn: Connection;
+  readonly account: BotAccount;
+  phase: Phase = 'idle';
+  latest: TableView | null = null;
+  /** Number of table:state frames accepted, so a reconnect can wait for the re-sync. */
+  statesSeen = 0;
+  private cards = new Map<string, string[]>();
+  private actedKey = '';
+  private requestCounter = 0;
+  private seatFixing = false;
+  private stopping = false;
+  private readonly waiters = new Set<() => void>();
+  private readonly tag: string;
+
+  constructor(readonly opts: BotOptions) {
+    this.conn = new Connection(opts.baseUrl, opts.session.token, opts.pacing);
+    this.account = { credited: opts.credited, boughtIn: ZERO, cashedOut: ZERO, stack: ZERO };
+    this.tag = opts.session.username;
+    const s = this.conn.socket;
+    s.on('table:state', (v) => this.onState(v));
+    s.on('hand:cards', (m) => {
+      if (m.tableId === opts.tableId) this.cards.set(m.handId, m.cards);
+    });
+    s.on('hand:result', (m) => this.onResult(m));
+    s.on('hand:event', (m) => this.onEvent(m));
+  }
+
+  /** The player id. */
+  get playerId(): string {
+    return this.opts.session.playerId;
+  }
+
+  /** What the wallet should hold by this bot's own accounting. */
+  expectedWallet(): Chips {
+    return this.account.credited.minus(this.account.boughtIn).plus(this.account.cashedOut);
+  }
+
+  /** A fresh request id, unique per bot. */
+  nextRequestId(): string {
+    this.requestCounter++;
+    return `${this.tag}-${this.requestCounter}`;
+  }
+
+  /** The hole cards this bot was sent for `handId`. */
+  cardsOf(handId: string): string[] | undefined {
+    return this.cards.get(handId);
+  }
+
+  /** Connects and takes a seat with the configured buy-in. */
+  async start(): Promise<void> {
+    await this.conn.open();
+    await this.sit();
+  }
+
+  /** Sends table:sit; with chaos, sometimes twice with one requestId (both must answer the same). */
+  async sit(): Promise<boolean> {
+    this.phase = 'sitting';
+    const payload = { tableId: this.opts.tableId, buyIn: formatAmount(this.opts.buyIn), requestId: this.nextRequestId() };
+    const duplicate = this.opts.chaos?.duplicateNow() ?? false;
+    const calls = [this.conn.call<{ seat: number; stack: string }>('table:sit', payload)];
+    if (duplicate) calls.push(this.conn.call<{ seat: number; stack: string }>('table:sit', payload));
+    const answers = await Promise.all(calls);
+    const first = answers[0]!;
+    if (duplicate) this.opts.stats.probe('duplicate-sit', sameAnswer(first.ack, answers[1]!.ack), `${JSON.stringify(first.ack)} vs ${JSON.stringify(answers[1]!.ack)}`);
+    if (!first.ack.ok) {
+      this.opts.stats.rejection(first.ack.error.code, false);
+      this.opts.stats.error(`${this.tag} sit refused: ${first.ack.error.code} ${first.ack.error.message}`);
+      this.phase = 'idle';
+      return false;
+    }
+    this.account.boughtIn = this.account.boughtIn.plus(this.opts.buyIn);
+    this.account.stack = new Money(first.ack.stack);
+    this.phase = 'seated';
+    this.maybeAct();
+    return true;
+  }
+
+  private onState(view: TableView): void {
+    if (view.tableId !== this.opts.tableId) return;
+    if (this.latest && view.seq < this.latest.seq) return;
+    this.latest = view;
+    this.statesSeen++;
+    // Outside a hand a seat shows its committed stack: it repairs anything missed while disconnected.
+    const mine = view.seats.find((x) => x.playerId === this.playerId);
+    if (mine && (mine.status === 'waiting' || mine.status === 'sitting_out') && this.phase === 'seated') this.account.stack = new Money(mine.stack);
+    for (const w of [...this.waiters]) w();
+    if (this.phase !== 'seated' || this.stopping) return;
+    this.opts.chaos?.onState(this, view);
+    this.fixSeat(view);
+    this.maybeAct();
+  }
+
+  private onResult(m: HandResultMessage): void {
+    if (m.tableId !== this.opts.tableId) return;
+    this.opts.stats.handSettled(m.tableId, m.handId, m.rake);
+    const mine = m.stacks.find((s) => s.playerId === this.playerId);
+    if (mine) this.account.stack = new Money(mine.stack);
+    this.cards.delete(m.handId);
+  }
+
+  private onEvent(m: HandEventMessage): void {
+    if (m.tableId !== this.opts.tableId || m.type !== 'timeout') return;
+    if (m.seat !== undefined && m.seat === this.latest?.you?.seat) this.opts.chaos?.timedOut(this, m.handId);
+  }
+
+  /** Acts when the latest view says it is this bot's turn and it has not answered this view yet. */
+  maybeAct(): void {
+    const v = this.latest;
+    const legal = v?.you?.legal;
+    if (!v || !legal || !v.handId || this.phase !== 'seated' || this.stopping) return;
+    if (v.turn?.seat !== v.you?.seat) return;
+    const key = `${v.handId}:${v.seq}`;
+    if (key === this.actedKey) return;
+    this.actedKey = key;
+    const decision = this.opts.strategy.decide({ legal, view: v, holeCards: this.cards.get(v.handId) ?? v.you?.holeCards ?? [], rng: this.opts.rng });
+    const delay = this.opts.chaos?.slowDelayMs(v) ?? 0;
+    if (delay > 0) setTimeout(() => void this.act(v, decision, true), delay);
+    else void this.act(v, decision, false);
+  }
+
+  private async act(view: TableView, decision: Decision, late: boolean): Promise<void> {
+    const payload = { tableId: view.tableId, handId: view.handId!, requestId: this.nextRequestId(), action: decision.action, ...(decision.amount ? { amount: decision.amount } : {}) };
+    const duplicate = !late && (this.opts.chaos?.duplicateNow() ?? false);
+    let first: Timed;
+    try {
+      const calls = [this.conn.call('table:act', payload)];
+      if (duplicate) calls.push(this.conn.call('table:act', payload));
+      const answers = await Promise.all(calls);
+      first = answers[0]!;
+      if (duplicate) {
+        const replay = await this.conn.call('table:act', payload);
+        const same = sameAnswer(first.ack, answers[1]!.ack) && sameAnswer(first.ack, replay.ack);
+        this.opts.stats.probe('duplicate-act', same, `${JSON.stringify(first.ack)} / ${JSON.stringify(answers[1]!.ack)} / ${JSON.stringify(replay.ack)}`);
+      }
+    } catch (error) {
+      this.opts.stats.error(`${this.tag} act ${decision.action}: ${(error as Error).message}`);
+      return;
+    }
+    this.opts.stats.actionAcked(view.tableId, view.handId!, first.ms, first.ack.ok);
+    if (first.ack.ok) return;
+    const code = first.ack.error.code;
+    // A deliberately late answer was already made for us by the action timer: the server must refuse it.
+    const raced = this.opts.chaos?.excuses(view.handId!) ?? false;
+    const expected = (late || raced) && (code === 'not_your_turn' || code === 'stale_hand' || code === 'not_seated');
+    this.opts.stats.rejection(code, expected);
+    if (late) this.opts.stats.probe('late-action-refused', expected, `${code}`);
+    else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message}`);
+  }
+
+  /** Sits back in after timeouts, and tops up (or gives up the seat) when busted. */
+  private fixSeat(view: TableView): void {
+    const seat = view.seats.find((s) => s.playerId === this.playerId);
+    if (!seat || seat.status !== 'sitting_out' || this.seatFixing) return;
+    this.seatFixing = true;
+    void this.refill(new Money(seat.stack)).finally(() => {
+      this.seatFixing = false;
+    });
+  }
+
+  private async refill(stack: Chips): Promise<void> {
+    const s = this.opts.stats;
+    try {
+      if (stack.isZero()) {
+        if (this.expectedWallet().lt(this.opts.buyIn)) return void (await this.leave());
+        const top = await this.conn.call<{ stack: string }>('table:topup', { tableId: this.opts.tableId, amount: formatAmount(this.opts.buyIn), requestId: this.nextRequestId() });
+        if (!top.ack.ok) return this.refused('topup', top.ack.error.code, top.ack.error.message);
+        this.account.boughtIn = this.account.boughtIn.plus(this.opts.buyIn);
+        this.account.stack = new Money(top.ack.stack);
+      }
+      if (this.stopping) return;
+      const sitin = await this.conn.call('table:sitin', { tableId: this.opts.tableId });
+      if (!sitin.ack.ok) this.refused('sitin', sitin.ack.error.code, sitin.ack.error.message);
+    } catch (error) {
+      s.error(`${this.tag} refill: ${(error as Error).message}`);
+    }
+  }
+
+  private refused(what: string, code: string, message: string): void {
+    this.opts.stats.rejection(code, false);
+    this.opts.stats.error(`${this.tag} ${what} refused: ${code} ${message}`);
+  }
+
+  /** Leaves the table and waits until the cash-out committed (the seat is gone from the view). */
+  async leave(timeoutMs = 30_000): Promise<boolean> {
+    if (this.phase !== 'seated') return this.phase === 'left' || this.phase === 'idle';
+    this.phase = 'leaving';
+    let answer: Timed<{ cashedOut: string | null; pending: boolean }>;
+    try {
+      answer = await this.conn.call('table:leave', { tableId: this.opts.tableId, requestId: this.nextRequestId() });
+    } catch (error) {
+      this.opts.stats.error(`${this.tag} leave: ${(error as Error).message}`);
+      return false;
+    }
+    if (!answer.ack.ok) {
+      this.refused('leave', answer.ack.error.code, answer.ack.error.message);
+      this.phase = 'seated';
+      return false;
+    }
+    if (answer.ack.cashedOut !== null) {
+      this.account.cashedOut = this.account.cashedOut.plus(new Money(answer.ack.cashedOut));
+    } else {
+      const gone = await this.until(() => !!this.latest && !this.latest.seats.some((x) => x.playerId === this.playerId), timeoutMs);
+      if (!gone) {
+        this.opts.stats.error(`${this.tag} pending cash-out did not complete within ${timeoutMs} ms`);
+        return false;
+      }
+      // The cash-out moves the whole stack the last hand:result announced.
+      this.account.cashedOut = this.account.cashedOut.plus(this.account.stack);
+    }
+    this.account.stack = ZERO;
+    this.phase = 'left';
+    return true;
+  }
+
+  /** Stops playing: leaves (cash-out) and then no longer reacts to the table. */
+  async stop(): Promise<boolean> {
+    this.stopping = true;
+    this.opts.chaos?.disable();
+    if (!this.conn.connected) await this.conn.open().catch(() => undefined);
+    // Wait for any refill or chaos step to finish so the leave is not refused as "chip movement in progress".
+    await this.until(() => !this.seatFixing && this.phase !== 'sitting' && this.phase !== 'leaving', 15_000);
+    return this.leave();
+  }
+
+  /** The wallet balance the server reports, compared with this bot's own accounting. */
+  async checkWallet(): Promise<{ actual: Chips; expected: Chips }> {
+    const balance = (await me(this.opts.baseUrl, this.opts.session.token)).balance;
+    return { actual: new Money(balance), expected: this.expectedWallet() };
+  }
+
+  /** Resolves true once `predicate` holds (checked on every table:state), false after `timeoutMs`. */
+  until(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (predicate()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!predicate()) return;
+        cleanup();
+        resolve(true);
+      };
+      const poll = setInterval(check, 50);
+      const timer = setTimeout(() => {
+        cleanup();
+        resolve(predicate());
+      }, timeoutMs);
+      const cleanup = () => {
+        clearInterval(poll);
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  /** Mark the bot as stopping without leaving (used before a run aborts). */
+  halt(): void {
+    this.stopping = true;
+  }
+
+  /** Closes the socket. */
+  close(): void {
+    this.conn.close();
+  }
+}

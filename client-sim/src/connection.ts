@@ -1,0 +1,163 @@
+/**
+ * One player's Socket.IO connection with a request helper that survives disconnects: a request whose
+ * ack was lost to a disconnect is sent again, with the same requestId, once the socket is back, so the
+ * server's idempotency answers it with the original result instead of acting twice.
+ */
+import { io as connect, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** An ack plus how long it took from the (last) emit, in milliseconds. */
+export interface Timed<T extends object = Record<string, unknown>> {
+  ack: Ack<T>;
+  ms: number;
+}
+
+/** Thrown when a request got no answer in time (not an error code from the server). */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+/** Client-side pacing so a well-behaved client never trips the server's per-socket rate limit. */
+export interface Pacing {
+  perSecond: number;
+  burst: number;
+}
+
+/** A little under the protocol's default limit (20/s, burst 40), leaving room for timer jitter. */
+export const DEFAULT_PACING: Pacing = { perSecond: 18, burst: 30 };
+
+/** A token bucket that waits instead of refusing. */
+export class Pacer {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(private readonly pacing: Pacing) {
+    this.tokens = pacing.burst;
+  }
+
+  /** Resolves when one more request may be sent. */
+  async take(): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.tokens = Math.min(this.pacing.burst, this.tokens + ((now - this.last) * this.pacing.perSecond) / 1000);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(((1 - this.tokens) * 1000) / this.pacing.perSecond)));
+    }
+  }
+}
+
+/** A connected player. */
+export class Connection {
+  readonly socket: ClientSocket;
+  private readonly pacer: Pacer;
+
+  constructor(baseUrl: string, token: string, pacing: Pacing = DEFAULT_PACING) {
+    this.pacer = new Pacer(pacing);
+    this.socket = connect(baseUrl, {
+      auth: { token },
+      transports: ['websocket'],
+      forceNew: true,
+      autoConnect: false,
+      reconnection: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 1_000,
+    });
+  }
+
+  /** Connects (or reconnects after a deliberate disconnect) and resolves once the handshake is done. */
+  open(timeoutMs = 15_000): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => done(new NoAnswerError('connect timed out')), timeoutMs);
+      const onConnect = () => done();
+      const onError = (error: Error) => {
+        // A rejected handshake (bad token) will not get better by retrying.
+        if (error.message === 'unauthorized') done(error);
+      };
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+        if (error) reject(error);
+        else resolve();
+      };
+      this.socket.on('connect', onConnect);
+      this.socket.on('connect_error', onError);
+      this.socket.connect();
+    });
+  }
+
+  /** True while connected. */
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Emits `event` with `payload` and resolves with the ack; re-sends after a disconnect. */
+  async call<T extends object = Record<string, unknown>>(event: string, payload: unknown, timeoutMs = 30_000): Promise<Timed<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.socket.connected) await this.waitConnected(deadline);
+      await this.pacer.take();
+      if (!this.socket.connected) continue;
+      const answer = await this.emitOnce<T>(event, payload, deadline);
+      if (answer) return answer;
+      if (Date.now() >= deadline) throw new NoAnswerError(`${event}: no answer within ${timeoutMs} ms`);
+    }
+  }
+
+  /** One emit; resolves null when the socket disconnected before the ack came. */
+  private emitOnce<T extends object>(event: string, payload: unknown, deadline: number): Promise<Timed<T> | null> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      let settled = false;
+      const finish = (value: Timed<T> | null, error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.socket.off('disconnect', onDisconnect);
+        if (error) reject(error);
+        else resolve(value);
+      };
+      const onDisconnect = () => finish(null);
+      const timer = setTimeout(() => finish(null, new NoAnswerError(`${event}: no answer in time`)), Math.max(1, deadline - Date.now()));
+      this.socket.on('disconnect', onDisconnect);
+      // Payloads are typed at the call sites; chaos deliberately sends malformed ones, so emit untyped here.
+      (this.socket.emit as (e: string, p: unknown, cb: (a: Ack<T>) => void) => void)(event, payload, (ack) =>
+        finish({ ack, ms: performance.now() - started }),
+      );
+    });
+  }
+
+  private waitConnected(deadline: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.connected) return resolve();
+      const timer = setTimeout(() => {
+        this.socket.off('connect', onConnect);
+        reject(new NoAnswerError('not reconnected in time'));
+      }, Math.max(1, deadline - Date.now()));
+      const onConnect = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.socket.once('connect', onConnect);
+      // A deliberate disconnect turns automatic reconnection off; whoever did it reconnects.
+    });
+  }
+
+  /** Drops the connection (reconnect with `open`). */
+  drop(): void {
+    this.socket.disconnect();
+  }
+
+  /** Closes for good. */
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+}

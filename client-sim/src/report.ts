@@ -1,0 +1,140 @@
+/**
+ * The simulator's final report: throughput, latency percentiles, rejections by code (expected vs
+ * unexpected), chaos probe outcomes, and the conservation verdict — total credited must equal the sum
+ * of wallets, seat stacks and the house rake to the unit, and the rake must match what hand:result
+ * messages announced.
+ */
+import { Money, sumChips, type Chips } from '../../shared/money';
+import type { LatencySummary, SimStats } from './stats';
+
+/** One account's end state as the simulator sees it. */
+export interface AccountEnd {
+  username: string;
+  credited: Chips;
+  /** GET /api/me balance after cash-out. */
+  wallet: Chips;
+  /** What the bot's own accounting says the wallet should be (absent for accounts that are not bots). */
+  expectedWallet?: Chips;
+  /** Chips still on a seat (a bot that failed to leave), by its last known stack. */
+  seat: Chips;
+  left: boolean;
+}
+
+/** The conservation check. */
+export interface Conservation {
+  ok: boolean;
+  credited: string;
+  wallets: string;
+  seats: string;
+  /** credited − wallets − seats: what the house must have taken. */
+  houseRake: string;
+  /** Σ rake of every hand:result seen. */
+  rakeFromResults: string;
+  walletMismatches: string[];
+  notLeft: string[];
+  server: { available: boolean; ok: boolean | null; detail?: Record<string, unknown> };
+}
+
+/** Computes the conservation verdict from the accounts and the announced rake. */
+export function conservation(accounts: readonly AccountEnd[], rakeFromResults: Chips, server: Record<string, unknown> | null): Conservation {
+  const credited = sumChips(accounts.map((a) => a.credited));
+  const wallets = sumChips(accounts.map((a) => a.wallet));
+  const seats = sumChips(accounts.map((a) => a.seat));
+  const houseRake = credited.minus(wallets).minus(seats);
+  const walletMismatches = accounts
+    .filter((a) => a.expectedWallet !== undefined && !a.expectedWallet.eq(a.wallet))
+    .map((a) => `${a.username}: wallet ${a.wallet.toString()} but own accounting says ${a.expectedWallet!.toString()}`);
+  const notLeft = accounts.filter((a) => !a.left).map((a) => a.username);
+  const serverOk = server === null ? null : server.ok === true;
+  return {
+    ok: houseRake.eq(rakeFromResults) && walletMismatches.length === 0 && notLeft.length === 0 && serverOk !== false,
+    credited: credited.toFixed(),
+    wallets: wallets.toFixed(),
+    seats: seats.toFixed(),
+    houseRake: houseRake.toFixed(),
+    rakeFromResults: rakeFromResults.toFixed(),
+    walletMismatches,
+    notLeft,
+    server: { available: server !== null, ok: serverOk, ...(server ? { detail: summariseReconcile(server) } : {}) },
+  };
+}
+
+function summariseReconcile(r: Record<string, unknown>): Record<string, unknown> {
+  const pick = ['ok', 'accounts', 'transfers', 'entries', 'totalSum', 'checkedAt'];
+  const out: Record<string, unknown> = {};
+  for (const k of pick) if (k in r) out[k] = r[k];
+  for (const k of ['drift', 'unbalancedTransfers', 'balanceAfterMismatches', 'settledHandsWithoutOneSettlement']) {
+    if (Array.isArray(r[k])) out[k] = (r[k] as unknown[]).length;
+  }
+  return out;
+}
+
+/** The whole report, as printed and as written by --json. */
+export interface SimReport {
+  ok: boolean;
+  config: Record<string, unknown>;
+  hands: number;
+  durationSeconds: number;
+  handsPerSecond: number;
+  actions: number;
+  actionsPerSecond: number;
+  ackLatencyMs: LatencySummary;
+  settlementLatencyMs: LatencySummary;
+  rejections: Record<string, { expected: number; unexpected: number }>;
+  chaosProbes: Record<string, { ok: number; unexpected: number }>;
+  unexpectedErrors: { count: number; samples: string[] };
+  conservation: Conservation;
+}
+
+/** Assembles the report from the run's stats and the conservation verdict. */
+export function buildReport(stats: SimStats, playSeconds: number, verdict: Conservation, config: Record<string, unknown>): SimReport {
+  const seconds = Math.max(playSeconds, 1e-9);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const unexpectedCount = stats.unexpectedCount;
+  return {
+    ok: verdict.ok && unexpectedCount === 0 && stats.unexpectedRejections === 0,
+    config,
+    hands: stats.settledHands.size,
+    durationSeconds: round(playSeconds),
+    handsPerSecond: round(stats.settledHands.size / seconds),
+    actions: stats.actions,
+    actionsPerSecond: round(stats.actions / seconds),
+    ackLatencyMs: stats.ackLatency.summary(),
+    settlementLatencyMs: stats.settlementLatency.summary(),
+    rejections: Object.fromEntries([...stats.rejections.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    chaosProbes: Object.fromEntries([...stats.probes.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    unexpectedErrors: { count: unexpectedCount, samples: stats.unexpected.slice(0, 50) },
+    conservation: verdict,
+  };
+}
+
+const lat = (l: LatencySummary) => `p50 ${l.p50} ms  p95 ${l.p95} ms  p99 ${l.p99} ms  max ${l.max} ms  (n=${l.count})`;
+
+/** Renders the report for a terminal. */
+export function formatReport(r: SimReport): string {
+  const c = r.conservation;
+  const lines = [
+    `Felt simulation: ${r.ok ? 'PASS' : 'FAIL'}`,
+    `  hands ${r.hands} in ${r.durationSeconds} s = ${r.handsPerSecond} hands/s; actions ${r.actions} = ${r.actionsPerSecond} actions/s`,
+    `  ack latency:        ${lat(r.ackLatencyMs)}`,
+    `  settlement latency: ${lat(r.settlementLatencyMs)}`,
+    `  rejections by code (expected / unexpected):`,
+    ...Object.entries(r.rejections).map(([code, n]) => `    ${code.padEnd(22)} ${n.expected} / ${n.unexpected}`),
+  ];
+  if (Object.keys(r.chaosProbes).length > 0) {
+    lines.push('  chaos probes (as expected / unexpected):');
+    lines.push(...Object.entries(r.chaosProbes).map(([kind, n]) => `    ${kind.padEnd(36)} ${n.ok} / ${n.unexpected}`));
+  }
+  lines.push(`  unexpected errors: ${r.unexpectedErrors.count}`, ...r.unexpectedErrors.samples.slice(0, 10).map((s) => `    ${s}`));
+  lines.push(
+    `  conservation: ${c.ok ? 'OK' : 'FAILED'}`,
+    `    credited ${c.credited} = wallets ${c.wallets} + seats ${c.seats} + house rake ${c.houseRake}`,
+    `    rake announced in hand results: ${c.rakeFromResults} (${new Money(c.houseRake).eq(c.rakeFromResults) ? 'matches' : 'MISMATCH'})`,
+    `    bots whose wallet differs from their own accounting: ${c.walletMismatches.length}`,
+    ...c.walletMismatches.slice(0, 10).map((m) => `      ${m}`),
+    `    accounts that did not leave: ${c.notLeft.length}`,
+    `    server reconcile: ${c.server.available ? (c.server.ok ? 'ok' : 'DRIFT') : 'not available on this server'}`,
+  );
+  return lines.join('\n');
+}
+

@@ -1,0 +1,137 @@
+/**
+ * Everything the simulator measures while it runs: latency histograms (HdrHistogram, microseconds),
+ * action and hand counters, the house rake announced in hand:result messages, and every rejection
+ * classified as expected (a chaos probe got the answer it provoked) or unexpected.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { Money, ZERO, type Chips } from '../../shared/money';
+
+/** Percentiles of a latency histogram, in milliseconds. */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** A latency recorder; values are kept in whole microseconds with 3 significant digits. */
+export class Latency {
+  private readonly h = hdr.build({ bitBucketSize: 64, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+
+  /** Records one sample given in milliseconds. */
+  record(ms: number): void {
+    this.h.recordValue(Math.max(1, Math.round(ms * 1000)));
+  }
+
+  /** Number of samples. */
+  get count(): number {
+    return this.h.totalCount;
+  }
+
+  /** The value at `percentile` (0–100) in milliseconds. */
+  at(percentile: number): number {
+    return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(percentile) / 1000;
+  }
+
+  /** p50/p95/p99/max/mean in milliseconds. */
+  summary(): LatencySummary {
+    const n = this.h.totalCount;
+    const ms = (us: number) => Math.round(us) / 1000;
+    if (n === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+    return {
+      count: n,
+      p50: ms(this.h.getValueAtPercentile(50)),
+      p95: ms(this.h.getValueAtPercentile(95)),
+      p99: ms(this.h.getValueAtPercentile(99)),
+      max: ms(this.h.maxValue),
+      mean: ms(this.h.mean),
+    };
+  }
+}
+
+/** Counts of one rejection code. */
+export interface CodeCount {
+  expected: number;
+  unexpected: number;
+}
+
+/** One chaos probe kind's outcome counts. */
+export interface ProbeCount {
+  ok: number;
+  unexpected: number;
+}
+
+/** Shared counters of one simulator run. */
+export class SimStats {
+  readonly ackLatency = new Latency();
+  readonly settlementLatency = new Latency();
+  actions = 0;
+  /** Hands whose hand:result a bot saw, by hand id (each counted once however many bots saw it). */
+  readonly settledHands = new Set<string>();
+  /** Rake summed from hand:result messages (each hand once). */
+  rakeFromResults: Chips = ZERO;
+  readonly rejections = new Map<string, CodeCount>();
+  readonly probes = new Map<string, ProbeCount>();
+  /** Human-readable descriptions of unexpected errors (first few hundred kept). */
+  readonly unexpected: string[] = [];
+  unexpectedCount = 0;
+  /** Per table: the last acked action, to time settlement from the hand's final ack. */
+  private readonly lastAck = new Map<string, { handId: string; at: number }>();
+  private handListeners: Array<(count: number) => void> = [];
+
+  /** Records a rejection code seen by a client. */
+  rejection(code: string, expected: boolean): void {
+    const entry = this.rejections.get(code) ?? { expected: 0, unexpected: 0 };
+    if (expected) entry.expected++;
+    else entry.unexpected++;
+    this.rejections.set(code, entry);
+  }
+
+  /** Records an unexpected outcome with a description. */
+  error(description: string): void {
+    this.unexpectedCount++;
+    if (this.unexpected.length < 200) this.unexpected.push(description);
+  }
+
+  /** Records the outcome of one chaos probe. */
+  probe(kind: string, ok: boolean, detail?: string): void {
+    const entry = this.probes.get(kind) ?? { ok: 0, unexpected: 0 };
+    if (ok) entry.ok++;
+    else entry.unexpected++;
+    this.probes.set(kind, entry);
+    if (!ok) this.error(`chaos ${kind}: ${detail ?? 'unexpected outcome'}`);
+  }
+
+  /** Records an action ack (any outcome) for throughput and settlement timing. */
+  actionAcked(tableId: string, handId: string, latencyMs: number, ok: boolean): void {
+    this.ackLatency.record(latencyMs);
+    if (!ok) return;
+    this.actions++;
+    this.lastAck.set(tableId, { handId, at: performance.now() });
+  }
+
+  /** Records a hand:result; returns true the first time this hand is seen. */
+  handSettled(tableId: string, handId: string, rake: string): boolean {
+    if (this.settledHands.has(handId)) return false;
+    this.settledHands.add(handId);
+    this.rakeFromResults = this.rakeFromResults.plus(new Money(rake));
+    const last = this.lastAck.get(tableId);
+    if (last && last.handId === handId) this.settlementLatency.record(performance.now() - last.at);
+    for (const listener of this.handListeners) listener(this.settledHands.size);
+    return true;
+  }
+
+  /** Calls `listener` with the running count after every newly settled hand. */
+  onHand(listener: (count: number) => void): void {
+    this.handListeners.push(listener);
+  }
+
+  /** Total rejections that were not expected. */
+  get unexpectedRejections(): number {
+    let n = 0;
+    for (const c of this.rejections.values()) n += c.unexpected;
+    return n;
+  }
+}
