@@ -62,6 +62,10 @@ function validateStart(config: HandConfig, seats: readonly SeatInput[], buttonSe
   for (const a of amounts) {
     if (a.lt(0) || !isMultipleOf(a, config.unit)) throw new Error(`start: amount ${a.toString()} is not a multiple of the unit`);
   }
+  if (config.bigBlind.lte(0) || raiseFloor(config, 'preflop').lte(0) || raiseFloor(config, 'river').lte(0)) {
+    throw new Error('start: the big blind and the minimum bet must be positive');
+  }
+  if (config.rakePercent.lt(0) || config.rakePercent.gt(100) || config.rakeCap.lt(0)) throw new Error('start: bad rake');
   const needed = seats.length * holeCardCount(config) + 5;
   const distinct = new Set(deck);
   if (deck.length < needed || distinct.size !== deck.length || deck.some((c) => !Number.isInteger(c) || c < 0 || c >= DECK_SIZE)) {
