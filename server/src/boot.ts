@@ -20,6 +20,7 @@ import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
 import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
+import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
 import { randomUUID } from 'node:crypto';
 
 /** A running Felt instance. */
@@ -70,7 +71,11 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
       }, (error: unknown) => logger.error({ err: error }, 'router crashed'));
     });
     const io = createIoServer(httpServer, { auth, dataSource, logger, corsOrigins: config.CORS_ORIGINS });
-    const tables = await startTables(io, dataSource, logger, config);
+    const playerLimiter = config.REDIS_URL
+      ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
+      : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);
+    cleanups.push(() => playerLimiter.close());
+    const tables = await startTables(io, dataSource, logger, config, playerLimiter);
     routeDeps.onTableCreated = (row) => {
       tables.addById(row.id).catch((error: unknown) => logger.error({ err: error, tableId: row.id }, 'starting a new table failed'));
     };
@@ -113,7 +118,7 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
 }
 
 /** Recovers and starts every table actor, then accepts socket events for them. */
-async function startTables(io: FeltIo, dataSource: DataSource, logger: Logger, config: Config): Promise<TableRegistry> {
+async function startTables(io: FeltIo, dataSource: DataSource, logger: Logger, config: Config, player: PlayerLimiter): Promise<TableRegistry> {
   const tables = new TableRegistry({
     dataSource,
     logger,
@@ -133,7 +138,7 @@ async function startTables(io: FeltIo, dataSource: DataSource, logger: Logger, c
   registerTableHandlers(io, tables, logger, {
     connected: (delta) => metrics.connectedSockets.inc(delta),
     ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
-  }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST });
+  }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player });
   return tables;
 }
 

@@ -40,6 +40,7 @@ const envSchema = z.object({
   HAND_PAUSE_MS: intInRange(0, 60_000).default(2_000),
   SOCKET_EVENTS_PER_SECOND: intInRange(1, 10_000).default(20),
   SOCKET_EVENT_BURST: intInRange(1, 10_000).default(40),
+  PLAYER_EVENTS_PER_SECOND: intInRange(1, 100_000).default(60),
 });
 
 /** The validated configuration. */

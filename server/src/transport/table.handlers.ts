@@ -9,6 +9,7 @@ import { CLIENT_EVENTS, PROTOCOL_LIMITS, clientSchemas, type Ack, type ClientEve
 import type { TableRegistry } from '../table/table-registry';
 import type { TableHandle } from '../table/table-handle';
 import { TokenBucket } from './rate-limit';
+import type { PlayerLimiter } from './player-rate-limit';
 import { playerRoom, tableRoom, type FeltIo } from './io-server';
 
 type AnyAck = Ack<Record<string, unknown>>;
@@ -27,6 +28,8 @@ export interface HandlerMetrics {
 export interface RateLimit {
   eventsPerSecond: number;
   burst: number;
+  /** Shared per-player limit across sockets (and processes, with Redis). */
+  player?: PlayerLimiter;
 }
 
 /** Attaches the event handlers to every new connection. */
@@ -57,17 +60,27 @@ export function registerTableHandlers(
           (ack as (a: AnyAck) => void)(a);
         };
         if (!bucket.take(Date.now())) return answer(fail('rate_limited'));
-        const parsed = clientSchemas[name].safeParse(payload ?? {});
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          return answer(fail('invalid_payload', issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : undefined));
+        if (rate.player) {
+          rate.player.allow(playerId).then(
+            (allowed) => (allowed ? handle(name, payload, answer) : answer(fail('rate_limited'))),
+            () => handle(name, payload, answer),
+          );
+          return;
         }
-        dispatch(socket, registry, name, parsed.data).then(answer, (error: unknown) => {
-          log.error({ err: error, event: name }, 'handler failed');
-          answer(fail('internal'));
-        });
+        handle(name, payload, answer);
       });
     }
+    const handle = (name: ClientEventName, payload: unknown, answer: (a: AnyAck) => void) => {
+      const parsed = clientSchemas[name].safeParse(payload ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return answer(fail('invalid_payload', issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : undefined));
+      }
+      dispatch(socket, registry, name, parsed.data).then(answer, (error: unknown) => {
+        log.error({ err: error, event: name }, 'handler failed');
+        answer(fail('internal'));
+      });
+    };
     socket.on('disconnect', () => {
       metrics.connected?.(-1);
       // The seat is kept; presence only matters when none of the player's sockets remain.
