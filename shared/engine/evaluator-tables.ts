@@ -60,13 +60,6 @@ for (let card = 0; card < 52; card++) {
   CARD_BIT[card] = 1 << (card >> 2);
 }
 
-/** Packs a category and ranks (most significant first) into one comparable integer. */
-export function pack(category: number, ranks: readonly number[]): number {
-  let value = category;
-  for (let i = 0; i < 5; i++) value = value * 16 + (ranks[i] ?? 0);
-  return value;
-}
-
 /** The high rank of the best straight in a 13-bit rank mask (3 for the wheel), or -1 when there is none. */
 export function straightHigh(mask: number): number {
   for (let high = 12; high >= 4; high--) {
@@ -77,45 +70,52 @@ export function straightHigh(mask: number): number {
   return (mask & wheel) === wheel ? 3 : -1;
 }
 
-/** Ranks present in a mask, highest first. */
-function ranksOfMask(mask: number): number[] {
-  const out: number[] = [];
-  for (let r = 12; r >= 0; r--) if (mask & (1 << r)) out.push(r);
-  return out;
+/** Appends the `count` highest ranks of `mask` to a packed prefix (4 bits each), padding with zeros to five ranks in all. */
+function packKickers(prefix: number, used: number, mask: number, count: number): number {
+  let value = prefix;
+  let left = count;
+  for (let r = 12; r >= 0 && left > 0; r--) {
+    if (mask & (1 << r)) {
+      value = value * 16 + r;
+      left--;
+    }
+  }
+  for (let i = used + count - left; i < 5; i++) value *= 16;
+  return value;
 }
 
 /** Packed value of the best five-card non-flush hand from per-rank counts (5 to 7 cards in all). */
-export function packFromCounts(counts: readonly number[]): number {
-  const byCount: number[][] = [[], [], [], [], []];
+export function packFromCounts(counts: ArrayLike<number>): number {
   let mask = 0;
+  let quad = -1;
+  let trip = -1;
+  let trip2 = -1;
+  let pair = -1;
+  let pair2 = -1;
   for (let r = 12; r >= 0; r--) {
     const n = counts[r]!;
-    if (n > 0) mask |= 1 << r;
-    byCount[n]!.push(r);
+    if (n === 0) continue;
+    mask |= 1 << r;
+    if (n === 4 && quad < 0) quad = r;
+    else if (n === 3) [trip, trip2] = trip < 0 ? [r, trip2] : [trip, trip2 < 0 ? r : trip2];
+    else if (n === 2) [pair, pair2] = pair < 0 ? [r, pair2] : [pair, pair2 < 0 ? r : pair2];
   }
-  const [quads, trips, pairs] = [byCount[4]!, byCount[3]!, byCount[2]!];
-  const highestExcept = (...used: number[]): number[] => ranksOfMask(mask).filter((r) => !used.includes(r));
-  if (quads.length > 0) return pack(CAT_QUADS, [quads[0]!, highestExcept(quads[0]!)[0]!]);
-  if (trips.length > 0) {
-    const pairCandidates = [...trips.slice(1), ...pairs].sort((a, b) => b - a);
-    if (pairCandidates.length > 0) return pack(CAT_FULL_HOUSE, [trips[0]!, pairCandidates[0]!]);
-  }
+  if (quad >= 0) return packKickers(CAT_QUADS * 16 + quad, 1, mask & ~(1 << quad), 1);
+  const fullPair = Math.max(trip2, pair);
+  if (trip >= 0 && fullPair >= 0) return packKickers((CAT_FULL_HOUSE * 16 + trip) * 16 + fullPair, 2, 0, 0);
   const high = straightHigh(mask);
-  if (high >= 0) return pack(CAT_STRAIGHT, [high]);
-  if (trips.length > 0) return pack(CAT_TRIPS, [trips[0]!, ...highestExcept(trips[0]!).slice(0, 2)]);
-  if (pairs.length >= 2) {
-    const [p, q] = [pairs[0]!, pairs[1]!];
-    return pack(CAT_TWO_PAIR, [p, q, highestExcept(p, q)[0]!]);
-  }
-  if (pairs.length === 1) return pack(CAT_PAIR, [pairs[0]!, ...highestExcept(pairs[0]!).slice(0, 3)]);
-  return pack(CAT_HIGH_CARD, ranksOfMask(mask).slice(0, 5));
+  if (high >= 0) return packKickers(CAT_STRAIGHT * 16 + high, 1, 0, 0);
+  if (trip >= 0) return packKickers(CAT_TRIPS * 16 + trip, 1, mask & ~(1 << trip), 2);
+  if (pair2 >= 0) return packKickers((CAT_TWO_PAIR * 16 + pair) * 16 + pair2, 2, mask & ~(1 << pair) & ~(1 << pair2), 1);
+  if (pair >= 0) return packKickers(CAT_PAIR * 16 + pair, 1, mask & ~(1 << pair), 3);
+  return packKickers(CAT_HIGH_CARD, 0, mask, 5);
 }
 
 /** Packed value of the best flush (or straight flush) within a rank mask of one suit with 5+ bits. */
 export function packFromFlushMask(mask: number): number {
   const high = straightHigh(mask);
-  if (high >= 0) return pack(CAT_STRAIGHT_FLUSH, [high]);
-  return pack(CAT_FLUSH, ranksOfMask(mask).slice(0, 5));
+  if (high >= 0) return packKickers(CAT_STRAIGHT_FLUSH * 16 + high, 1, 0, 0);
+  return packKickers(CAT_FLUSH, 0, mask, 5);
 }
 
 /** Calls `visit` with the per-rank counts of every rank multiset of `size` cards (at most four per rank). */
@@ -161,9 +161,11 @@ export function bitCount(x: number): number {
 }
 
 /**
- * A perfect hash from the key sums of one hand size to hand values (hash-and-displace): a key picks a
- * bucket with a multiplicative hash, and the bucket's displacement is XORed into the key's low bits to
- * give its slot, so evaluation costs one multiply and two small-table reads.
+ * A perfect hash from the key sums of one hand size to hand values (hash-and-displace): h = key * mult
+ * (mod 2^32); the top bits of h pick a bucket and the bucket's displacement is XORed into the low bits
+ * of h to give the slot, so evaluation costs one multiply and two small-table reads. The low bits of h
+ * are a bijection of the key's low bits (mult is odd) but spread them more evenly than the raw key,
+ * whose structured low bits would leave some XOR blocks crowded and make the build search long.
  */
 export interface RankHash {
   /** Odd multiplier for the bucket hash. */
@@ -181,65 +183,90 @@ export interface RankHash {
 /** Multipliers tried in turn for the bucket hash (odd constants with well-mixed bits). */
 const MULTIPLIERS = [0x9e3779b1, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f, 0x165667b1, 0xd3a2646c | 1];
 
-/** The smallest displacement that sends every one of `lows` to a free slot, or -1. */
-function findDisplacement(lows: readonly number[], occupied: Uint8Array, slotMask: number): number {
+/** The smallest displacement that sends each of the first `n` lows to a free slot, or -1. */
+function findDisplacement(lows: Int32Array, n: number, occupied: Uint8Array, slotMask: number): number {
   for (let d = 0; d <= slotMask; d++) {
-    let fits = true;
-    for (let m = 0; m < lows.length; m++) {
-      if (occupied[lows[m]! ^ d]) {
-        fits = false;
-        break;
-      }
-    }
-    if (fits) return d;
+    let m = 0;
+    while (m < n && !occupied[lows[m]! ^ d]) m++;
+    if (m === n) return d;
   }
   return -1;
 }
 
+/** True when two of the first `n` values are equal (n is a handful, so the quadratic scan is cheapest). */
+function hasDuplicate(values: Int32Array, n: number): boolean {
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) if (values[i] === values[j]) return true;
+  return false;
+}
+
+/** Bucket numbers ordered by decreasing size, given prefix sums of bucket sizes. */
+function bucketsBySizeDescending(start: Int32Array): Int32Array {
+  const bucketCount = start.length - 1;
+  let largest = 0;
+  for (let b = 0; b < bucketCount; b++) largest = Math.max(largest, start[b + 1]! - start[b]!);
+  const firstOfSize = new Int32Array(largest + 2);
+  for (let b = 0; b < bucketCount; b++) firstOfSize[largest - (start[b + 1]! - start[b]!) + 1]++;
+  for (let i = 0; i <= largest; i++) firstOfSize[i + 1] += firstOfSize[i]!;
+  const order = new Int32Array(bucketCount);
+  for (let b = 0; b < bucketCount; b++) order[firstOfSize[largest - (start[b + 1]! - start[b]!)]!++] = b;
+  return order;
+}
+
 /** Builds the hash for every rank multiset of `size` cards; throws if two multisets share a key sum. */
-function buildRankHash(size: number, tableBits: number): RankHash {
-  const keys: number[] = [];
-  const values: number[] = [];
-  const seen = new Set<number>();
+function buildRankHash(size: number, tableBits: number, firstMultiplier: number): RankHash {
+  const keyList: number[] = [];
+  const valueList: number[] = [];
   forEachRankMultiset(size, (counts) => {
     let key = 0;
     for (let r = 0; r < 13; r++) key += counts[r]! * RANK_KEYS[r]!;
-    if (seen.has(key)) throw new Error(`rank key collision at ${key}`);
-    seen.add(key);
-    keys.push(key);
-    values.push(classOfPacked(packFromCounts(counts)));
+    keyList.push(key);
+    valueList.push(classOfPacked(packFromCounts(counts)));
   });
-  for (const mult of MULTIPLIERS) {
+  const keys = Int32Array.from(keyList);
+  const values = Uint16Array.from(valueList);
+  // The multiplier known to work for this size goes first; the others are fallbacks, so a change that
+  // broke it would cost build time rather than correctness.
+  for (const mult of [firstMultiplier, ...MULTIPLIERS.filter((m) => m !== firstMultiplier)]) {
     const hash = tryDisplace(keys, values, mult, tableBits, tableBits - 2);
     if (hash) return hash;
   }
-  throw new Error(`no perfect hash found for ${size}-card rank multisets`);
+  // Two multisets with the same key sum also share a bucket and low bits under every multiplier, so a
+  // broken RANK_KEYS ends here rather than in a table that silently confuses two hands.
+  throw new Error(`no perfect hash found for ${size}-card rank multisets (colliding rank keys?)`);
 }
 
 /** One attempt at hash-and-displace with a given multiplier; undefined when some bucket cannot be placed. */
-function tryDisplace(keys: number[], values: number[], mult: number, tableBits: number, bucketBits: number): RankHash | undefined {
+function tryDisplace(keys: Int32Array, values: Uint16Array, mult: number, tableBits: number, bucketBits: number): RankHash | undefined {
   const bucketShift = 32 - bucketBits;
   const slotMask = (1 << tableBits) - 1;
-  const buckets: number[][] = Array.from({ length: 1 << bucketBits }, () => []);
-  keys.forEach((key, i) => buckets[Math.imul(key, mult) >>> bucketShift]!.push(i));
-  const order = buckets.map((_, b) => b).sort((a, b) => buckets[b]!.length - buckets[a]!.length || a - b);
+  const bucketCount = 1 << bucketBits;
+  // Buckets in compressed form: members of bucket b are members[start[b] .. start[b + 1]).
+  const start = new Int32Array(bucketCount + 1);
+  for (const key of keys) start[(Math.imul(key, mult) >>> bucketShift) + 1]++;
+  for (let b = 0; b < bucketCount; b++) start[b + 1] += start[b]!;
+  const fill = start.slice(0, bucketCount);
+  const members = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) members[fill[Math.imul(keys[i]!, mult) >>> bucketShift]!++] = i;
+  // Largest buckets first, while the table is still empty enough to take them (a counting sort by size).
+  const order = bucketsBySizeDescending(start);
   const occupied = new Uint8Array(slotMask + 1);
-  const disp = new Uint16Array(1 << bucketBits);
+  const disp = new Uint16Array(bucketCount);
   const table = new Uint16Array(slotMask + 1);
+  const lows = new Int32Array(64);
   for (const b of order) {
-    const members = buckets[b]!;
-    if (members.length === 0) break;
+    const n = start[b + 1]! - start[b]!;
+    if (n === 0) break;
+    for (let m = 0; m < n; m++) lows[m] = Math.imul(keys[members[start[b]! + m]!]!, mult) & slotMask;
     // XOR keeps distinct low bits distinct, so a bucket whose keys share low bits can never be placed.
-    const lows = members.map((i) => keys[i]! & slotMask);
-    if (new Set(lows).size !== lows.length) return undefined;
-    const d = findDisplacement(lows, occupied, slotMask);
+    if (n > lows.length || hasDuplicate(lows, n)) return undefined;
+    const d = findDisplacement(lows, n, occupied, slotMask);
     if (d < 0) return undefined;
     disp[b] = d;
-    members.forEach((i, m) => {
+    for (let m = 0; m < n; m++) {
       const slot = lows[m]! ^ d;
       occupied[slot] = 1;
-      table[slot] = values[i]!;
-    });
+      table[slot] = values[members[start[b]! + m]!]!;
+    }
   }
   return { mult, bucketShift, slotMask, disp, values: table };
 }
@@ -263,6 +290,6 @@ for (let mask = 0; mask < 8192; mask++) {
 }
 
 /** Perfect hashes for rank multisets of 5, 6 and 7 cards. */
-export const HASH5: RankHash = buildRankHash(5, 13);
-export const HASH6: RankHash = buildRankHash(6, 15);
-export const HASH7: RankHash = buildRankHash(7, 16);
+export const HASH5: RankHash = buildRankHash(5, 13, 0x85ebca6b);
+export const HASH6: RankHash = buildRankHash(6, 15, 0x9e3779b1);
+export const HASH7: RankHash = buildRankHash(7, 16, 0x9e3779b1);

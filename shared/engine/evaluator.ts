@@ -43,6 +43,11 @@ const SHIFT7 = HASH7.bucketShift;
 const MASK7 = HASH7.slotMask;
 const DISP7 = HASH7.disp;
 const VALUES7 = HASH7.values;
+const MULT5 = HASH5.mult;
+const SHIFT5 = HASH5.bucketShift;
+const MASK5 = HASH5.slotMask;
+const DISP5 = HASH5.disp;
+const VALUES5 = HASH5.values;
 const HASH_BY_SIZE: readonly (RankHash | undefined)[] = [undefined, undefined, undefined, undefined, undefined, HASH5, HASH6, HASH7];
 
 /**
@@ -65,7 +70,8 @@ export function evaluate7(c0: number, c1: number, c2: number, c3: number, c4: nu
   const flush = (S[c0]! + S[c1]! + S[c2]! + S[c3]! + S[c4]! + S[c5]! + S[c6]! + FLUSH_PROBE) & FLUSH_BITS;
   if (flush === 0) {
     const key = K[c0]! + K[c1]! + K[c2]! + K[c3]! + K[c4]! + K[c5]! + K[c6]!;
-    return VALUES7[(key ^ DISP7[Math.imul(key, MULT7) >>> SHIFT7]!) & MASK7]!;
+    const h = Math.imul(key, MULT7);
+    return VALUES7[(h ^ DISP7[h >>> SHIFT7]!) & MASK7]!;
   }
   const suit = flushSuit(flush);
   let mask = 0;
@@ -89,8 +95,8 @@ export function evaluate5(c0: number, c1: number, c2: number, c3: number, c4: nu
   const flush = (S[c0]! + S[c1]! + S[c2]! + S[c3]! + S[c4]! + FLUSH_PROBE) & FLUSH_BITS;
   if (flush !== 0) return F[B[c0]! | B[c1]! | B[c2]! | B[c3]! | B[c4]!]!;
   const key = K[c0]! + K[c1]! + K[c2]! + K[c3]! + K[c4]!;
-  const h = HASH5;
-  return h.values[(key ^ h.disp[Math.imul(key, h.mult) >>> h.bucketShift]!) & h.slotMask]!;
+  const h = Math.imul(key, MULT5);
+  return VALUES5[(h ^ DISP5[h >>> SHIFT5]!) & MASK5]!;
 }
 
 /** Evaluates 5..7 validated cards through the table for their count. */
@@ -110,8 +116,9 @@ function evaluateValidated(cards: readonly Card[]): HandValue {
     for (const c of cards) if ((c & 3) === suit) mask |= B[c]!;
     return F[mask]!;
   }
-  const h = HASH_BY_SIZE[n]!;
-  return h.values[(key ^ h.disp[Math.imul(key, h.mult) >>> h.bucketShift]!) & h.slotMask]!;
+  const table = HASH_BY_SIZE[n]!;
+  const h = Math.imul(key, table.mult);
+  return table.values[(h ^ table.disp[h >>> table.bucketShift]!) & table.slotMask]!;
 }
 
 /** Throws unless every card is an integer 0..51 and no card appears twice (across all given groups). */
