@@ -126,7 +126,7 @@ function playLines(h: PokerStarsHand, m: (x: Chips) => string, name: (seat: numb
       case 'showdown':
         if (!showdown) out.push('*** SHOW DOWN ***');
         showdown = true;
-        out.push(e.shown ? `${name(e.seat)}: shows ${cardList(e.cards ?? '')} (${e.description ?? ''})` : `${name(e.seat)}: mucks hand`);
+        out.push(e.shown ? `${name(e.seat)}: shows ${cardList(e.cards ?? '')} (${pokerStarsDescription(e.description ?? '')})` : `${name(e.seat)}: mucks hand`);
         break;
       case 'award':
         awards.push({ pot: e.pot, line: `${name(e.seat)} collected ${m(amount(e.amount))} from ${potName(e.pot)}` });
@@ -138,6 +138,34 @@ function playLines(h: PokerStarsHand, m: (x: Chips) => string, name: (seat: numb
   // PokerStars announces side pots before the main pot (the last side pot first).
   out.push(...awards.sort((a, b) => b.pot - a.pot).map((a) => a.line));
   return info;
+}
+
+const NAMES = ['Deuce', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten', 'Jack', 'Queen', 'King', 'Ace'];
+const ENGINE_NAMES = ['Two', ...NAMES.slice(1)];
+const rankName = (engineName: string) => NAMES[ENGINE_NAMES.indexOf(engineName)] ?? engineName;
+const plural = (enginePlural: string) => (enginePlural === 'Twos' ? 'Deuces' : enginePlural);
+
+/** The engine's hand description in PokerStars' wording ("Pair, Kings" → "a pair of Kings"). */
+export function pokerStarsDescription(engine: string): string {
+  const [kind = '', rest = ''] = engine.split(', ');
+  const high = /^(\w+) high$/.exec(rest)?.[1] ?? '';
+  switch (kind) {
+    case 'High Card': return `high card ${rankName(rest)}`;
+    case 'Pair': return `a pair of ${plural(rest)}`;
+    case 'Two Pair': return `two pair, ${rest.split(' and ').map(plural).join(' and ')}`;
+    case 'Three of a Kind': return `three of a kind, ${plural(rest)}`;
+    case 'Straight':
+    case 'Straight Flush': {
+      const top = ENGINE_NAMES.indexOf(high);
+      const low = top === 3 ? 'Ace' : NAMES[top - 4] ?? '?';
+      return `${kind === 'Straight' ? 'a straight' : 'a straight flush'}, ${low} to ${rankName(high)}`;
+    }
+    case 'Flush': return `a flush, ${rankName(high)} high`;
+    case 'Full House': return `a full house, ${rest.split(' full of ').map(plural).join(' full of ')}`;
+    case 'Four of a Kind': return `four of a kind, ${plural(rest)}`;
+    case 'Royal Flush': return 'a Royal Flush';
+    default: return engine;
+  }
 }
 
 function amount(text: string): Chips {
@@ -179,7 +207,7 @@ function summaryLines(h: PokerStarsHand, r: HandResult, play: PlayInfo, m: (x: C
     if (folded) text += ` folded ${FOLDED_ON[folded]}${folded === 'preflop' && !play.bet.has(s.seat) ? " (didn't bet)" : ''}`;
     else if (shown && shown.shown) {
       const cards = `[${shown.cards.map(formatCard).join(' ')}]`;
-      text += won.gt(0) ? ` showed ${cards} and won (${m(won)}) with ${shown.description}` : ` showed ${cards} and lost with ${shown.description}`;
+      text += won.gt(0) ? ` showed ${cards} and won (${m(won)}) with ${pokerStarsDescription(shown.description)}` : ` showed ${cards} and lost with ${pokerStarsDescription(shown.description)}`;
     } else if (shown) text += ' mucked';
     else if (won.gt(0)) text += ` collected (${m(won)})`;
     lines.push(text);

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { chips } from '../../../shared/money';
+import { seedFromHex, shuffle } from '../../../shared/engine/shuffle';
+import { c, f, nlConfig, x } from '../../../shared/engine/test-kit';
+import type { PlayerAction } from '../../../shared/engine/types';
+import { storedHand, type KitSeat } from './history-test-kit';
+import type { StoredHand } from './hand-record';
+import { verifyStoredHand } from './hand-verify';
+
+const seats: KitSeat[] = [
+  { seat: 0, playerId: '00000000-0000-4000-8000-00000000000a', username: 'alice', stack: '100' },
+  { seat: 1, playerId: '00000000-0000-4000-8000-00000000000b', username: 'bruno', stack: '100' },
+];
+const checkDown: PlayerAction[] = [c(0), x(1), x(1), x(0), x(1), x(0), x(1), x(0)];
+
+function played(actions = checkDown, rake = false): StoredHand {
+  const seedHex = randomBytes(32).toString('hex');
+  return storedHand({
+    config: nlConfig(rake ? { rakePercent: chips(25), rakeCap: chips(1) } : {}), seats, button: 0,
+    deck: shuffle(seedFromHex(seedHex)), actions, seedHex,
+  });
+}
+
+const fields = (hand: StoredHand) => verifyStoredHand(hand).differences.map((d) => d.field);
+
+describe('verifyStoredHand', () => {
+  it('accepts a hand dealt from its committed seed and paid as the engine says', () => {
+    for (const hand of [played(), played(checkDown, true), played([f(0)])]) {
+      const verdict = verifyStoredHand(hand);
+      expect(verdict.differences).toEqual([]);
+      expect(verdict.ok).toBe(true);
+    }
+  });
+
+  it('reports a ledger entry that pays the wrong amount', () => {
+    const hand = played();
+    const entry = hand.transfers[0]!.entries[0]!;
+    entry.amount = chips(entry.amount).plus(1).toString();
+    expect(fields(hand)).toContain('ledger.net.alice');
+  });
+
+  it('reports a missing rake entry and a wrong stored summary', () => {
+    const hand = played(checkDown, true);
+    hand.transfers[0]!.entries = hand.transfers[0]!.entries.filter((e) => e.accountKind !== 'house_rake');
+    (hand.result as { rake: string }).rake = '0';
+    expect(fields(hand)).toEqual(expect.arrayContaining(['ledger.rake', 'result.rake']));
+  });
+
+  it('reports a seed that does not match the commitment, and cards it would not have dealt', () => {
+    const hand = played();
+    hand.seed = randomBytes(32).toString('hex');
+    const found = fields(hand);
+    expect(found).toContain('commitment');
+    expect(found.some((f) => f.includes('deal_hole'))).toBe(true);
+  });
+
+  it('reports stored events the engine does not reproduce', () => {
+    const hand = played();
+    const street = hand.events.find((e) => e.type === 'street')!;
+    street.payload = { ...street.payload, cards: '2c2d2h' };
+    expect(verifyStoredHand(hand).ok).toBe(false);
+    const dropped = played();
+    dropped.events = dropped.events.filter((e) => !(e.type === 'action' && e.seq === dropped.events.find((x) => x.type === 'action')!.seq));
+    expect(fields(dropped)).toContain('replay');
+  });
+
+  it('accepts a voided hand that moved nothing and rejects one that moved chips', () => {
+    const base = played();
+    const voided: StoredHand = {
+      ...base, status: 'voided', voidReason: 'test', result: null,
+      events: base.events.filter((e) => e.seq <= 8),
+      transfers: [{ transferId: '9', kind: 'void_refund', idempotencyKey: 'void:x', reason: 'test', createdAt: '', entries: [] }],
+    };
+    expect(verifyStoredHand(voided).differences).toEqual([]);
+    voided.transfers[0]!.entries.push({ entryId: '1', accountId: '2', accountKind: 'seat', playerId: seats[0]!.playerId, amount: '5', balanceAfter: '105' });
+    expect(fields(voided)).toContain('ledger.entry 1');
+  });
+
+  it('checks that a timeout marker is followed by that seat\'s forced check or fold', () => {
+    const hand = played([f(0)]);
+    const fold = hand.events.find((e) => e.type === 'action')!;
+    hand.events.push({ seq: fold.seq - 0.5, type: 'timeout', payload: { type: 'timeout', seat: 1 } });
+    expect(fields(hand)).toContain(`timeout seq ${fold.seq - 0.5}`);
+  });
+
+  it('reports an unreadable configuration instead of throwing', () => {
+    const hand = played();
+    hand.config = { nonsense: true };
+    expect(fields(hand)).toEqual(['config']);
+  });
+});
