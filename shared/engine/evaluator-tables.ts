@@ -205,8 +205,11 @@ function bucketsBySizeDescending(start: Int32Array): Int32Array {
   let largest = 0;
   for (let b = 0; b < bucketCount; b++) largest = Math.max(largest, start[b + 1]! - start[b]!);
   const firstOfSize = new Int32Array(largest + 2);
-  for (let b = 0; b < bucketCount; b++) firstOfSize[largest - (start[b + 1]! - start[b]!) + 1]++;
-  for (let i = 0; i <= largest; i++) firstOfSize[i + 1] += firstOfSize[i]!;
+  for (let b = 0; b < bucketCount; b++) {
+    const slot = largest - (start[b + 1]! - start[b]!) + 1;
+    firstOfSize[slot] = firstOfSize[slot]! + 1;
+  }
+  for (let i = 0; i <= largest; i++) firstOfSize[i + 1] = firstOfSize[i + 1]! + firstOfSize[i]!;
   const order = new Int32Array(bucketCount);
   for (let b = 0; b < bucketCount; b++) order[firstOfSize[largest - (start[b + 1]! - start[b]!)]!++] = b;
   return order;
@@ -242,8 +245,11 @@ function tryDisplace(keys: Int32Array, values: Uint16Array, mult: number, tableB
   const bucketCount = 1 << bucketBits;
   // Buckets in compressed form: members of bucket b are members[start[b] .. start[b + 1]).
   const start = new Int32Array(bucketCount + 1);
-  for (const key of keys) start[(Math.imul(key, mult) >>> bucketShift) + 1]++;
-  for (let b = 0; b < bucketCount; b++) start[b + 1] += start[b]!;
+  for (const key of keys) {
+    const b = Math.imul(key, mult) >>> bucketShift;
+    start[b + 1] = start[b + 1]! + 1;
+  }
+  for (let b = 0; b < bucketCount; b++) start[b + 1] = start[b + 1]! + start[b]!;
   const fill = start.slice(0, bucketCount);
   const members = new Int32Array(keys.length);
   for (let i = 0; i < keys.length; i++) members[fill[Math.imul(keys[i]!, mult) >>> bucketShift]!++] = i;
