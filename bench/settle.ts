@@ -4,7 +4,7 @@
  * One settlement = 6 seats: one transfer, 7 ledger entries (6 seats + rake), 7 account updates and the
  * hand's compare-and-swap, in one transaction. Three contenders run side by side on the same fresh
  * embedded PostgreSQL (default settings: fsync on, synchronous commit — real durability):
- *   ours    the real `settleHand` through TypeORM;
+ *   ours    the real `settleHand` through TypeORM (its two statements are named, i.e. prepared per connection);
  *   rawPg   the very same two statements (SETTLE_LOCK_SQL, WRITE_TRANSFER_SQL) sent with a bare `pg` pool;
  *   pgbench PostgreSQL's own client with the same statements, prepared (-M prepared): the ceiling.
  * Each concurrency level gives every client its own table (its own 6 seat accounts); all clients share
@@ -167,14 +167,14 @@ function oursSettle(ds: DataSource): Settle {
   };
 }
 
-/** The same statements through a bare `pg` pool, with the minimum of JavaScript around them. */
+/** The same (named, prepared) statements through a bare `pg` pool, with the minimum of JavaScript around them. */
 function rawSettle(pool: Pool): Settle {
   return async (lane, handId) => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const locked = (await client.query(SETTLE_LOCK_SQL, [handId, SEED_HEX, JSON.stringify({ winners: [lane.playerIds[0]], pot: '10' }), lane.playerIds, true]))
-        .rows as SettleLockRow[];
+      const values = [handId, SEED_HEX, JSON.stringify({ winners: [lane.playerIds[0]], pot: '10' }), lane.playerIds, true];
+      const locked = (await client.query({ name: 'felt_settle_lock', text: SETTLE_LOCK_SQL, values })).rows as SettleLockRow[];
       const tableId = locked[0]!.table_id;
       const legs: Leg[] = [];
       const seatBalances: Record<string, string> = {};
@@ -186,7 +186,7 @@ function rawSettle(pool: Pool): Settle {
         if (seat >= 0) seatBalances[row.player_id!] = account.balance.plus(amount).toString();
       }
       const row = { kind: 'hand_settlement' as const, idempotencyKey: `raw-${handId}`, paramsHash: HASH_HEX, handId, tableId, result: { handId, seatBalances, rake: '1' } };
-      await client.query(WRITE_TRANSFER_SQL, writeTransferParams(row, legs));
+      await client.query({ name: 'felt_write_transfer', text: WRITE_TRANSFER_SQL, values: writeTransferParams(row, legs) });
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -290,6 +290,12 @@ async function main(): Promise<void> {
         run++;
         await seedHands(ds, mine, run * 10_000_000, perLane);
         pgbench = await runPgbench(bin, new URL(pg.url), root, c, run * 10_000_000, run * 1_000_000_000_000);
+        // Proof that pgbench did the real work: one settled hand per transaction it reports.
+        const settled = (await ds.query(`SELECT count(*)::int AS n FROM hand WHERE hand_number > $1 AND hand_number <= $2 AND status = 'settled'`, [
+          run * 10_000_000,
+          run * 10_000_000 + perLane,
+        ])) as { n: number }[];
+        if (settled[0]!.n !== pgbench.done) throw new Error(`pgbench reported ${pgbench.done} transactions but ${settled[0]!.n} hands were settled`);
       }
       const row = {
         concurrency: c,

@@ -8,7 +8,7 @@ import { chips, type Chips } from '../../../shared/money';
 import type { TransferKind } from '../persistence/entities/transfer.entity';
 import type { AccountKind } from '../persistence/entities/account.entity';
 import { LedgerError } from './errors';
-import type { Queryable } from './db';
+import { preparedQuery, type Queryable } from './db';
 
 /** A locked account as read inside the transaction. */
 export interface LockedAccount {
@@ -162,7 +162,7 @@ export async function writeTransfer(db: Queryable, row: TransferRow, legs: reado
     }
   }
   if (!total.isZero()) throw new LedgerError('internal', `transfer legs sum to ${total.toString()}, not zero`);
-  const rows = (await db.query(WRITE_TRANSFER_SQL, writeTransferParams(row, legs))) as { id: string; entries: number }[];
+  const rows = await preparedQuery<{ id: string; entries: number }>(db, 'felt_write_transfer', WRITE_TRANSFER_SQL, writeTransferParams(row, legs));
   const written = rows[0];
   if (!written || written.entries !== legs.length) {
     throw new LedgerError('internal', `transfer wrote ${written?.entries ?? 0} of ${legs.length} entries`);

@@ -15,6 +15,26 @@ export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
+/** The part of a `pg` client used for named statements. */
+interface PgClientLike {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Runs a hot-path statement as a named (server-side prepared) statement on the transaction's own
+ * connection, so PostgreSQL parses and plans it once per connection instead of on every settlement,
+ * which matters because the planning would happen while row locks are held. Falls back to a plain
+ * query when `q` has no query runner (e.g. a bare DataSource).
+ */
+export async function preparedQuery<R>(q: Queryable, name: string, text: string, values: unknown[]): Promise<R[]> {
+  const runner = (q as Partial<EntityManager>).queryRunner;
+  if (runner && !runner.isReleased) {
+    const client = (await runner.connect()) as PgClientLike;
+    return (await client.query({ name, text, values })).rows as R[];
+  }
+  return (await q.query(text, values)) as R[];
+}
+
 /** True when `db` is an EntityManager bound to a query runner with an open transaction. */
 function inOpenTransaction(db: Db): db is EntityManager {
   const runner = (db as EntityManager).queryRunner;

@@ -9,7 +9,7 @@ import { chips, isMultipleOf, type Chips } from '../../../shared/money';
 import type { TransferKind } from '../persistence/entities/transfer.entity';
 import { insertSeatIfMissing, insertWalletIfMissing, lockAccounts, pick, writeTransfer, type Leg } from './accounts';
 import { nonNegativeAmount, normalizeAmount, positiveAmount, requireKey } from './amounts';
-import { dataSourceOf, runTransfer, type Db, type Queryable } from './db';
+import { dataSourceOf, preparedQuery, runTransfer, type Db, type Queryable } from './db';
 import { LedgerError } from './errors';
 import { findTransferByKey, paramsHash, replayOf } from './idempotency';
 import { SETTLE_LOCK_SQL, VOID_CAS_SQL, type SettleLockRow } from './settle-sql';
@@ -280,13 +280,13 @@ export async function settleHand(db: Db, p: SettleHandParams): Promise<SettleRes
 }
 
 async function settleLocked(em: Queryable, p: SettleHandParams, plan: SettlePlan): Promise<SettleResult | undefined> {
-  const rows = (await em.query(SETTLE_LOCK_SQL, [
+  const rows = await preparedQuery<SettleLockRow>(em, 'felt_settle_lock', SETTLE_LOCK_SQL, [
     p.handId,
     p.seed,
     JSON.stringify(p.result ?? null),
     plan.deltas.map((d) => d.playerId),
     plan.rake.gt(0),
-  ])) as SettleLockRow[];
+  ]);
   const tableId = rows[0]?.table_id;
   if (tableId === undefined) return undefined;
   const accounts = rows.filter((r) => r.id !== null).map((r) => ({
