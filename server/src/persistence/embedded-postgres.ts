@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
 
@@ -93,18 +94,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
   };
 }
 
-/** Lets the `postgres` system user reach the data directory's parent (mkdtemp makes 0700 folders). */
+/**
+ * Lets the `postgres` system user reach the data directory's parent: mkdtemp makes 0700 folders. Only
+ * folders below the working directory or the OS temp directory are touched, never those themselves
+ * (chmod on /tmp would drop its sticky bit and break every other program's temp files).
+ */
 function makeTraversable(dir: string): void {
   mkdirSync(dir, { recursive: true });
   if (process.getuid?.() !== 0) return;
-  let current = dir;
-  while (current !== path.dirname(current)) {
+  const stops = new Set([path.resolve(process.cwd()), path.resolve(tmpdir()), '/']);
+  let current = path.resolve(dir);
+  while (!stops.has(current) && current !== path.dirname(current)) {
     try {
       chmodSync(current, 0o755);
     } catch {
-      // A parent we cannot change (e.g. owned by another user) is left as it is.
+      // A folder we cannot change (owned by another user) is left as it is.
     }
-    if (current === process.cwd() || current === '/tmp') break;
     current = path.dirname(current);
   }
 }
