@@ -68,6 +68,22 @@ export const httpRequests = new Counter<'route' | 'status'>({
   registers: [registry],
 });
 
+/**
+ * Counts one answered HTTP request. The route label is the path with ids replaced by `:id` and is
+ * `unmatched` for 404s, so a scanner probing random paths cannot grow the label set without bound.
+ */
+export function recordHttpRequest(method: string, pathname: string, status: number): void {
+  const route =
+    status === 404
+      ? 'unmatched'
+      : `${method} ${pathname
+          .split('/')
+          .slice(0, 8)
+          .map((part) => (/^[0-9a-f-]{8,}$/i.test(part) || /^[0-9]+$/.test(part) ? ':id' : part.slice(0, 40)))
+          .join('/')}`;
+  httpRequests.inc({ route, status: String(status) });
+}
+
 /** Counts one rejected action under its code. */
 export function countRejectedAction(code: ErrorCode): void {
   rejectedActions.inc({ code });

@@ -1,5 +1,5 @@
 import type { Felt } from '../../server/src/boot';
-import { countRejectedAction, handsTotal } from '../../server/src/metrics';
+import { countRejectedAction, handsTotal, recordHttpRequest } from '../../server/src/metrics';
 import { startTestServer } from '../helpers/server';
 
 describe('GET /metrics', () => {
@@ -38,5 +38,15 @@ describe('GET /metrics', () => {
     const text = await (await fetch(`${felt.url}/metrics`)).text();
     expect(text).toMatch(/^felt_hands_total [1-9][0-9]*$/m);
     expect(text).toContain('felt_rejected_actions_total{code="not_your_turn"} 1');
+  });
+
+  it('labels HTTP requests by route pattern, never by raw ids or unknown paths', async () => {
+    recordHttpRequest('POST', '/api/admin/players/4b0d6c1e-8a31-4f57-9d2a-0c6f3e1b2a99/credit', 200);
+    recordHttpRequest('POST', '/api/admin/players/00000000-0000-4000-8000-000000000000/credit', 200);
+    recordHttpRequest('GET', '/some/random/probe', 404);
+    const text = await (await fetch(`${felt.url}/metrics`)).text();
+    expect(text).toContain('felt_http_requests_total{route="POST /api/admin/players/:id/credit",status="200"} 2');
+    expect(text).toContain('felt_http_requests_total{route="unmatched",status="404"} 1');
+    expect(text).not.toContain('4b0d6c1e');
   });
 });
