@@ -18,7 +18,7 @@ describe('wire fuzz', () => {
   beforeAll(async () => {
     felt = await startTestServer({
       ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0',
-      SOCKET_EVENTS_PER_SECOND: '100000', SOCKET_EVENT_BURST: '100000',
+      SOCKET_EVENTS_PER_SECOND: '10000', SOCKET_EVENT_BURST: '10000', PLAYER_EVENTS_PER_SECOND: '100000',
     });
   });
   afterAll(async () => {
