@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { chips, formatAmount, parseAmount } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
-import { credit, createTable, ensureWallet, LedgerError } from '../ledger/transactions';
+import { credit, createTable, LedgerError } from '../ledger/transactions';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
@@ -85,7 +85,6 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
     const playerId = ctx.params.playerId ?? '';
     if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
     try {
-      await ensureWallet(dataSource, playerId);
       // Keys share one namespace with every other transfer; the prefix keeps an admin's key from ever
       // colliding with a key the table server chose for a buy-in or settlement.
       const idempotencyKey = `admin-credit:${body.idempotencyKey}`;
