@@ -37,9 +37,14 @@ const SEATS = 6;
 const SEED_RATE = 8000;
 const SEED_HEX = 'ab'.repeat(32);
 const HASH_HEX = 'cd'.repeat(32);
-/** Seat 0 wins 9 net, seats 1..5 lose 2 each, rake 1: sums to zero. Stacks are large enough never to run dry. */
-const AMOUNTS = [chips(9), ...Array.from({ length: SEATS - 1 }, () => chips(-2))];
-const RAKE = chips(1);
+/**
+ * Seat 0 wins 10 minus the rake, seats 1..5 lose 2 each: sums to zero. Stacks are large enough never to
+ * run dry. BENCH_RAKE=0 settles without rake, i.e. without touching the shared house_rake row, to show
+ * how much that single hot row limits scaling (results then go to settle-no-rake.json).
+ */
+const RAKE = chips(process.env.BENCH_RAKE === '0' ? 0 : 1);
+const AMOUNTS = [chips(10).minus(RAKE), ...Array.from({ length: SEATS - 1 }, () => chips(-2))];
+const LOCK_RAKE = RAKE.gt(0);
 const STACK = chips(10_000_000);
 
 interface Lane {
@@ -102,8 +107,8 @@ async function seedLanes(ds: DataSource, count: number): Promise<Lane[]> {
       l.lane,
       l.tableId,
       `{${l.playerIds.join(',')}}`,
-      `{${[...accounts.map((a) => a.id), rake[0]!.id].join(',')}}`,
-      `{${[...AMOUNTS, RAKE].map((a) => a.toString()).join(',')}}`,
+      `{${[...accounts.map((a) => a.id), ...(LOCK_RAKE ? [rake[0]!.id] : [])].join(',')}}`,
+      `{${[...AMOUNTS, ...(LOCK_RAKE ? [RAKE] : [])].map((a) => a.toString()).join(',')}}`,
     ]);
   }
   return lanes;
@@ -173,7 +178,7 @@ function rawSettle(pool: Pool): Settle {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const values = [handId, SEED_HEX, JSON.stringify({ winners: [lane.playerIds[0]], pot: '10' }), lane.playerIds, true];
+      const values = [handId, SEED_HEX, JSON.stringify({ winners: [lane.playerIds[0]], pot: '10' }), lane.playerIds, LOCK_RAKE];
       const locked = (await client.query({ name: 'felt_settle_lock', text: SETTLE_LOCK_SQL, values })).rows as SettleLockRow[];
       const tableId = locked[0]!.table_id;
       const legs: Leg[] = [];
@@ -185,7 +190,7 @@ function rawSettle(pool: Pool): Settle {
         legs.push({ account, amount });
         if (seat >= 0) seatBalances[row.player_id!] = account.balance.plus(amount).toString();
       }
-      const row = { kind: 'hand_settlement' as const, idempotencyKey: `raw-${handId}`, paramsHash: HASH_HEX, handId, tableId, result: { handId, seatBalances, rake: '1' } };
+      const row = { kind: 'hand_settlement' as const, idempotencyKey: `raw-${handId}`, paramsHash: HASH_HEX, handId, tableId, result: { handId, seatBalances, rake: RAKE.toString() } };
       await client.query({ name: 'felt_write_transfer', text: WRITE_TRANSFER_SQL, values: writeTransferParams(row, legs) });
       await client.query('COMMIT');
     } catch (error) {
@@ -202,7 +207,7 @@ function rawSettle(pool: Pool): Settle {
  * pgbench cannot build arrays or uuids itself), then BEGIN, the two statements of `settleHand`, COMMIT.
  */
 function pgbenchScript(): string {
-  const lock = SETTLE_LOCK_SQL.replace(/\$(\d+)/g, (_, n: string) => ({ 1: ':hid', 2: ':seed', 3: ':result', 4: ':pids', 5: 'true' })[n as '1']!);
+  const lock = SETTLE_LOCK_SQL.replace(/\$(\d+)/g, (_, n: string) => ({ 1: ':hid', 2: ':seed', 3: ':result', 4: ':pids', 5: String(LOCK_RAKE) })[n as '1']!);
   const write = WRITE_TRANSFER_SQL.replace(
     /\$(\d+)/g,
     (_, n: string) => ({ 1: ':kind', 2: ':key', 3: ':hash', 4: ':hid', 5: ':tid', 6: 'NULL', 7: 'NULL', 8: 'NULL', 9: ':tresult', 10: ':aids', 11: ':amts' })[n as '1']!,
@@ -226,7 +231,7 @@ async function runPgbench(bin: string, url: URL, dir: string, c: number, base: n
   const script = path.join(dir, 'settle.pgbench');
   writeFileSync(script, pgbenchScript());
   const result = { winners: ['x'], pot: '10' };
-  const transferResult = { handId: randomUUID(), seatBalances: Object.fromEntries(Array.from({ length: SEATS }, () => [randomUUID(), '10000000'])), rake: '1' };
+  const transferResult = { handId: randomUUID(), seatBalances: Object.fromEntries(Array.from({ length: SEATS }, () => [randomUUID(), '10000000'])), rake: RAKE.toString() };
   const args = [
     ...['-h', url.hostname, '-p', url.port, '-U', decodeURIComponent(url.username), '-n', '-M', 'prepared'],
     ...['-c', String(c), '-j', String(Math.min(c, 2)), '-T', String(SECONDS), '-f', script],
@@ -314,6 +319,7 @@ async function main(): Promise<void> {
     const output = {
       benchmark: 'hand settlement, 6 seats: 1 transfer + 7 ledger entries + 7 account updates + hand CAS per transaction',
       secondsPerContender: SECONDS,
+      rakePerHand: RAKE.toString(),
       warmupSeconds: WARMUP_SECONDS,
       rows,
       metadata: {
@@ -329,8 +335,9 @@ async function main(): Promise<void> {
       },
     };
     mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    writeFileSync(path.join(__dirname, 'results', 'settle.json'), `${JSON.stringify(output, null, 2)}\n`);
-    console.log(`wrote bench/results/settle.json; reconcile after bench: ${check.ok ? 'OK' : 'DRIFT'}`);
+    const file = LOCK_RAKE ? 'settle.json' : 'settle-no-rake.json';
+    writeFileSync(path.join(__dirname, 'results', file), `${JSON.stringify(output, null, 2)}\n`);
+    console.log(`wrote bench/results/${file}; reconcile after bench: ${check.ok ? 'OK' : 'DRIFT'}`);
   } finally {
     await pool.end().catch(() => undefined);
     await ds.destroy().catch(() => undefined);
