@@ -5,7 +5,7 @@
  */
 import { createActor } from 'xstate';
 import type { Logger } from 'pino';
-import type { Ack, TablePhase, TableSummary, TableView } from '../../../shared/protocol';
+import type { Ack, TableSummary, TableView } from '../../../shared/protocol';
 import { formatAmount } from '../../../shared/money';
 import { buildView } from './player-view';
 import { seatOf } from './seating';
@@ -59,6 +59,8 @@ export class TableHandle {
     return new Promise((resolve) => {
       let answered = false;
       const timer = setTimeout(() => reply(reject('internal', 'the table did not answer in time')), REQUEST_TIMEOUT_MS);
+      // A stopped server must not be kept alive by a safety timer.
+      timer.unref();
       const reply: Reply = (ack) => {
         if (answered) return;
         answered = true;
@@ -92,18 +94,9 @@ export class TableHandle {
     return this.actor.getSnapshot().context;
   }
 
-  /** The phase clients see for the actor's current state. */
-  phase(): TablePhase {
-    const value = this.actor.getSnapshot().value;
-    if (value === 'inHand') return 'hand';
-    if (value === 'settling' || value === 'voiding') return 'settling';
-    if (value === 'pausing') return 'between_hands';
-    return this.context().hand ? 'hand' : 'waiting';
-  }
-
   /** The view of this table for `viewerId` (null = anonymous watcher). */
   view(viewerId: string | null): TableView {
-    return buildView({ ...this.context(), phase: this.phase() }, viewerId);
+    return buildView(this.context(), viewerId);
   }
 
   /** True when the player holds a seat here. */

@@ -26,6 +26,8 @@ export interface TableContext {
   shownCards: Record<number, string[]>;
   writer: HandEventWriter;
   opCounter: number;
+  /** The phase clients see, kept in step with the machine's state by entry actions. */
+  phase: TablePhase;
 }
 
 /** What the registry passes when it creates a table actor. */
@@ -39,7 +41,7 @@ export interface TableInput {
 export type SeatOpOutput = seatOps.SeatOpOutput;
 
 /** Sends the current view to every seated player and every watcher. */
-export function broadcastState(context: TableContext, phase: TablePhase): void {
+export function broadcastState(context: TableContext, phase: TablePhase = context.phase): void {
   const source = { ...context, phase };
   context.deps.broadcaster.state(context.config.tableId, seatedPlayerIds(context.seats), (viewer) => buildView(source, viewer));
 }
@@ -112,7 +114,7 @@ export const tableMachine = setup({
     ),
     afterVoid: assign(({ context }) => handOps.afterVoid(context)),
     afterHand: enqueueActions(({ context, enqueue }) => seatOps.afterHand(context, enqueue)),
-    announceWaiting: ({ context }) => broadcastState(context, context.hand ? 'hand' : 'waiting'),
+    enterPhase: assign((_, params: { phase: TablePhase }) => ({ phase: params.phase })),
     logOpError: ({ context, event }) => context.deps.logger.error({ event: event.type, err: (event as { error?: unknown }).error }, 'table child actor failed'),
   },
 }).createMachine({
@@ -128,6 +130,7 @@ export const tableMachine = setup({
     shownCards: {},
     writer: new HandEventWriter((handId, events) => input.deps.ledger.appendHandEvents(handId, events), input.deps.logger),
     opCounter: 0,
+    phase: 'waiting',
   }),
   on: {
     'seat.join': { actions: 'joinSeat' },
@@ -143,6 +146,7 @@ export const tableMachine = setup({
   initial: 'waiting',
   states: {
     waiting: {
+      entry: { type: 'enterPhase', params: { phase: 'waiting' } },
       always: { guard: 'canDeal', target: 'starting' },
     },
     starting: {
@@ -155,7 +159,7 @@ export const tableMachine = setup({
       },
     },
     inHand: {
-      entry: 'beginTurn',
+      entry: [{ type: 'enterPhase', params: { phase: 'hand' } }, 'beginTurn'],
       always: [
         { guard: 'handComplete', target: 'settling' },
         { guard: 'turnPlayerAway', target: 'inHand', reenter: true, actions: 'autoFoldAway' },
@@ -168,7 +172,7 @@ export const tableMachine = setup({
       },
     },
     settling: {
-      entry: 'announceSettling',
+      entry: [{ type: 'enterPhase', params: { phase: 'settling' } }, 'announceSettling'],
       invoke: {
         src: 'settle',
         input: ({ context }) => ({ context }),
@@ -177,6 +181,7 @@ export const tableMachine = setup({
       },
     },
     voiding: {
+      entry: { type: 'enterPhase', params: { phase: 'settling' } },
       invoke: {
         src: 'voidHand',
         input: ({ context }) => ({ context, reason: 'settlement failed' }),
@@ -185,7 +190,7 @@ export const tableMachine = setup({
       },
     },
     pausing: {
-      entry: 'afterHand',
+      entry: [{ type: 'enterPhase', params: { phase: 'between_hands' } }, 'afterHand'],
       after: { handPause: 'waiting' },
     },
   },

@@ -140,7 +140,7 @@ export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<
   const sittingOut = event.type === 'seat.sitout';
   if (!sittingOut && seat.stack.lte(0)) return event.reply(reject('illegal_action', 'top up before sitting in'));
   enqueue.assign({ seats: updateSeat(context.seats, event.playerId, { sittingOut, timeouts: 0 }) });
-  enqueue(() => broadcastState({ ...context, seats: updateSeat(context.seats, event.playerId, { sittingOut }) }, context.hand ? 'hand' : 'waiting'));
+  enqueue(() => broadcastState({ ...context, seats: updateSeat(context.seats, event.playerId, { sittingOut }) }));
   event.reply({ ok: true });
 }
 
@@ -148,7 +148,9 @@ export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<
 export function presence(context: TableContext, event: Ev<'player.presence'>, enqueue: Enqueue): void {
   const seat = seatOf(context.seats, event.playerId);
   if (!seat || seat.connected === event.connected) return;
-  enqueue.assign({ seats: updateSeat(context.seats, event.playerId, { connected: event.connected }) });
+  const seats = updateSeat(context.seats, event.playerId, { connected: event.connected });
+  enqueue.assign({ seats });
+  enqueue(() => broadcastState({ ...context, seats }));
 }
 
 /** Applies the outcome of a seat ledger call. */
@@ -168,12 +170,12 @@ export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enq
     const stack = output.amount!.toFixed(context.config.unit.decimalPlaces());
     output.reply?.(
       output.kind === 'buy_in'
-        ? { ok: true, seat: seat.seat, stack, state: buildView({ ...next, phase: context.hand ? 'hand' : 'waiting' }, output.playerId) }
+        ? { ok: true, seat: seat.seat, stack, state: buildView(next, output.playerId) }
         : { ok: true, stack, pending: false },
     );
   }
   enqueue.assign({ seats });
-  enqueue(() => broadcastState({ ...context, seats }, context.hand ? 'hand' : 'waiting'));
+  enqueue(() => broadcastState({ ...context, seats }));
 }
 
 /** After a hand: cash out leavers, run deferred top-ups, sit out busted players. */
