@@ -39,8 +39,14 @@ export interface Felt {
   close(): Promise<void>;
 }
 
+/** Optional wiring for embedders and tests. */
+export interface FeltOptions {
+  /** Deck seed source (default: 32 bytes from crypto.randomBytes per hand). */
+  randomSeed?: () => Uint8Array;
+}
+
 /** Boots Felt with `config`. */
-export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
+export async function startFelt(config: Config, logger: Logger, options: FeltOptions = {}): Promise<Felt> {
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const { url, embedded } = await resolveDatabase(config, logger);
@@ -63,6 +69,9 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
     registerAdminRoutes(router, routeDeps);
     registerHistoryRoutes(router, routeDeps);
     const httpServer = createServer((req, res) => {
+      if (!req.url?.startsWith('/socket.io/')) {
+        res.on('finish', () => metrics.recordHttpRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, res.statusCode));
+      }
       router.handle(req, res).then((handled) => {
         if (!handled && !res.headersSent && !req.url?.startsWith('/socket.io/')) {
           res.writeHead(404, { 'content-type': 'application/json' });
@@ -75,7 +84,7 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
       ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);
     cleanups.push(() => playerLimiter.close());
-    const tables = await startTables(io, dataSource, logger, config, playerLimiter);
+    const tables = await startTables(io, dataSource, logger, config, playerLimiter, options);
     routeDeps.onTableCreated = (row) => {
       tables.addById(row.id).catch((error: unknown) => logger.error({ err: error, tableId: row.id }, 'starting a new table failed'));
     };
@@ -118,8 +127,16 @@ export async function startFelt(config: Config, logger: Logger): Promise<Felt> {
 }
 
 /** Recovers and starts every table actor, then accepts socket events for them. */
-async function startTables(io: FeltIo, dataSource: DataSource, logger: Logger, config: Config, player: PlayerLimiter): Promise<TableRegistry> {
+async function startTables(
+  io: FeltIo,
+  dataSource: DataSource,
+  logger: Logger,
+  config: Config,
+  player: PlayerLimiter,
+  options: FeltOptions,
+): Promise<TableRegistry> {
   const tables = new TableRegistry({
+    randomSeed: options.randomSeed,
     dataSource,
     logger,
     broadcaster: ioBroadcaster(io),

@@ -1,11 +1,11 @@
 /** Boots the real Felt server on a random port against a fresh database of the run's cluster. */
 import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
-import { startFelt, type Felt } from '../../server/src/boot';
+import { startFelt, type Felt, type FeltOptions } from '../../server/src/boot';
 import { createEmptyDatabase } from './db';
 
 /** Starts Felt with `env` overrides on a fresh database; remember to `close()` it. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<Felt> {
+export async function startTestServer(env: Record<string, string> = {}, options: FeltOptions = {}): Promise<Felt> {
   const url = await createEmptyDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -16,5 +16,5 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...env,
   });
-  return startFelt(config, createLogger(config.LOG_LEVEL));
+  return startFelt(config, createLogger(config.LOG_LEVEL), options);
 }

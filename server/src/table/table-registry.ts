@@ -25,6 +25,8 @@ export interface RegistryDeps {
   broadcaster: TableBroadcaster;
   metrics?: TableMetrics;
   handPauseMs: number;
+  /** Source of each hand's deck seed; production uses the CSPRNG. Tests may pin seeds to force a deal. */
+  randomSeed?: () => Uint8Array;
   onHalt?: (tableId: string, error: Error) => void;
 }
 
@@ -81,7 +83,7 @@ export class TableRegistry {
       {
         ledger: ledgerPort(deps.dataSource),
         broadcaster: deps.broadcaster,
-        randomSeed: () => randomBytes(32),
+        randomSeed: deps.randomSeed ?? (() => randomBytes(32)),
         now: () => Date.now(),
         logger: deps.logger.child({ tableId: row.id }),
         metrics: deps.metrics,
