@@ -57,6 +57,13 @@ export function verifyStoredHand(hand: StoredHand, deckFromSeed: DeckFromSeed = 
     diff('config', 'a readable hand configuration', (e as Error).message);
     return finish(out);
   }
+  if (hand.events.length === 0 && hand.status !== 'settled') {
+    // The hand row is written before its first event; a hand voided in between never showed anything.
+    out.checked.push('no events were stored before the hand ended');
+    if (hand.status === 'voided') checkVoid(hand, diff, out.checked);
+    else if (hand.transfers.length > 0) diff('ledger.transfers', 'none while the hand is in progress', hand.transfers.map((t) => t.kind).join(', '));
+    return finish(out);
+  }
   checkStartEvent(hand, meta, diff);
   out.checked.push('start event matches the hand row');
   const deck = seedDeck(hand, meta, deckFromSeed, diff, out.checked);
