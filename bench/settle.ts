@@ -248,6 +248,102 @@ async function runPgbench(bin: string, url: URL, dir: string, c: number, base: n
   return { rate: Number(tps[1]), done: Number(processed[1]), failed: Number(failed?.[1] ?? 0) };
 }
 
+/** What every level of the benchmark shares. */
+interface BenchContext {
+  ds: DataSource;
+  pool: Pool;
+  url: URL;
+  root: string;
+  lanes: Lane[];
+  pgbenchBin: string | undefined;
+  run: number;
+}
+
+type Measured = { rate: number; done: number; ranDry: boolean };
+
+/** Seeds fresh hands for the first `c` lanes, warms up, then measures `settle` for `seconds`. */
+async function measure(ctx: BenchContext, c: number, settle: Settle, seconds: number): Promise<Measured> {
+  ctx.run++;
+  const mine = ctx.lanes.slice(0, c);
+  const hands = await seedHands(ctx.ds, mine, ctx.run * 10_000_000, perLane(c));
+  await runClients(mine, hands, settle, WARMUP_SECONDS);
+  return runClients(mine, hands, settle, seconds);
+}
+
+function perLane(c: number): number {
+  return Math.ceil((SEED_RATE * (SECONDS + WARMUP_SECONDS)) / c) + 100;
+}
+
+/** pgbench at concurrency `c`, then a check that it settled exactly as many hands as it reports. */
+async function measurePgbench(ctx: BenchContext, c: number, bin: string): Promise<{ rate: number; done: number; failed: number }> {
+  ctx.run++;
+  const base = ctx.run * 10_000_000;
+  await seedHands(ctx.ds, ctx.lanes.slice(0, c), base, perLane(c));
+  const result = await runPgbench(bin, ctx.url, ctx.root, c, base, ctx.run * 1_000_000_000_000);
+  const settled = (await ctx.ds.query(`SELECT count(*)::int AS n FROM hand WHERE hand_number > $1 AND hand_number <= $2 AND status = 'settled'`, [
+    base,
+    base + perLane(c),
+  ])) as { n: number }[];
+  if (settled[0]!.n !== result.done) throw new Error(`pgbench reported ${result.done} transactions but ${settled[0]!.n} hands were settled`);
+  return result;
+}
+
+/** One row of the results: the three contenders at concurrency `c`. */
+async function benchLevel(ctx: BenchContext, c: number) {
+  // The machine is shared and noisy, so ours and rawPg alternate in ABBA order, half the time each
+  // turn, and their rates are averaged; whichever runs while a checkpoint or autovacuum hits pays equally.
+  const half = SECONDS / 2;
+  const t1 = await measure(ctx, c, oursSettle(ctx.ds), half);
+  const t2 = await measure(ctx, c, rawSettle(ctx.pool), half);
+  const t3 = await measure(ctx, c, rawSettle(ctx.pool), half);
+  const t4 = await measure(ctx, c, oursSettle(ctx.ds), half);
+  const combine = (a: Measured, b: Measured): Measured => ({ rate: (a.rate + b.rate) / 2, done: a.done + b.done, ranDry: a.ranDry || b.ranDry });
+  const ours = combine(t1, t4);
+  const rawPg = combine(t2, t3);
+  const pgbench = ctx.pgbenchBin ? await measurePgbench(ctx, c, ctx.pgbenchBin) : null;
+  return {
+    concurrency: c,
+    ours: Math.round(ours.rate),
+    rawPg: Math.round(rawPg.rate),
+    pgbench: pgbench ? Math.round(pgbench.rate) : null,
+    ratio: Number((ours.rate / rawPg.rate).toFixed(3)),
+    oursOverPgbench: pgbench ? Number((ours.rate / pgbench.rate).toFixed(3)) : null,
+    settled: { ours: ours.done, rawPg: rawPg.done, pgbench: pgbench?.done ?? null, pgbenchFailed: pgbench?.failed ?? null },
+    ranDry: ours.ranDry || rawPg.ranDry,
+  };
+}
+
+/** Writes the results file with the run's metadata. */
+async function writeResults(ctx: BenchContext, rows: unknown[]): Promise<void> {
+  const settings = (await ctx.ds.query(
+    `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
+            current_setting('synchronous_commit') AS synchronous_commit, current_setting('wal_sync_method') AS wal_sync_method`,
+  )) as Record<string, string>[];
+  const check = await reconcile(ctx.ds);
+  const output = {
+    benchmark: 'hand settlement, 6 seats: 1 transfer + 7 ledger entries + 7 account updates + hand CAS per transaction',
+    secondsPerContender: SECONDS,
+    rakePerHand: RAKE.toString(),
+    warmupSeconds: WARMUP_SECONDS,
+    rows,
+    metadata: {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      postgres: settings[0],
+      pgbench: ctx.pgbenchBin ?? null,
+      clients: 'one table (6 seat accounts) per client; all clients share the house_rake account',
+      pgbenchNote: 'pgbench adds one indexed lookup per transaction (outside it) to fetch ids it cannot compute',
+      reconcileAfterBench: { ok: check.ok, transfers: check.transfers, entries: check.entries },
+    },
+  };
+  mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  const file = LOCK_RAKE ? 'settle.json' : 'settle-no-rake.json';
+  writeFileSync(path.join(__dirname, 'results', file), `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`wrote bench/results/${file}; reconcile after bench: ${check.ok ? 'OK' : 'DRIFT'}`);
+}
+
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'felt-bench-'));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), database: 'felt_bench' });
@@ -259,85 +355,18 @@ async function main(): Promise<void> {
   try {
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
-    const settings = (await ds.query(
-      `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
-              current_setting('synchronous_commit') AS synchronous_commit, current_setting('wal_sync_method') AS wal_sync_method`,
-    )) as Record<string, string>[];
     const lanes = await seedLanes(ds, maxC);
     await ds.query('ANALYZE');
-    const bin = findPgbench();
-    if (!bin) console.warn('pgbench not found (set PGBENCH or apt-get install postgresql-client-15): the pgbench column will be null');
+    const pgbenchBin = findPgbench();
+    if (!pgbenchBin) console.warn('pgbench not found (set PGBENCH or apt-get install postgresql-client-15): the pgbench column will be null');
+    const ctx: BenchContext = { ds, pool, url: new URL(pg.url), root, lanes, pgbenchBin, run: 0 };
     const rows = [];
-    let run = 0;
     for (const c of LEVELS) {
-      const mine = lanes.slice(0, c);
-      const perLane = Math.ceil((SEED_RATE * (SECONDS + WARMUP_SECONDS)) / c) + 100;
-      const measure = async (settle: Settle, seconds: number) => {
-        run++;
-        const hands = await seedHands(ds, mine, run * 10_000_000, perLane);
-        await runClients(mine, hands, settle, WARMUP_SECONDS);
-        return runClients(mine, hands, settle, seconds);
-      };
-      // The machine is shared and noisy, so ours and rawPg alternate in ABBA order, half the time each
-      // turn, and their rates are averaged; whichever runs while a checkpoint or autovacuum hits pays equally.
-      const half = SECONDS / 2;
-      const turns = [await measure(oursSettle(ds), half), await measure(rawSettle(pool), half)];
-      turns.push(await measure(rawSettle(pool), half), await measure(oursSettle(ds), half));
-      const combine = (a: Awaited<ReturnType<typeof measure>>, b: Awaited<ReturnType<typeof measure>>) => ({
-        rate: (a.rate + b.rate) / 2,
-        done: a.done + b.done,
-        ranDry: a.ranDry || b.ranDry,
-      });
-      const ours = combine(turns[0]!, turns[3]!);
-      const rawPg = combine(turns[1]!, turns[2]!);
-      let pgbench: { rate: number; done: number; failed: number } | null = null;
-      if (bin) {
-        run++;
-        await seedHands(ds, mine, run * 10_000_000, perLane);
-        pgbench = await runPgbench(bin, new URL(pg.url), root, c, run * 10_000_000, run * 1_000_000_000_000);
-        // Proof that pgbench did the real work: one settled hand per transaction it reports.
-        const settled = (await ds.query(`SELECT count(*)::int AS n FROM hand WHERE hand_number > $1 AND hand_number <= $2 AND status = 'settled'`, [
-          run * 10_000_000,
-          run * 10_000_000 + perLane,
-        ])) as { n: number }[];
-        if (settled[0]!.n !== pgbench.done) throw new Error(`pgbench reported ${pgbench.done} transactions but ${settled[0]!.n} hands were settled`);
-      }
-      const row = {
-        concurrency: c,
-        ours: Math.round(ours.rate),
-        rawPg: Math.round(rawPg.rate),
-        pgbench: pgbench ? Math.round(pgbench.rate) : null,
-        ratio: Number((ours.rate / rawPg.rate).toFixed(3)),
-        oursOverPgbench: pgbench ? Number((ours.rate / pgbench.rate).toFixed(3)) : null,
-        settled: { ours: ours.done, rawPg: rawPg.done, pgbench: pgbench?.done ?? null, pgbenchFailed: pgbench?.failed ?? null },
-        ranDry: ours.ranDry || rawPg.ranDry,
-      };
+      const row = await benchLevel(ctx, c);
       console.log(JSON.stringify(row));
       rows.push(row);
     }
-    const check = await reconcile(ds);
-    const output = {
-      benchmark: 'hand settlement, 6 seats: 1 transfer + 7 ledger entries + 7 account updates + hand CAS per transaction',
-      secondsPerContender: SECONDS,
-      rakePerHand: RAKE.toString(),
-      warmupSeconds: WARMUP_SECONDS,
-      rows,
-      metadata: {
-        date: new Date().toISOString(),
-        node: process.version,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        postgres: settings[0],
-        pgbench: bin ?? null,
-        clients: 'one table (6 seat accounts) per client; all clients share the house_rake account',
-        pgbenchNote: 'pgbench adds one indexed lookup per transaction (outside it) to fetch ids it cannot compute',
-        reconcileAfterBench: { ok: check.ok, transfers: check.transfers, entries: check.entries },
-      },
-    };
-    mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    const file = LOCK_RAKE ? 'settle.json' : 'settle-no-rake.json';
-    writeFileSync(path.join(__dirname, 'results', file), `${JSON.stringify(output, null, 2)}\n`);
-    console.log(`wrote bench/results/${file}; reconcile after bench: ${check.ok ? 'OK' : 'DRIFT'}`);
+    await writeResults(ctx, rows);
   } finally {
     await pool.end().catch(() => undefined);
     await ds.destroy().catch(() => undefined);
