@@ -8,14 +8,15 @@
  * re-enables them. The hand's result summary has no trigger and is tampered directly.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { get, post } from '../helpers/clients';
 import { playHistory, type PlayedHistory } from '../helpers/history-fixture';
+import { run } from '../../scripts/hands-cli';
 
-const run = promisify(execFile);
+const runFile = promisify(execFile);
 
 /** The JSON shapes the tests read (the API's answers, loosely typed). */
 interface Row { handId: string; handNumber: string; tableId: string; tableName: string; status: string; startedAt: string; pot: string | null; players: Array<{ playerId: string; username: string }>; winners: unknown[] }
@@ -187,7 +188,7 @@ describe('admin hand history', () => {
     const file = path.join(dir, 'one.phh');
     writeFileSync(file, single.body);
     files.push(file);
-    const { stdout } = await run('npm', ['run', '-s', 'phh', '--', 'verify', ...files], { cwd: path.join(__dirname, '../..') });
+    const { stdout } = await runFile('npm', ['run', '-s', 'phh', '--', 'verify', ...files], { cwd: path.join(__dirname, '../..') });
     expect(stdout.trim().split('\n').at(-1)).toBe('8 passed, 0 failed');
   }, 60_000);
 
@@ -220,6 +221,26 @@ describe('admin hand history', () => {
     expect(res.body).toMatchObject({ ok: true, drift: [], unbalancedTransfers: [] });
   });
 
+  it('`npm run hands` verifies every hand and exports a table', async () => {
+    const lines: string[] = [];
+    expect(await run(['verify', '--all'], h.felt.dataSource, (l) => lines.push(l))).toBe(0);
+    const hands = await allHands();
+    expect(lines).toHaveLength(hands.length + 1);
+    expect(lines.at(-1)).toBe(`${hands.length} verified, 0 with differences`);
+    expect(lines.slice(0, -1).every((l) => l.startsWith('OK   hand '))).toBe(true);
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'felt-hands-')), 'limit.txt');
+    const exported: string[] = [];
+    expect(await run(['export', '--format', 'pokerstars', '--table', h.tables.limit, '--out', out], h.felt.dataSource, (l) => exported.push(l))).toBe(0);
+    expect(exported).toEqual([`wrote 2 hands to ${out}`]);
+    expect(readFileSync(out, 'utf8').match(/^PokerStars Hand #\d+: {2}Hold'em Limit/gm)).toHaveLength(2);
+    // The npm script itself, as an operator runs it.
+    const { stdout } = await runFile('npm', ['run', '-s', 'hands', '--', 'verify', '--table', h.tables.omaha], {
+      cwd: path.join(__dirname, '../..'), env: { ...process.env, DATABASE_URL: h.felt.config.DATABASE_URL },
+    });
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^[1-9][0-9]* verified, 0 with differences$/);
+    expect(await run(['verify'], h.felt.dataSource, () => undefined).catch((e: Error) => e.message)).toBe('choose --hand, --table or --all');
+  }, 60_000);
+
   it('finds tampering with a stored ledger amount or the stored result', async () => {
     const row = (await allHands(`&tableId=${h.tables.holdem}&status=settled`))[0]!;
     const ds = h.felt.dataSource;
@@ -241,5 +262,8 @@ describe('admin hand history', () => {
     const res2 = await post(`${base}/api/admin/hands/${other.handId}/verify`, {}, h.admin);
     expect(res2.body.differences).toEqual([{ field: 'result.rake', expected: '0', actual: '5' }]);
     expect((await get(`${base}/api/admin/reconcile`, h.admin)).body.ok).toBe(false);
+    const lines: string[] = [];
+    expect(await run(['verify', '--hand', row.handId], h.felt.dataSource, (l) => lines.push(l))).toBe(1);
+    expect(lines[0]).toMatch(/^FAIL hand .* ledger\.net\./);
   });
 });

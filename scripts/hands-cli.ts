@@ -1,0 +1,113 @@
+/**
+ * `npm run hands -- <command>` over the database at DATABASE_URL:
+ *   verify --hand <id> | --table <id> | --all   re-executes hands; one line per hand, then a summary.
+ *   export --format pokerstars|phh [--hand <id> | --table <id>] [--out <file>]   settled hands as one file.
+ * Exit codes: 0 success (every hand verified), 1 a difference was found, 2 usage or runtime error.
+ */
+import { writeFileSync } from 'node:fs';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../server/src/persistence/data-source';
+import { type HandFilter, loadHands, searchHands } from '../server/src/history/hand-query';
+import type { StoredHand } from '../server/src/history/hand-record';
+import { verifyStoredHand } from '../server/src/history/hand-verify';
+import { pokerStarsFile, pokerStarsFromStored } from '../server/src/history/pokerstars-export';
+import { phhsText } from '../server/src/history/phh-export';
+
+const USAGE = [
+  'usage: hands verify --hand <id> | --table <id> | --all',
+  '       hands export --format pokerstars|phh [--hand <id> | --table <id>] [--out <file>]',
+].join('\n');
+
+/** Parsed `--flag value` options; a flag without a value is "true". */
+function options(args: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
+    const next = args[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      out[arg.slice(2)] = next;
+      i++;
+    } else out[arg.slice(2)] = 'true';
+  }
+  return out;
+}
+
+/** Every hand matching `filter`, oldest first, a page at a time (so memory stays bounded by the caller's use). */
+async function* handsOf(ds: DataSource, filter: HandFilter): AsyncGenerator<StoredHand> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await searchHands(ds, filter, 200, cursor);
+    pages.push(page.hands.map((h) => h.handId));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  for (const ids of pages.reverse()) for (const hand of await loadHands(ds, ids.reverse())) yield hand;
+}
+
+async function selection(ds: DataSource, o: Record<string, string>, settledOnly: boolean): Promise<AsyncIterable<StoredHand> | StoredHand[]> {
+  if (o.hand) {
+    const hands = await loadHands(ds, [o.hand]);
+    if (hands.length === 0) throw new Error(`no hand ${o.hand}`);
+    return hands;
+  }
+  if (!o.table && !o.all && !settledOnly) throw new Error('choose --hand, --table or --all');
+  return handsOf(ds, { ...(o.table ? { tableId: o.table } : {}), ...(settledOnly ? { status: 'settled' as const } : {}) });
+}
+
+/** Runs one command against `ds`, writing lines to `write`; returns the exit code. */
+export async function run(args: readonly string[], ds: DataSource, write: (line: string) => void): Promise<number> {
+  const [command, ...rest] = args;
+  const o = options(rest);
+  if (command === 'verify') {
+    let passed = 0;
+    let failed = 0;
+    for await (const hand of await selection(ds, o, false)) {
+      const v = verifyStoredHand(hand);
+      if (v.ok) passed++;
+      else failed++;
+      const detail = v.differences.map((d) => `${d.field}: expected ${d.expected}, stored ${d.actual}`).join('; ');
+      write(`${v.ok ? 'OK  ' : 'FAIL'} hand ${hand.handId} #${hand.handNumber} ${hand.tableName} ${hand.status}${detail ? ` — ${detail}` : ''}`);
+    }
+    write(`${passed} verified, ${failed} with differences`);
+    return failed === 0 ? 0 : 1;
+  }
+  if (command === 'export') {
+    if (o.format !== 'pokerstars' && o.format !== 'phh') throw new Error('--format must be pokerstars or phh');
+    const hands: StoredHand[] = [];
+    for await (const hand of await selection(ds, o, true)) if (hand.status === 'settled') hands.push(hand);
+    const text = o.format === 'phh' ? phhsText(hands) : pokerStarsFile(hands.map((h) => pokerStarsFromStored(h)));
+    if (o.out) {
+      writeFileSync(o.out, text);
+      write(`wrote ${hands.length} hands to ${o.out}`);
+    } else write(text.replace(/\n$/, ''));
+    return 0;
+  }
+  write(USAGE);
+  return 2;
+}
+
+async function main(): Promise<number> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    process.stderr.write('hands: set DATABASE_URL to the PostgreSQL database to read\n');
+    return 2;
+  }
+  const ds = createDataSource({ url, poolSize: 2, applicationName: 'felt-hands' });
+  await ds.initialize();
+  try {
+    return await run(process.argv.slice(2), ds, (line) => process.stdout.write(`${line}\n`));
+  } finally {
+    await ds.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`hands: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+      process.exit(2);
+    },
+  );
+}
