@@ -30,6 +30,12 @@ export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService
     pingInterval: 10_000,
     pingTimeout: 8_000,
     connectTimeout: 10_000,
+    // CORS headers only bind browsers using HTTP polling; WebSocket upgrades are checked here, so a page
+    // from another origin cannot open a socket with a player's token either. Non-browser clients send no Origin.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, origins === '*' || origin === undefined || origins.includes(origin));
+    },
   });
   io.use((socket, next) => {
     const claims = deps.auth.verifyToken((socket.handshake.auth as { token?: unknown } | undefined)?.token);
