@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { DataSource } from 'typeorm';
 import { startFelt } from '../../server/src/boot';
 import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
@@ -16,6 +17,8 @@ import { createLogger } from '../../server/src/logger';
 export interface InProcessFelt {
   url: string;
   admin: { username: string; password: string };
+  /** The server's database connection, for benchmarks that read PostgreSQL's own statistics. */
+  dataSource: DataSource;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ export async function startInProcessFelt(options: InProcessOptions = {}): Promis
   return {
     url: running.url,
     admin,
+    dataSource: running.dataSource,
     async close() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -8,6 +8,8 @@ import type { SimStats } from './stats';
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   target: number;
+  /** When the run is time-bound, the bar also fills with elapsed time. */
+  durationMs?: number;
   /** Force a mode; default: bar on a TTY, lines otherwise. */
   mode?: 'bar' | 'lines' | 'off';
   intervalMs?: number;
@@ -17,6 +19,8 @@ export interface ProgressOptions {
 export interface ProgressSnapshot {
   hands: number;
   target: number;
+  /** Share of the run done, 0..1 (hands or time, whichever is further). */
+  done: number;
   handsPerSecond: number;
   actionsPerSecond: number;
   p99Ms: number;
@@ -27,7 +31,7 @@ export interface ProgressSnapshot {
 export function renderBar(s: ProgressSnapshot, width = 80): string {
   const stats = ` ${s.hands}/${s.target} hands  ${s.handsPerSecond.toFixed(1)} h/s  ${s.actionsPerSecond.toFixed(0)} a/s  p99 ${s.p99Ms.toFixed(1)} ms  err ${s.errors}`;
   const barWidth = Math.max(10, Math.min(40, width - stats.length - 3));
-  const filled = s.target > 0 ? Math.min(barWidth, Math.floor((s.hands / s.target) * barWidth)) : 0;
+  const filled = Math.min(barWidth, Math.floor(Math.max(0, s.done) * barWidth));
   return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${stats}`;
 }
 
@@ -47,9 +51,12 @@ export class Progress {
   /** The current numbers. */
   snapshot(): ProgressSnapshot {
     const seconds = Math.max((performance.now() - this.started) / 1000, 1e-3);
+    const byHands = this.opts.target > 0 ? this.stats.settledHands.size / this.opts.target : 0;
+    const byTime = this.opts.durationMs ? (seconds * 1000) / this.opts.durationMs : 0;
     return {
       hands: this.stats.settledHands.size,
       target: this.opts.target,
+      done: Math.min(1, Math.max(byHands, byTime)),
       handsPerSecond: this.stats.settledHands.size / seconds,
       actionsPerSecond: this.stats.actions / seconds,
       p99Ms: this.stats.ackLatency.at(99),

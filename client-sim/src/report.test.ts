@@ -52,7 +52,7 @@ describe('report', () => {
   });
 
   it('renders a bounded progress bar', () => {
-    const line = renderBar({ hands: 50, target: 100, handsPerSecond: 10, actionsPerSecond: 80, p99Ms: 12.3, errors: 0 }, 100);
+    const line = renderBar({ hands: 50, target: 100, done: 0.5, handsPerSecond: 10, actionsPerSecond: 80, p99Ms: 12.3, errors: 0 }, 100);
     expect(line).toMatch(/^\[#+\.+\] 50\/100 hands/);
     expect(line.length).toBeLessThanOrEqual(100);
   });

@@ -73,7 +73,10 @@ function summariseReconcile(r: Record<string, unknown>): Record<string, unknown>
 export interface SimReport {
   ok: boolean;
   config: Record<string, unknown>;
+  /** Hands settled in total, including those that finished while the bots were leaving. */
   hands: number;
+  /** Hands settled when the stop came; hands/s and actions/s are computed from these. */
+  handsAtStop: number;
   durationSeconds: number;
   handsPerSecond: number;
   actions: number;
@@ -91,14 +94,16 @@ export function buildReport(stats: SimStats, playSeconds: number, verdict: Conse
   const seconds = Math.max(playSeconds, 1e-9);
   const round = (x: number) => Math.round(x * 100) / 100;
   const unexpectedCount = stats.unexpectedCount;
+  const atStop = stats.atStop ?? { hands: stats.settledHands.size, actions: stats.actions };
   return {
     ok: verdict.ok && unexpectedCount === 0 && stats.unexpectedRejections === 0,
     config,
     hands: stats.settledHands.size,
+    handsAtStop: atStop.hands,
     durationSeconds: round(playSeconds),
-    handsPerSecond: round(stats.settledHands.size / seconds),
+    handsPerSecond: round(atStop.hands / seconds),
     actions: stats.actions,
-    actionsPerSecond: round(stats.actions / seconds),
+    actionsPerSecond: round(atStop.actions / seconds),
     ackLatencyMs: stats.ackLatency.summary(),
     settlementLatencyMs: stats.settlementLatency.summary(),
     rejections: Object.fromEntries([...stats.rejections.entries()].sort(([a], [b]) => a.localeCompare(b))),
@@ -115,7 +120,7 @@ export function formatReport(r: SimReport): string {
   const c = r.conservation;
   const lines = [
     `Felt simulation: ${r.ok ? 'PASS' : 'FAIL'}`,
-    `  hands ${r.hands} in ${r.durationSeconds} s = ${r.handsPerSecond} hands/s; actions ${r.actions} = ${r.actionsPerSecond} actions/s`,
+    `  hands ${r.hands} (${r.handsAtStop} in ${r.durationSeconds} s = ${r.handsPerSecond} hands/s; ${r.actionsPerSecond} actions/s)`,
     `  ack latency:        ${lat(r.ackLatencyMs)}`,
     `  settlement latency: ${lat(r.settlementLatencyMs)}`,
     `  rejections by code (expected / unexpected):`,

@@ -36,6 +36,8 @@ export interface SimOptions {
   pacing?: Pacing;
   progress?: Omit<ProgressOptions, 'target'>;
   inProcess?: InProcessOptions;
+  /** Called when play starts (everyone seated) and when the stop comes, before the bots leave. */
+  hooks?: { playStarted?(): Promise<void> | void; playStopped?(): Promise<void> | void };
   /** Status lines (setup, stop); default: none. */
   log?: (line: string) => void;
 }
@@ -77,7 +79,8 @@ async function runAgainst(baseUrl: string, adminCreds: { username: string; passw
   log(`${bots.length} bots registered and credited; sitting down…`);
   await mapLimit(bots, 16, (bot) => bot.start());
 
-  const progress = new Progress(stats, { target: options.hands, stream: process.stderr, ...options.progress });
+  await options.hooks?.playStarted?.();
+  const progress = new Progress(stats, { target: options.hands, stream: process.stderr, ...(options.durationMs ? { durationMs: options.durationMs } : {}), ...options.progress });
   const started = performance.now();
   let stopped = false;
   const done = new Promise<void>((resolve) => {
@@ -87,9 +90,11 @@ async function runAgainst(baseUrl: string, adminCreds: { username: string; passw
   progress.start();
   const chaosTasks = extra ? startChaos(baseUrl, extra, stats, rng, tables, () => stopped) : [];
   await done;
+  stats.markStop();
   stopped = true;
   const playSeconds = (performance.now() - started) / 1000;
   progress.stop();
+  await options.hooks?.playStopped?.();
   log(`stopping: ${stats.settledHands.size} hands settled; every bot leaves the table…`);
   await Promise.all(chaosTasks);
   const left = await Promise.all(bots.map((b) => b.stop()));

@@ -80,6 +80,13 @@ export class SimStats {
   /** Per table: the last acked action, to time settlement from the hand's final ack. */
   private readonly lastAck = new Map<string, { handId: string; at: number }>();
   private handListeners: Array<(count: number) => void> = [];
+  /** Counts when the run was told to stop; rates use these so the wind-down does not inflate them. */
+  atStop: { hands: number; actions: number } | null = null;
+
+  /** Freezes the throughput counts (hands still finishing after this are counted, but not in rates). */
+  markStop(): void {
+    this.atStop = { hands: this.settledHands.size, actions: this.actions };
+  }
 
   /** Records a rejection code seen by a client. */
   rejection(code: string, expected: boolean): void {
@@ -118,7 +125,8 @@ export class SimStats {
     this.settledHands.add(handId);
     this.rakeFromResults = this.rakeFromResults.plus(new Money(rake));
     const last = this.lastAck.get(tableId);
-    if (last && last.handId === handId) this.settlementLatency.record(performance.now() - last.at);
+    // After the stop, leaving players are folded by the server without an ack, which would skew timing.
+    if (last && last.handId === handId && !this.atStop) this.settlementLatency.record(performance.now() - last.at);
     for (const listener of this.handListeners) listener(this.settledHands.size);
     return true;
   }
