@@ -295,7 +295,6 @@ for (let mask = 0; mask < 8192; mask++) {
   if (bitCount(mask) >= 5) FLUSH_VALUE[mask] = classOfPacked(packFromFlushMask(mask));
 }
 
-/** Perfect hashes for rank multisets of 5, 6 and 7 cards. */
+/** Perfect hashes for rank multisets of 5 and 7 cards (six cards are evaluated as five-card subsets). */
 export const HASH5: RankHash = buildRankHash(5, 13, 0x85ebca6b);
-export const HASH6: RankHash = buildRankHash(6, 15, 0x9e3779b1);
 export const HASH7: RankHash = buildRankHash(7, 16, 0x9e3779b1);

@@ -21,10 +21,8 @@ import {
   FLUSH_VALUE,
   HAND_CLASSES,
   HASH5,
-  HASH6,
   HASH7,
   PACKED_OF_CLASS,
-  type RankHash,
 } from './evaluator-tables';
 
 /** Strength of a hand: higher is better, equal values tie exactly (1..7462). */
@@ -48,7 +46,6 @@ const SHIFT5 = HASH5.bucketShift;
 const MASK5 = HASH5.slotMask;
 const DISP5 = HASH5.disp;
 const VALUES5 = HASH5.values;
-const HASH_BY_SIZE: readonly (RankHash | undefined)[] = [undefined, undefined, undefined, undefined, undefined, HASH5, HASH6, HASH7];
 
 /**
  * Adding 3 to each per-suit nibble sets its top bit exactly when that suit holds five or more cards
@@ -61,7 +58,6 @@ const FLUSH_BITS = 0x8888;
 function flushSuit(bits: number): number {
   return (31 - Math.clz32(bits)) >> 2;
 }
-
 /**
  * Allocation-free 7-card evaluation of already-validated cards; the benchmark and `evaluate` use it.
  * Callers must pass seven distinct integers 0..51.
@@ -99,26 +95,22 @@ export function evaluate5(c0: number, c1: number, c2: number, c3: number, c4: nu
   return VALUES5[(h ^ DISP5[h >>> SHIFT5]!) & MASK5]!;
 }
 
-/** Evaluates 5..7 validated cards through the table for their count. */
+/**
+ * Evaluates 5..7 validated cards. Six cards take the best of their six five-card subsets: that is rare
+ * enough not to deserve its own table, which would cost build time at every module load.
+ */
 function evaluateValidated(cards: readonly Card[]): HandValue {
-  const n = cards.length;
-  if (n === 7) return evaluate7(cards[0]!, cards[1]!, cards[2]!, cards[3]!, cards[4]!, cards[5]!, cards[6]!);
-  let key = 0;
-  let suits = 0;
-  for (const c of cards) {
-    key += K[c]!;
-    suits += S[c]!;
-  }
-  const flush = (suits + FLUSH_PROBE) & FLUSH_BITS;
-  if (flush !== 0) {
-    const suit = flushSuit(flush);
-    let mask = 0;
-    for (const c of cards) if ((c & 3) === suit) mask |= B[c]!;
-    return F[mask]!;
-  }
-  const table = HASH_BY_SIZE[n]!;
-  const h = Math.imul(key, table.mult);
-  return table.values[(h ^ table.disp[h >>> table.bucketShift]!) & table.slotMask]!;
+  const [c0, c1, c2, c3, c4, c5, c6] = cards as [Card, Card, Card, Card, Card, Card?, Card?];
+  if (c6 !== undefined) return evaluate7(c0, c1, c2, c3, c4, c5!, c6);
+  if (c5 === undefined) return evaluate5(c0, c1, c2, c3, c4);
+  return Math.max(
+    evaluate5(c1, c2, c3, c4, c5),
+    evaluate5(c0, c2, c3, c4, c5),
+    evaluate5(c0, c1, c3, c4, c5),
+    evaluate5(c0, c1, c2, c4, c5),
+    evaluate5(c0, c1, c2, c3, c5),
+    evaluate5(c0, c1, c2, c3, c4),
+  );
 }
 
 /** Throws unless every card is an integer 0..51 and no card appears twice (across all given groups). */
