@@ -96,9 +96,12 @@ export function packFromCounts(counts: ArrayLike<number>): number {
     const n = counts[r]!;
     if (n === 0) continue;
     mask |= 1 << r;
+    // Ranks arrive highest first, so the first rank seen of each group size is the best one.
     if (n === 4 && quad < 0) quad = r;
-    else if (n === 3) [trip, trip2] = trip < 0 ? [r, trip2] : [trip, trip2 < 0 ? r : trip2];
-    else if (n === 2) [pair, pair2] = pair < 0 ? [r, pair2] : [pair, pair2 < 0 ? r : pair2];
+    else if (n === 3 && trip < 0) trip = r;
+    else if (n === 3 && trip2 < 0) trip2 = r;
+    else if (n === 2 && pair < 0) pair = r;
+    else if (n === 2 && pair2 < 0) pair2 = r;
   }
   if (quad >= 0) return packKickers(CAT_QUADS * 16 + quad, 1, mask & ~(1 << quad), 1);
   const fullPair = Math.max(trip2, pair);
@@ -122,10 +125,12 @@ export function packFromFlushMask(mask: number): number {
 function forEachRankMultiset(size: number, visit: (counts: number[]) => void): void {
   const counts = new Array<number>(13).fill(0);
   const recurse = (rank: number, left: number): void => {
-    if (rank === 13) {
-      if (left === 0) visit(counts);
+    // Higher ranks are all zero here, so a complete multiset is visited without walking them.
+    if (left === 0) {
+      visit(counts);
       return;
     }
+    if (rank === 13 || left > 4 * (13 - rank)) return;
     for (let n = 0; n <= 4 && n <= left; n++) {
       counts[rank] = n;
       recurse(rank + 1, left - n);

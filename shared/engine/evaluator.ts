@@ -113,15 +113,24 @@ function evaluateValidated(cards: readonly Card[]): HandValue {
   );
 }
 
-/** Throws unless every card is an integer 0..51 and no card appears twice (across all given groups). */
-function assertDistinctCards(...groups: readonly (readonly Card[])[]): void {
-  const seen = new Uint8Array(DECK_SIZE);
-  for (const group of groups) {
-    if (!Array.isArray(group)) throw new Error('cards must be an array');
-    for (const c of group) {
-      if (!Number.isInteger(c) || c < 0 || c >= DECK_SIZE) throw new Error(`not a card: ${String(c)}`);
-      if (seen[c]) throw new Error(`duplicate card ${formatCard(c)}`);
-      seen[c] = 1;
+/**
+ * Throws unless every card is an integer 0..51 and no card appears twice (across all given groups).
+ * The seen-set is two 32-bit masks rather than an array so that validation allocates nothing.
+ */
+function assertDistinctCards(first: readonly Card[], second: readonly Card[] = []): void {
+  if (!Array.isArray(first) || !Array.isArray(second)) throw new Error('cards must be an array');
+  let low = 0;
+  let high = 0;
+  for (let g = 0; g < 2; g++) {
+    const group = g === 0 ? first : second;
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i];
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= DECK_SIZE) throw new Error(`not a card: ${String(c)}`);
+      const bit = 1 << (c & 31);
+      const seen = c < 32 ? low & bit : high & bit;
+      if (seen !== 0) throw new Error(`duplicate card ${formatCard(c)}`);
+      if (c < 32) low |= bit;
+      else high |= bit;
     }
   }
 }
