@@ -123,7 +123,8 @@ export interface HandEventMessage {
   tableId: string;
   handId: string;
   seq: number;
-  type: 'post' | 'action' | 'street' | 'uncalled_return' | 'timeout' | 'showdown';
+  /** `voided`: the hand was cancelled (its settlement failed); no chips moved and stacks are as before it. */
+  type: 'post' | 'action' | 'street' | 'uncalled_return' | 'timeout' | 'showdown' | 'voided';
   seat?: number;
   action?: string;
   amount?: string;
@@ -131,6 +132,7 @@ export interface HandEventMessage {
   allIn?: boolean;
   cards?: string[];
   street?: string;
+  reason?: string;
 }
 
 /** The outcome of a hand, announced only after its settlement transaction committed. */

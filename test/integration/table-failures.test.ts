@@ -56,6 +56,7 @@ describe('table failure handling', () => {
       expect(statuses[0]).toBe('voided');
       expect(statuses[1]).toBe('settled');
       expect(clients[0]!.results.map((r) => r.handNumber)).not.toContain(1);
+      expect(clients[0]!.frames.some((f) => f.event === 'hand:event' && f.payload.type === 'voided')).toBe(true);
       const voidRow = (await felt.dataSource.query(`SELECT void_reason FROM hand WHERE table_id = $1 AND hand_number = 1`, [tableId])) as Array<{ void_reason: string }>;
       expect(voidRow[0]!.void_reason).toMatch(/settlement failed/);
       // The void moved nothing, so the second hand started from the buy-ins and its result conserves them.

@@ -249,7 +249,11 @@ export async function voidCurrentHand(context: TableContext, reason: string): Pr
 
 /** After a void: forget the hand; the committed stacks are the ones from before it. */
 export function afterVoid(context: TableContext): Partial<TableContext> {
-  context.deps.logger.warn({ handId: context.hand?.handId }, 'hand voided');
+  const hand = requireHand(context);
+  context.deps.logger.warn({ handId: hand.handId }, 'hand voided');
+  context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
+    tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'voided', reason: 'settlement failed; no chips moved',
+  });
   return { hand: null, seq: context.seq + 1 };
 }
 
