@@ -175,12 +175,13 @@ export async function loadHands(ds: DataSource, ids: readonly string[]): Promise
     `SELECT hand_id, seq, type, payload FROM hand_event WHERE hand_id = ANY($1::uuid[]) ORDER BY hand_id, seq`,
     [valid],
   )) as Array<StoredEvent & { hand_id: string }>;
+  // Only final transfers are linked to hands; naming their kinds lets the partial unique index serve the lookup.
   const entries = (await ds.query(
     `SELECT t.hand_id, t.id::text AS transfer_id, t.kind, t.idempotency_key, t.reason, t.created_at,
             e.id::text AS entry_id, e.account_id::text AS account_id, a.kind AS account_kind, a.player_id,
             e.amount::text AS amount, e.balance_after::text AS balance_after
      FROM transfer t LEFT JOIN ledger_entry e ON e.transfer_id = t.id LEFT JOIN account a ON a.id = e.account_id
-     WHERE t.hand_id = ANY($1::uuid[]) ORDER BY t.id, e.id`,
+     WHERE t.hand_id = ANY($1::uuid[]) AND t.kind IN ('hand_settlement', 'void_refund') ORDER BY t.id, e.id`,
     [valid],
   )) as TransferJoinRow[];
   const names = await usernames(ds, [
@@ -188,9 +189,20 @@ export async function loadHands(ds: DataSource, ids: readonly string[]): Promise
     ...entries.map((e) => e.player_id ?? ''),
   ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const group = <T extends { hand_id: string }>(list: T[]) => {
+    const out = new Map<string, T[]>();
+    for (const item of list) {
+      const bucket = out.get(item.hand_id);
+      if (bucket) bucket.push(item);
+      else out.set(item.hand_id, [item]);
+    }
+    return out;
+  };
+  const eventsBy = group(events);
+  const entriesBy = group(entries);
   return valid.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [toStored(row, events.filter((e) => e.hand_id === id), entries.filter((e) => e.hand_id === id), names)] : [];
+    return row ? [toStored(row, eventsBy.get(id) ?? [], entriesBy.get(id) ?? [], names)] : [];
   });
 }
 
