@@ -135,6 +135,9 @@ async function main(): Promise<void> {
   rmSync(profileFile, { force: true });
   let countersAtStart: Record<string, number | null> | null = null;
   let countersAtStop: Record<string, number | null> | null = null;
+  // The bots share this process; their CPU use shows whether the load generator itself was the limit.
+  let botsCpuAtStart: NodeJS.CpuUsage | undefined;
+  let botsCpuShare = 0;
   log(`Felt: ${args.tables} tables × ${args.seats} bots for ${args.durationMs / 1000} s on ${cpus().length} cores`);
   const { child: server, info, later } = await startChild<{ url: string; admin: { username: string; password: string } }>(
     'bench/flood-server.ts',
@@ -155,8 +158,15 @@ async function main(): Promise<void> {
     progress: { stream: process.stderr, mode: 'lines', intervalMs: 10_000 },
     log,
     hooks: {
-      playStarted: async () => void (countersAtStart = await sampleCounters(server, later)),
-      playStopped: async () => void (countersAtStop = await sampleCounters(server, later)),
+      playStarted: async () => {
+        botsCpuAtStart = process.cpuUsage();
+        countersAtStart = await sampleCounters(server, later);
+      },
+      playStopped: async () => {
+        const used = process.cpuUsage(botsCpuAtStart);
+        botsCpuShare = (used.user + used.system) / 1000 / args.durationMs;
+        countersAtStop = await sampleCounters(server, later);
+      },
     },
   }).finally(() => stopChild(server));
   const handsAtStop = report.handsAtStop;
@@ -189,6 +199,8 @@ async function main(): Promise<void> {
       unexpectedErrors: report.unexpectedErrors.count,
       conservationOk: report.conservation.ok,
       database,
+      /** CPU seconds the bot process used per second of play (1.0 = one core fully busy). */
+      botProcessCpuCores: Math.round(botsCpuShare * 100) / 100,
     },
     echo: { connections, roomSize: args.seats, targetMessagesPerSecond: report.actionsPerSecond, ...echo },
     p99RatioFeltToEcho: ratio,
