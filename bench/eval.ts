@@ -12,7 +12,7 @@
  * Environment: BENCH_HANDS (default 1000000), BENCH_ROUNDS (default 7), BENCH_SOLVER_HANDS (default 20000).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Hand } from 'pokersolver';
@@ -81,7 +81,7 @@ async function loadOurs(): Promise<{ evaluator: Evaluator; loadMs: number }> {
 /** Runs the benchmark and writes bench/results/eval.json. */
 async function main(): Promise<void> {
   const { evaluator, loadMs } = await loadOurs();
-  const { evaluate7At } = evaluator;
+  const { evaluate7At, evaluate, evaluateOmaha } = evaluator;
   const hands = randomHands(HANDS, SEED);
   // Conversion to each contender's own format happens here, before any timing.
   const pheCode = Array.from({ length: 52 }, (_, c) => phe.cardCode(RANK_CHARS[rankOf(c)]!, SUIT_CHARS[suitOf(c)]!));
@@ -100,6 +100,25 @@ async function main(): Promise<void> {
     for (let o = 0; o < HANDS * 7; o += 7) acc = (acc + phe7(h[o]!, h[o + 1]!, h[o + 2]!, h[o + 3]!, h[o + 4]!, h[o + 5]!, h[o + 6]!)) | 0;
     return acc;
   };
+  // The public API on card arrays (validation included), on a subset prebuilt before timing.
+  const apiHands = solverHands.map((_, h) => Array.from(hands.subarray(h * 7, h * 7 + 7)));
+  const runApi = (): number => {
+    let acc = 0;
+    for (const h of apiHands) acc = (acc + evaluate(h)) | 0;
+    return acc;
+  };
+  // Pot-limit Omaha at the river: 4 hole cards + 5 board cards = 60 five-card combinations per call.
+  const omahaDeals = apiHands.map((_, d) => {
+    const o = (d * 9) % (HANDS * 7 - 9);
+    const nine = Array.from(new Set(Array.from(hands.subarray(o, o + 9)))).slice(0, 9);
+    for (let c = 0; nine.length < 9; c++) if (!nine.includes(c)) nine.push(c);
+    return { hole: nine.slice(0, 4), board: nine.slice(4) };
+  });
+  const runOmaha = (): number => {
+    let acc = 0;
+    for (const d of omahaDeals) acc = (acc + evaluateOmaha(d.hole, d.board)) | 0;
+    return acc;
+  };
   const runSolver = (): number => {
     let acc = 0;
     for (const cards of solverHands) acc = (acc + Hand.solve(cards).rank) | 0;
@@ -111,12 +130,18 @@ async function main(): Promise<void> {
   runOurs();
   runPhe();
   runSolver();
+  runApi();
+  runOmaha();
   const ours: number[] = [];
+  const apiRates: number[] = [];
+  const omahaRates: number[] = [];
   const pheRates: number[] = [];
   const solverRates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     ours.push(rate(runOurs, HANDS, sink));
     pheRates.push(rate(runPhe, HANDS, sink));
+    apiRates.push(rate(runApi, apiHands.length, sink));
+    omahaRates.push(rate(runOmaha, omahaDeals.length, sink));
     if (r < 3) solverRates.push(rate(runSolver, SOLVER_HANDS, sink));
   }
   const result = {
@@ -125,11 +150,14 @@ async function main(): Promise<void> {
     ours: { ...summarise(ours), entryPoint: 'evaluate7At(Uint8Array, offset)', moduleLoadMs: Math.round(loadMs * 10) / 10 },
     phe: { ...summarise(pheRates), entryPoint: 'phe/lib/evaluator7 on precomputed card codes' },
     pokersolver: { ...summarise(solverRates), hands: SOLVER_HANDS, entryPoint: 'Hand.solve(string[])' },
+    oursPublicApi: { ...summarise(apiRates), hands: apiHands.length, entryPoint: 'evaluate(Card[]) with validation' },
+    oursOmahaRiver: { ...summarise(omahaRates), deals: omahaDeals.length, entryPoint: 'evaluateOmaha(4 hole, 5 board)' },
     ratioVsPhe: Math.round((summarise(ours).evalsPerSec / summarise(pheRates).evalsPerSec) * 100) / 100,
     agreement,
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cpuCount: cpus().length,
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
     date: new Date().toISOString(),
     sink: sink.value,
   };
@@ -163,12 +191,13 @@ function checkAgreement(hands: Uint8Array, pheHands: Uint8Array, ours: (cards: U
 }
 
 /** Prints a short human-readable summary. */
-function printTable(r: { hands: number; ours: { evalsPerSec: number; medianEvalsPerSec: number; moduleLoadMs: number }; phe: { evalsPerSec: number; medianEvalsPerSec: number }; pokersolver: { evalsPerSec: number; medianEvalsPerSec: number; hands: number }; ratioVsPhe: number; agreement: { mismatches: number; pairDisagreements: number } }): void {
+function printTable(r: { oursPublicApi: { evalsPerSec: number }; oursOmahaRiver: { evalsPerSec: number }; hands: number; ours: { evalsPerSec: number; medianEvalsPerSec: number; moduleLoadMs: number }; phe: { evalsPerSec: number; medianEvalsPerSec: number }; pokersolver: { evalsPerSec: number; medianEvalsPerSec: number; hands: number }; ratioVsPhe: number; agreement: { mismatches: number; pairDisagreements: number } }): void {
   const fmt = (x: number): string => x.toLocaleString('en-US').padStart(14);
   console.log(`7-card evaluations per second (${r.hands.toLocaleString('en-US')} hands; best / median of rounds)`);
   console.log(`  ours         ${fmt(r.ours.evalsPerSec)} ${fmt(r.ours.medianEvalsPerSec)}   (module load incl. tables ${r.ours.moduleLoadMs} ms)`);
   console.log(`  phe          ${fmt(r.phe.evalsPerSec)} ${fmt(r.phe.medianEvalsPerSec)}`);
   console.log(`  pokersolver  ${fmt(r.pokersolver.evalsPerSec)} ${fmt(r.pokersolver.medianEvalsPerSec)}   (${r.pokersolver.hands.toLocaleString('en-US')} hands)`);
+  console.log(`  ours evaluate(Card[]) ${r.oursPublicApi.evalsPerSec.toLocaleString('en-US')}/s; evaluateOmaha (PLO river) ${r.oursOmahaRiver.evalsPerSec.toLocaleString('en-US')}/s`);
   console.log(`  ours / phe = ${r.ratioVsPhe}; value mismatches vs phe: ${r.agreement.mismatches}; pair-order disagreements: ${r.agreement.pairDisagreements}`);
 }
 

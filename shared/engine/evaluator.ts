@@ -100,9 +100,16 @@ export function evaluate5(c0: number, c1: number, c2: number, c3: number, c4: nu
  * enough not to deserve its own table, which would cost build time at every module load.
  */
 function evaluateValidated(cards: readonly Card[]): HandValue {
-  const [c0, c1, c2, c3, c4, c5, c6] = cards as [Card, Card, Card, Card, Card, Card?, Card?];
-  if (c6 !== undefined) return evaluate7(c0, c1, c2, c3, c4, c5!, c6);
-  if (c5 === undefined) return evaluate5(c0, c1, c2, c3, c4);
+  // Indexed reads rather than destructuring, which would go through the iterator protocol.
+  const n = cards.length;
+  const c0 = cards[0]!;
+  const c1 = cards[1]!;
+  const c2 = cards[2]!;
+  const c3 = cards[3]!;
+  const c4 = cards[4]!;
+  if (n === 5) return evaluate5(c0, c1, c2, c3, c4);
+  const c5 = cards[5]!;
+  if (n === 7) return evaluate7(c0, c1, c2, c3, c4, c5, cards[6]!);
   return Math.max(
     evaluate5(c1, c2, c3, c4, c5),
     evaluate5(c0, c2, c3, c4, c5),
