@@ -178,18 +178,18 @@ function rawSettle(pool: Pool): Settle {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const values = [handId, SEED_HEX, JSON.stringify({ winners: [lane.playerIds[0]], pot: '10' }), lane.playerIds, LOCK_RAKE];
+      const values = [handId, SEED_HEX, JSON.stringify({ winners: [lane.playerIds[0]], pot: '10' }), lane.playerIds];
       const locked = (await client.query({ name: 'felt_settle_lock', text: SETTLE_LOCK_SQL, values })).rows as SettleLockRow[];
       const tableId = locked[0]!.table_id;
       const legs: Leg[] = [];
       const seatBalances: Record<string, string> = {};
       for (const row of locked) {
-        const seat = row.kind === 'seat' ? lane.playerIds.indexOf(row.player_id!) : -1;
-        const amount: Chips = seat >= 0 ? AMOUNTS[seat]! : RAKE;
-        const account = { id: row.id!, kind: row.kind!, playerId: row.player_id, tableId, balance: chips(row.balance!) };
+        const amount: Chips = AMOUNTS[lane.playerIds.indexOf(row.player_id!)]!;
+        const account = { id: row.id!, kind: 'seat' as const, playerId: row.player_id, tableId, balance: chips(row.balance!) };
         legs.push({ account, amount });
-        if (seat >= 0) seatBalances[row.player_id!] = account.balance.plus(amount).toString();
+        seatBalances[row.player_id!] = account.balance.plus(amount).toString();
       }
+      if (LOCK_RAKE) legs.push({ account: { id: locked[0]!.rake_id, kind: 'house_rake', playerId: null, tableId: null, balance: chips(0) }, amount: RAKE });
       const row = { kind: 'hand_settlement' as const, idempotencyKey: `raw-${handId}`, paramsHash: HASH_HEX, handId, tableId, result: { handId, seatBalances, rake: RAKE.toString() } };
       await client.query({ name: 'felt_write_transfer', text: WRITE_TRANSFER_SQL, values: writeTransferParams(row, legs) });
       await client.query('COMMIT');
@@ -207,7 +207,7 @@ function rawSettle(pool: Pool): Settle {
  * pgbench cannot build arrays or uuids itself), then BEGIN, the two statements of `settleHand`, COMMIT.
  */
 function pgbenchScript(): string {
-  const lock = SETTLE_LOCK_SQL.replace(/\$(\d+)/g, (_, n: string) => ({ 1: ':hid', 2: ':seed', 3: ':result', 4: ':pids', 5: String(LOCK_RAKE) })[n as '1']!);
+  const lock = SETTLE_LOCK_SQL.replace(/\$(\d+)/g, (_, n: string) => ({ 1: ':hid', 2: ':seed', 3: ':result', 4: ':pids' })[n as '1']!);
   const write = WRITE_TRANSFER_SQL.replace(
     /\$(\d+)/g,
     (_, n: string) => ({ 1: ':kind', 2: ':key', 3: ':hash', 4: ':hid', 5: ':tid', 6: 'NULL', 7: 'NULL', 8: 'NULL', 9: ':tresult', 10: ':aids', 11: ':amts' })[n as '1']!,

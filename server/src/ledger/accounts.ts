@@ -2,7 +2,10 @@
  * Account rows: finding, creating and locking them, and the one statement that writes a transfer.
  * Locking rule (the reason deadlocks do not happen): every transaction locks all the accounts it
  * touches in ONE `SELECT … ORDER BY id FOR UPDATE` before reading any balance, so locks are always taken
- * in ascending id order, and balances are read only from those locked rows.
+ * in ascending id order, and balances are read only from those locked rows. The one refinement: the
+ * house accounts have the highest ids (see the ledger migration), and hand settlement leaves house_rake
+ * to the UPDATE of its write statement, which is still the last lock in ascending order and reads the
+ * balance from the row it locks; that keeps the row every settlement shares locked for the least time.
  */
 import { chips, type Chips } from '../../../shared/money';
 import type { TransferKind } from '../persistence/entities/transfer.entity';

@@ -5,12 +5,15 @@
 
 /**
  * Step 1 of a settlement, one round trip: compare-and-swap the hand from in_progress to settled and,
- * only if that succeeded, lock the hand's seat accounts (and house_rake when there is rake) in
- * ascending id order and read their balances. No row means the CAS failed: the hand is unknown or final.
+ * only if that succeeded, lock the hand's seat accounts in ascending id order and read their balances.
+ * house_rake is NOT locked here: it has the highest id of all accounts, so ascending order puts it last,
+ * and it is locked by the UPDATE of step 2 (WRITE_TRANSFER_SQL), which reads its balance only from the
+ * row it has just locked. Every settlement shares that one row, so it is held only for step 2 and COMMIT.
+ * No row means the CAS failed: the hand is unknown or final.
  * The LATERAL subquery is what allows FOR UPDATE with ORDER BY while still returning the table id when
  * no account matched. `ORDER BY acc.id` is qualified on purpose: a bare `id` would name the text output
- * column and lock in string order ("10" before "9"), breaking the global lock order. Parameters: $1 hand id, $2 revealed seed, $3 result jsonb, $4 player ids uuid[],
- * $5 lock house_rake (boolean).
+ * column and lock in string order ("10" before "9"), breaking the global lock order. Parameters: $1 hand
+ * id, $2 revealed seed, $3 result jsonb, $4 player ids uuid[].
  */
 export const SETTLE_LOCK_SQL = `
 WITH h AS (
@@ -18,12 +21,12 @@ WITH h AS (
   WHERE id = $1 AND status = 'in_progress'
   RETURNING table_id
 )
-SELECT h.table_id, a.id, a.kind, a.player_id, a.balance
+SELECT h.table_id, (SELECT r.id::text FROM account r WHERE r.kind = 'house_rake') AS rake_id,
+       a.id, a.kind, a.player_id, a.balance
 FROM h LEFT JOIN LATERAL (
   SELECT acc.id::text AS id, acc.kind, acc.player_id, acc.balance::text AS balance
   FROM account acc
-  WHERE (acc.kind = 'seat' AND acc.table_id = h.table_id AND acc.player_id = ANY($4::uuid[]))
-     OR (acc.kind = 'house_rake' AND $5::boolean)
+  WHERE acc.kind = 'seat' AND acc.table_id = h.table_id AND acc.player_id = ANY($4::uuid[])
   ORDER BY acc.id
   FOR UPDATE
 ) a ON true`;
@@ -31,8 +34,9 @@ FROM h LEFT JOIN LATERAL (
 /** A row of SETTLE_LOCK_SQL; the account columns are null when the hand has no matching account. */
 export interface SettleLockRow {
   table_id: string;
+  rake_id: string;
   id: string | null;
-  kind: 'seat' | 'house_rake' | null;
+  kind: 'seat' | null;
   player_id: string | null;
   balance: string | null;
 }

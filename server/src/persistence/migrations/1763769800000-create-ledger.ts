@@ -8,7 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - transfers and ledger entries are append-only (row and TRUNCATE triggers), accounts are never deleted;
  * - the entries of every transfer sum to zero, checked at COMMIT by a deferred constraint trigger;
  * - a hand has at most one final transfer (settlement or void).
- * Seeds the single house_rake and house_cash accounts. Reversible: down drops everything it created.
+ * Seeds the single house_rake and house_cash accounts (with the highest ids, see below). Reversible: down drops everything it created.
  */
 export class CreateLedger1763769800000 implements MigrationInterface {
   name = 'CreateLedger1763769800000';
@@ -31,7 +31,10 @@ export class CreateLedger1763769800000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX account_wallet_uq ON account (player_id) WHERE kind = 'wallet'`);
     await q.query(`CREATE UNIQUE INDEX account_seat_uq ON account (table_id, player_id) WHERE kind = 'seat'`);
     await q.query(`CREATE UNIQUE INDEX account_house_uq ON account (kind) WHERE kind IN ('house_rake', 'house_cash')`);
-    await q.query(`INSERT INTO account (kind, balance) VALUES ('house_rake', 0), ('house_cash', 0)`);
+    // The house accounts take the two highest ids so they come LAST in the ascending lock order: every
+    // settlement credits house_rake, and locking it last keeps that one shared row locked for the shortest
+    // time (only the final write statement and the commit). The sequence never reaches these ids.
+    await q.query(`INSERT INTO account (id, kind, balance) VALUES (9223372036854775806, 'house_cash', 0), (9223372036854775807, 'house_rake', 0)`);
     await q.query(`
       CREATE TABLE transfer (
         id bigserial PRIMARY KEY,
