@@ -1,19 +1,19 @@
 /**
- * Lookup tables for the hand evaluator, built once at module load (a few milliseconds) so that the
+ * Lookup tables for the hand evaluator, built once at module load (tens of milliseconds) so that the
  * hot path is a handful of array reads with no allocation.
  *
  * A hand value is the index of its equivalence class among the 7,462 distinct five-card poker hands,
  * 1 (7-5-4-3-2 offsuit) .. 7462 (royal flush), so comparing two values compares the hands and equal
- * values tie exactly. Each class also has a "packed" description, category << 20 followed by up to
- * five 4-bit ranks in order of significance, which `describeHand` decodes.
+ * values tie exactly. Each class also has a "packed" description, category << 20 followed by five
+ * 4-bit ranks in order of significance (zero-padded), which `describeHand` decodes.
  *
  * Non-flush hands depend only on the multiset of ranks. Every rank has a key (RANK_KEYS) chosen so
  * that two different rank multisets of the same size (at most four of a rank, at most seven cards)
- * never have the same key sum; the sum is then mapped to a small dense table through a row-displacement
- * perfect hash (index = sum + offsets[sum >>> ROW_SHIFT]), which keeps the tables small enough to stay
- * in the CPU cache. Flushes are detected from a per-card suit counter and looked up by the 13-bit mask
- * of ranks in the flush suit. With at most seven cards a flush excludes quads and full houses, so the
- * flush lookup alone decides such a hand.
+ * never have the same key sum; the sum is then mapped into a dense table by a hash-and-displace
+ * perfect hash (see RankHash), which keeps the tables small enough to stay in the CPU cache: 128 KiB
+ * of values and 32 KiB of displacements for seven cards. Flushes are detected from a per-card suit
+ * counter and looked up by the 13-bit mask of ranks in the flush suit. With at most seven cards a
+ * flush excludes quads and full houses, so the flush lookup alone decides such a hand.
  */
 
 /** Hand categories in increasing order of strength; the index is the category number in packed values. */
