@@ -43,6 +43,14 @@ export function configView(config: TableConfig): TableConfigView {
 
 /** Builds the view of `source` for `viewerId` (null = a watcher who is not seated). */
 export function buildView(source: ViewSource, viewerId: string | null): TableView {
+  return personalise(buildPublicView(source), source, viewerId);
+}
+
+/**
+ * The part of the view every viewer shares (no hole cards, no legal actions). Broadcasts build it once
+ * and `personalise` it per seated player, instead of rebuilding every seat for every recipient.
+ */
+export function buildPublicView(source: ViewSource): TableView {
   const { config, hand } = source;
   const engine = hand?.engine;
   const f = (c: Chips) => formatAmount(c, config.unit);
@@ -54,8 +62,6 @@ export function buildView(source: ViewSource, viewerId: string | null): TableVie
     seats.push(seatView(seat, engineSeatByTableSeat.get(seat.seat), source, f));
   }
   const toAct = engine && engine.toAct !== undefined ? engine.seats[engine.toAct] : undefined;
-  const viewerSeat = viewerId ? source.seats.find((s) => s?.playerId === viewerId) ?? null : null;
-  const viewerEngineSeat = viewerSeat ? engineSeatByTableSeat.get(viewerSeat.seat) : undefined;
   return {
     tableId: config.tableId,
     name: config.name,
@@ -71,14 +77,26 @@ export function buildView(source: ViewSource, viewerId: string | null): TableVie
     seats,
     turn: toAct && source.phase === 'hand' && hand ? { seat: toAct.seat, deadline: hand.deadline ?? 0 } : null,
     commitment: hand?.commitment ?? null,
-    you: viewerId
-      ? {
-          playerId: viewerId,
-          seat: viewerSeat?.seat ?? null,
-          legal: engine && toAct && viewerSeat && toAct.seat === viewerSeat.seat && source.phase === 'hand' ? legalView(engine, f) : null,
-          holeCards: viewerEngineSeat && !viewerEngineSeat.folded ? viewerEngineSeat.hole.map(formatCard) : [],
-        }
-      : null,
+    you: null,
+  };
+}
+
+/** Adds what only `viewerId` may see: their seat, their own hole cards, and their legal actions on their turn. */
+export function personalise(base: TableView, source: ViewSource, viewerId: string | null): TableView {
+  if (!viewerId) return base;
+  const engine = source.hand?.engine;
+  const viewerSeat = source.seats.find((s) => s?.playerId === viewerId) ?? null;
+  const mine = viewerSeat && engine ? engine.seats.find((s) => s.seat === viewerSeat.seat) : undefined;
+  const myTurn = !!mine && !!base.turn && base.turn.seat === mine.seat;
+  const f = (c: Chips) => formatAmount(c, source.config.unit);
+  return {
+    ...base,
+    you: {
+      playerId: viewerId,
+      seat: viewerSeat?.seat ?? null,
+      legal: myTurn && engine ? legalView(engine, f) : null,
+      holeCards: mine && !mine.folded ? mine.hole.map(formatCard) : [],
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { setup, assign, fromPromise, enqueueActions, type ActorRefFrom } from 'x
 import type { TablePhase } from '../../../shared/protocol';
 import { HandEventWriter } from '../history/hand-event-writer';
 import { eligibleForHand, seatedPlayerIds } from './seating';
-import { buildView } from './player-view';
+import { buildPublicView, personalise } from './player-view';
 import * as seatOps from './table-seat-ops';
 import * as handOps from './table-hand-ops';
 import type { LiveHand, TableConfig, TableDeps, TableEvent, TableSeat } from './table-types';
@@ -43,7 +43,8 @@ export type SeatOpOutput = seatOps.SeatOpOutput;
 /** Sends the current view to every seated player and every watcher. */
 export function broadcastState(context: TableContext, phase: TablePhase = context.phase): void {
   const source = { ...context, phase };
-  context.deps.broadcaster.state(context.config.tableId, seatedPlayerIds(context.seats), (viewer) => buildView(source, viewer));
+  const base = buildPublicView(source);
+  context.deps.broadcaster.state(context.config.tableId, seatedPlayerIds(context.seats), (viewer) => personalise(base, source, viewer));
 }
 
 export const tableMachine = setup({
