@@ -14,6 +14,8 @@ import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent }
 
 /** Remembered request ids per table; the oldest are forgotten first. */
 export const MAX_REMEMBERED_REQUESTS = 5_000;
+/** Most requests waiting for this table's answer at once; beyond it the table is overloaded and says so. */
+export const MAX_PENDING_REQUESTS = 2_000;
 /** How long a request may wait for the actor's answer before it is answered `internal`. */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
@@ -29,6 +31,7 @@ export class TableHandle {
   readonly actor: TableActor;
   private readonly requests = new Map<string, Remembered>();
   private haltedBy: Error | null = null;
+  private pending = 0;
 
   constructor(
     readonly config: TableConfig,
@@ -56,6 +59,8 @@ export class TableHandle {
   /** Sends an event and resolves with the actor's answer. */
   ask(event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
     if (this.haltedBy) return Promise.resolve(reject('internal', 'this table is halted'));
+    if (this.pending >= MAX_PENDING_REQUESTS) return Promise.resolve(reject('rate_limited', 'this table is busy; try again'));
+    this.pending++;
     return new Promise((resolve) => {
       let answered = false;
       const timer = setTimeout(() => reply(reject('internal', 'the table did not answer in time')), REQUEST_TIMEOUT_MS);
@@ -64,6 +69,7 @@ export class TableHandle {
       const reply: Reply = (ack) => {
         if (answered) return;
         answered = true;
+        this.pending--;
         clearTimeout(timer);
         resolve(ack);
       };
