@@ -15,6 +15,11 @@ import { promisify } from 'node:util';
 import { get, post } from '../helpers/clients';
 import { playHistory, type PlayedHistory } from '../helpers/history-fixture';
 import { run } from '../../scripts/hands-cli';
+import { randomBytes } from 'node:crypto';
+import { startWithEvents } from '../../shared/engine/hand';
+import { commitment, seedToHex, shuffle } from '../../shared/engine/shuffle';
+import { appendHandEvents, startHand, voidHand } from '../../server/src/ledger/transactions';
+import { parseMeta } from '../../server/src/history/hand-record';
 
 const runFile = promisify(execFile);
 
@@ -98,6 +103,9 @@ describe('admin hand history', () => {
     const mine = await allHands(`&playerId=${player}`);
     expect(mine.length).toBeGreaterThanOrEqual(3);
     expect(mine.every((x) => x.players.some((p) => p.playerId === player))).toBe(true);
+    const byName = await allHands(`&username=${h.players[0]!.username.toUpperCase()}`);
+    expect(byName.map((x) => x.handId)).toEqual(mine.map((x) => x.handId));
+    expect(await allHands('&username=nobody-at-all')).toEqual([]);
     const future = await allHands(`&from=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`);
     expect(future).toEqual([]);
   });
@@ -240,6 +248,36 @@ describe('admin hand history', () => {
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^[1-9][0-9]* verified, 0 with differences$/);
     expect(await run(['verify'], h.felt.dataSource, () => undefined).catch((e: Error) => e.message)).toBe('choose --hand, --table or --all');
   }, 60_000);
+
+  it('hides the hole cards of a live hand, and verifies it once voided (no money moved)', async () => {
+    const ds = h.felt.dataSource;
+    const source = (await allHands(`&tableId=${h.tables.holdem}&status=settled`))[0]!;
+    const stored = (await get(`${base}/api/admin/hands/${source.handId}`, h.admin)).body as Detail & { buttonSeat: number };
+    const seed = randomBytes(32);
+    const deck = shuffle(seed);
+    const { handId } = await startHand(ds, {
+      tableId: h.tables.holdem, buttonSeat: stored.buttonSeat, commitment: commitment(seed),
+      config: stored.config,
+    });
+    // The table's own first rows: start, posts and the deal of this seed's deck.
+    const meta = parseMeta(stored.config);
+    const { events } = startWithEvents(meta.engine, meta.seats.map((x) => ({ seat: x.seat, stack: x.stack })), stored.buttonSeat, deck);
+    const start = stored.events[0]!;
+    await appendHandEvents(ds, handId, [
+      { seq: 0, type: 'start', payload: { ...start.payload, commitment: commitment(seed) } },
+      ...events.map((e, i) => ({ seq: i + 1, type: e.type, payload: e })),
+    ]);
+    const live = (await get(`${base}/api/admin/hands/${handId}`, h.admin)).body as Detail;
+    const deals = live.events.filter((e) => e.type === 'deal_hole');
+    expect(deals).toHaveLength(2);
+    expect(deals.every((e) => (e.payload as { cards?: string }).cards === '')).toBe(true);
+    expect(JSON.stringify(live)).not.toContain((events.find((e) => e.type === 'deal_hole') as { cards: string }).cards);
+    expect((await post(`${base}/api/admin/hands/${handId}/verify`, {}, h.admin)).status).toBe(400);
+    await voidHand(ds, { handId, reason: 'test void', idempotencyKey: `void:${handId}`, seed: seedToHex(seed) });
+    const verdict = await post(`${base}/api/admin/hands/${handId}/verify`, {}, h.admin);
+    expect(verdict.body).toMatchObject({ ok: true, status: 'voided', differences: [] });
+    expect(verdict.body.checked).toContain('sha256(seed) equals the commitment');
+  });
 
   it('finds tampering with a stored ledger amount or the stored result', async () => {
     const row = (await allHands(`&tableId=${h.tables.holdem}&status=settled`))[0]!;

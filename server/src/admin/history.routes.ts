@@ -26,6 +26,7 @@ const limit = z.string().regex(/^[0-9]{1,4}$/).transform(Number).refine((n) => n
 const filterFields = {
   tableId: uuid.optional(),
   playerId: uuid.optional(),
+  username: z.string().min(1).max(64).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   status: z.enum(['in_progress', 'settled', 'voided']).optional(),
@@ -43,10 +44,11 @@ function queryOf<T>(schema: z.ZodType<T>, ctx: RouteContext): T {
   return parseBody(schema, Object.fromEntries(entries.filter(([, v]) => v !== '')));
 }
 
-function filterOf(q: { tableId?: string; playerId?: string; from?: string; to?: string; status?: HandFilter['status'] }): HandFilter {
+function filterOf(q: { tableId?: string; playerId?: string; username?: string; from?: string; to?: string; status?: HandFilter['status'] }): HandFilter {
   return {
     ...(q.tableId ? { tableId: q.tableId } : {}),
     ...(q.playerId ? { playerId: q.playerId.toLowerCase() } : {}),
+    ...(q.username ? { username: q.username } : {}),
     ...(q.from ? { from: new Date(q.from) } : {}),
     ...(q.to ? { to: new Date(q.to) } : {}),
     ...(q.status ? { status: q.status } : {}),
@@ -61,8 +63,18 @@ function download(text: string, filename: string): RouteResult {
   };
 }
 
+/**
+ * A hand still being played, with its hole cards removed: an admin (or a stolen admin token) must not
+ * be able to read live cards and pass them to a player. They become visible once the hand has ended.
+ */
+function redactLive(hand: StoredHand): StoredHand {
+  if (hand.status !== 'in_progress') return hand;
+  return { ...hand, events: hand.events.map((e) => (e.type === 'deal_hole' ? { ...e, payload: { ...e.payload, cards: '' } } : e)) };
+}
+
 /** The admin's view of one hand: row, config, seats, events, pots and winners, ledger, seed, replayer steps. */
-export function handDetail(hand: StoredHand): Record<string, unknown> {
+export function handDetail(stored: StoredHand): Record<string, unknown> {
+  const hand = redactLive(stored);
   let seats: unknown[] = [];
   let steps: unknown[] = [];
   try {
@@ -142,6 +154,8 @@ export function registerHistoryRoutes(router: Router, deps: RouteDeps): void {
     const admin = await requireAdmin(auth, ctx);
     parseBody(emptySchema, ctx.body ?? {});
     const hand = await oneHand(deps, ctx.params.handId);
+    // A verdict lists differing events with their cards, so a live hand is verified only once it ends.
+    if (hand.status === 'in_progress') throw new HttpError('invalid_payload', `hand ${hand.handNumber} is still in progress; verify it once it ends`);
     const verdict = verifyStoredHand(hand);
     ctx.log.info({ adminId: admin.playerId, handId: hand.handId, ok: verdict.ok }, 'hand verified');
     return { json: verdict };

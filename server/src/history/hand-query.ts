@@ -14,6 +14,8 @@ export const MAX_PAGE = 200;
 export interface HandFilter {
   tableId?: string;
   playerId?: string;
+  /** A player's username (case-insensitive), for admins who do not know the id. */
+  username?: string;
   from?: Date;
   to?: Date;
   status?: 'in_progress' | 'settled' | 'voided';
@@ -79,6 +81,9 @@ function whereOf(f: HandFilter, params: unknown[]): string {
   };
   if (f.tableId) add((p) => `h.table_id = ${p}::uuid`, f.tableId);
   if (f.playerId) add((p) => `h.config->'seats' @> ${p}::jsonb`, JSON.stringify([{ playerId: f.playerId }]));
+  if (f.username) {
+    add((p) => `h.config->'seats' @> jsonb_build_array(jsonb_build_object('playerId', (SELECT id::text FROM player WHERE lower(username) = lower(${p}))))`, f.username);
+  }
   if (f.from) add((p) => `h.started_at >= ${p}::timestamptz`, f.from.toISOString());
   if (f.to) add((p) => `h.started_at < ${p}::timestamptz`, f.to.toISOString());
   if (f.status) add((p) => `h.status = ${p}`, f.status);

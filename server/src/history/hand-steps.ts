@@ -56,7 +56,10 @@ export function handSteps(hand: StoredHand): HandStep[] {
     switch (e.type) {
       case 'start': text = `Hand #${hand.handNumber} starts; button ${meta.seats.find((x) => x.seat === p.button) ? `seat ${Number(p.button) + 1}` : '?'}`; break;
       case 'post': move(s, amount); text = `${s?.name} posts ${String(p.kind)} ${p.amount}${p.allIn ? ' (all-in)' : ''}`; break;
-      case 'deal_hole': if (s) s.cards = splitCards(String(p.cards)); text = `${s?.name} is dealt ${splitCards(String(p.cards)).join(' ')}`; break;
+      case 'deal_hole':
+        if (s) s.cards = splitCards(String(p.cards));
+        text = p.cards ? `${s?.name} is dealt ${splitCards(String(p.cards)).join(' ')}` : `${s?.name} is dealt (hidden while the hand is live)`;
+        break;
       case 'action':
         move(s, amount);
         if (p.action === 'fold' && s) s.folded = true;

@@ -55,7 +55,7 @@ export function formatPokerStarsHand(h: PokerStarsHand): string {
   const button = h.state.seats[h.state.buttonIndex]!.seat;
   const lines = [
     `PokerStars Hand #${h.handNumber}:  ${GAMES[c.variant]} (${m(low)}/${m(high)}${cash ? ' USD' : ''}) - ${easternTime(h.startedAt)} ET`,
-    `Table '${h.tableName}' ${h.maxSeats}-max Seat #${button + 1} is the button`,
+    `Table '${h.tableName.replace(/[\r\n\t']/g, ' ')}' ${h.maxSeats}-max Seat #${button + 1} is the button`,
     ...h.state.seats.map((s) => `Seat ${s.seat + 1}: ${name(s.seat)} (${m(s.startingStack)} in chips)`),
   ];
   const play = playLines(h, m, name);
