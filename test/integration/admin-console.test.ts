@@ -51,6 +51,7 @@ describe('admin console in Chromium', () => {
     // Filter to one table's settled hands.
     await page.selectOption('#search-form [name=tableId]', h.tables.holdem);
     await page.selectOption('#search-form [name=status]', 'settled');
+    await page.fill('#search-form [name=player]', h.players[0]!.username);
     await page.click('#search-button');
     // A string runs in the page (this file is type-checked without the DOM library).
     await page.waitForFunction(`(() => {

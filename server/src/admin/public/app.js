@@ -94,7 +94,9 @@
   function readFilters() {
     const form = new FormData($('#search-form'));
     const f = {};
-    for (const key of ['tableId', 'playerId', 'status', 'limit']) if (form.get(key)) f[key] = String(form.get(key)).trim();
+    for (const key of ['tableId', 'status', 'limit']) if (form.get(key)) f[key] = String(form.get(key)).trim();
+    const player = String(form.get('player') || '').trim();
+    if (player) f[/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(player) ? 'playerId' : 'username'] = player;
     for (const key of ['from', 'to']) if (form.get(key)) f[key] = new Date(String(form.get(key))).toISOString();
     return f;
   }
@@ -120,7 +122,7 @@
 
   function handRow(h) {
     const players = h.players.map((p) => p.username || p.playerId.slice(0, 8)).join(', ');
-    const winners = h.winners.map((w) => `${w.username} +${w.amount}`).join(', ');
+    const winners = h.winners.map((w) => `${w.username} ${w.amount}`).join(', ');
     return el('tr', { 'data-hand': h.handId, onclick: () => openHand(h.handId) },
       el('td', {}, h.handNumber), el('td', {}, h.tableName), el('td', {}, new Date(h.startedAt).toLocaleString()),
       el('td', {}, players), el('td', { class: 'num' }, h.pot ?? '—'), el('td', { class: 'num' }, h.rake ?? '—'),
