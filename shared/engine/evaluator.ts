@@ -31,7 +31,9 @@ export type HandValue = number;
 /** The nine hand categories, weakest first. */
 export type HandCategory = (typeof CATEGORY_NAMES)[number];
 
-// Hot-path copies of the 7-card hash so V8 sees plain module constants.
+// Hot-path copies of imported bindings: tsx (esbuild) compiles imports into getter calls, which cost
+// more than the table reads themselves, so the hot paths only touch these module-local constants.
+const CARDS_IN_DECK = DECK_SIZE;
 const K = CARD_KEY;
 const S = CARD_SUIT;
 const B = CARD_BIT;
@@ -132,7 +134,7 @@ function assertDistinctCards(first: readonly Card[], second: readonly Card[] = [
     const group = g === 0 ? first : second;
     for (let i = 0; i < group.length; i++) {
       const c = group[i];
-      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= DECK_SIZE) throw new Error(`not a card: ${String(c)}`);
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= CARDS_IN_DECK) throw new Error(`not a card: ${String(c)}`);
       const bit = 1 << (c & 31);
       const seen = c < 32 ? low & bit : high & bit;
       if (seen !== 0) throw new Error(`duplicate card ${formatCard(c)}`);
