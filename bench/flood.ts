@@ -128,17 +128,15 @@ async function runEcho(url: string, connections: number, roomSize: number, rate:
   return { ...latency.summary(), messagesPerSecond: Math.round((latency.count / seconds) * 10) / 10 };
 }
 
-async function main(): Promise<void> {
-  const args = parseFloodArgs(process.argv.slice(2));
-  const log = (line: string) => process.stderr.write(`[flood] ${line}\n`);
-  const profileFile = path.join(ROOT, 'bench/results/flood-server.cpuprofile');
-  rmSync(profileFile, { force: true });
-  let countersAtStart: Record<string, number | null> | null = null;
-  let countersAtStop: Record<string, number | null> | null = null;
+type Counters = Record<string, number | null> | null;
+
+/** Plays the Felt part of the flood against a server child process; returns the sim report and what was measured around it. */
+async function runFelt(args: FloodArgs, profileFile: string, log: (line: string) => void) {
+  let countersAtStart: Counters = null;
+  let countersAtStop: Counters = null;
   // The bots share this process; their CPU use shows whether the load generator itself was the limit.
   let botsCpuAtStart: NodeJS.CpuUsage | undefined;
   let botsCpuShare = 0;
-  log(`Felt: ${args.tables} tables × ${args.seats} bots for ${args.durationMs / 1000} s on ${cpus().length} cores`);
   const { child: server, info, later } = await startChild<{ url: string; admin: { username: string; password: string } }>(
     'bench/flood-server.ts',
     args.profile ? { FLOOD_PROFILE_OUT: profileFile } : {},
@@ -169,16 +167,24 @@ async function main(): Promise<void> {
       },
     },
   }).finally(() => stopChild(server));
-  const handsAtStop = report.handsAtStop;
   const commits = delta(countersAtStart, countersAtStop, 'commits');
-  const walFsyncs = delta(countersAtStart, countersAtStop, 'walFsyncs');
   const database = {
     commitsDuringPlay: commits,
     commitsPerSecond: commits === null ? null : Math.round((commits / report.durationSeconds) * 10) / 10,
-    commitsPerHand: commits === null || handsAtStop === 0 ? null : Math.round((commits / handsAtStop) * 100) / 100,
-    walFsyncsDuringPlay: walFsyncs,
+    commitsPerHand: commits === null || report.handsAtStop === 0 ? null : Math.round((commits / report.handsAtStop) * 100) / 100,
+    walFsyncsDuringPlay: delta(countersAtStart, countersAtStop, 'walFsyncs'),
     walFsyncTimeMs: delta(countersAtStart, countersAtStop, 'walFsyncTimeMs'),
   };
+  return { report, database, botProcessCpuCores: Math.round(botsCpuShare * 100) / 100 };
+}
+
+async function main(): Promise<void> {
+  const args = parseFloodArgs(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`[flood] ${line}\n`);
+  const profileFile = path.join(ROOT, 'bench/results/flood-server.cpuprofile');
+  rmSync(profileFile, { force: true });
+  log(`Felt: ${args.tables} tables × ${args.seats} bots for ${args.durationMs / 1000} s on ${cpus().length} cores`);
+  const { report, database, botProcessCpuCores } = await runFelt(args, profileFile, log);
   log(`database during play: ${JSON.stringify(database)}`);
   log(`Felt: ${report.hands} hands (${report.handsPerSecond}/s), ${report.actionsPerSecond} actions/s, ack p99 ${report.ackLatencyMs.p99} ms, conservation ${report.conservation.ok ? 'OK' : 'FAILED'}`);
   const profile = args.profile && existsSync(profileFile) ? profileFile : null;
@@ -200,7 +206,7 @@ async function main(): Promise<void> {
       conservationOk: report.conservation.ok,
       database,
       /** CPU seconds the bot process used per second of play (1.0 = one core fully busy). */
-      botProcessCpuCores: Math.round(botsCpuShare * 100) / 100,
+      botProcessCpuCores,
     },
     echo: { connections, roomSize: args.seats, targetMessagesPerSecond: report.actionsPerSecond, ...echo },
     p99RatioFeltToEcho: ratio,
