@@ -1,0 +1,52 @@
+import { chips } from '../../../shared/money';
+import { parsePhh, replayPhh } from '../../../shared/engine/phh';
+import { b, c, deckOf, f, nlConfig, r, x } from '../../../shared/engine/test-kit';
+import { storedHand } from './history-test-kit';
+import { handSteps } from './hand-steps';
+import { phhText } from './phh-export';
+
+const two = [
+  { seat: 2, playerId: 'p2', username: 'ann', stack: '100' },
+  { seat: 5, playerId: 'p5', username: 'bob', stack: '80' },
+];
+
+describe('PHH export and replayer steps', () => {
+  it('writes heads-up hands with the button as p2 posting the small blind, and they replay to the same stacks', () => {
+    const hand = storedHand({
+      config: nlConfig(), seats: two, button: 5, deck: deckOf(['AsAd', 'KsKd'], '2c3c4h9s8d'),
+      actions: [r(5, 6), c(2), x(2), b(5, 10), c(2), x(2), x(5), x(2), x(5)], seedHex: '00', tableName: "Bob's", handNumber: '42',
+    });
+    const text = phhText(hand);
+    const phh = parsePhh(text);
+    expect(phh.startingStacks).toEqual(['100', '80']);
+    expect(phh.blindsOrStraddles).toEqual(['1', '2']);
+    expect(phh.actions.slice(0, 3)).toEqual(['d dh p1 AsAd', 'd dh p2 KsKd', 'p2 cbr 6']);
+    expect(phh.finishingStacks).toEqual(['116', '64']);
+    expect(text).toContain('table = "Bob\'s"');
+    expect(text).toContain("players = ['ann', 'bob']");
+    expect(text).toContain('seats = [3, 6]');
+    expect(text).toContain('hand = 42');
+    expect(replayPhh(phh)).toMatchObject({ ok: true, finishingStacks: ['116', '64'] });
+  });
+
+  it('records the rake of raked hands', () => {
+    const hand = storedHand({
+      config: nlConfig({ rakePercent: chips(10), rakeCap: chips(5) }), seats: two, button: 5,
+      deck: deckOf(['AsAd', 'KsKd'], '2c3c4h9s8d'), actions: [r(5, 20), c(2), x(2), x(5), x(2), x(5), x(2), x(5)], seedHex: '00',
+    });
+    expect(phhText(hand)).toMatch(/\nrake = 4\n/);
+  });
+
+  it('steps through a hand with stacks and pot that end at the settled stacks', () => {
+    const hand = storedHand({
+      config: nlConfig(), seats: two, button: 5, deck: deckOf(['AsAd', 'KsKd'], '2c3c4h9s8d'), actions: [r(5, 6), f(2)], seedHex: '00',
+    });
+    const steps = handSteps(hand);
+    expect(steps).toHaveLength(hand.events.length);
+    expect(steps[0]!.text).toContain('button seat 6');
+    const last = steps.at(-1)!;
+    expect(last.pot).toBe('0');
+    expect(last.seats.map((s) => [s.name, s.stack, s.folded])).toEqual([['ann', '98', true], ['bob', '82', false]]);
+    expect(steps.some((s) => s.text === 'ann folds')).toBe(true);
+  });
+});
