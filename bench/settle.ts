@@ -34,7 +34,7 @@ const WARMUP_SECONDS = 1;
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? '1,4,16').split(',').map(Number);
 const SEATS = 6;
 /** Hands seeded per run are sized for this rate, far above what 2 cores reach, so no client runs dry. */
-const SEED_RATE = 8000;
+const SEED_RATE = 3000;
 const SEED_HEX = 'ab'.repeat(32);
 const HASH_HEX = 'cd'.repeat(32);
 /**
@@ -117,13 +117,19 @@ async function seedLanes(ds: DataSource, count: number): Promise<Lane[]> {
 /** Inserts `perLane` in_progress hands for each of `lanes`, numbered from `base + 1`; returns their ids per lane. */
 async function seedHands(ds: DataSource, lanes: Lane[], base: number, perLane: number): Promise<string[][]> {
   const ids: string[][] = [];
+  const commitment = createHash('sha256').update(Buffer.from(SEED_HEX, 'hex')).digest('hex');
   for (const l of lanes) {
-    const rows = (await ds.query(
-      `INSERT INTO hand (table_id, hand_number, button_seat, config, commitment)
-       SELECT $1, $2::bigint + g, 0, '{"bench":true}', $3 FROM generate_series(1, $4::int) g RETURNING id`,
-      [l.tableId, base, createHash('sha256').update(Buffer.from(SEED_HEX, 'hex')).digest('hex'), perLane],
-    )) as { id: string }[];
-    ids.push(rows.map((r) => r.id));
+    const mine: string[] = [];
+    // Chunks keep each INSERT well inside the DataSource's statement timeout on a busy machine.
+    for (let from = 1; from <= perLane; from += 10_000) {
+      const rows = (await ds.query(
+        `INSERT INTO hand (table_id, hand_number, button_seat, config, commitment)
+         SELECT $1, $2::bigint + g, 0, '{"bench":true}', $3 FROM generate_series($4::int, $5::int) g ORDER BY g RETURNING id`,
+        [l.tableId, base, commitment, from, Math.min(perLane, from + 9_999)],
+      )) as { id: string }[];
+      mine.push(...rows.map((r) => r.id));
+    }
+    ids.push(mine);
   }
   // Statistics are refreshed only now that the tables hold rows (an ANALYZE of an empty table would
   // make foreign-key checks plan sequential scans).
