@@ -17,7 +17,9 @@
  * - PL maximum "to" = current bet + pot after calling. FT caps voluntary bets+raises per street at
  *   `maxRaisesPerStreet` (default 4, blinds not counted, as PokerKit does).
  */
-import { type Chips, ZERO, isMultipleOf, maxChips, minChips, sumChips, formatAmount } from '../money';
+import { type Chips, ZERO } from '../money';
+import { Snapshot } from './draft';
+import { type UnitInfo, eq, formatUnits, gt, isMultipleOfUnit, isPositive, lt, lte, min, max, unitInfo } from './fast-money';
 import {
   type HandConfig,
   type HandState,
@@ -41,6 +43,25 @@ export interface ValidatedAction {
   allIn: boolean;
 }
 
+/** A bet/raise range in street totals. */
+export interface RaiseRange {
+  readonly minTo: Chips;
+  readonly maxTo: Chips;
+}
+
+/**
+ * What the rules say about one player's turn in one state. legalActions and apply both need it, so an
+ * engine Snapshot computes it once (see Snapshot.turn).
+ */
+export interface TurnInfo {
+  readonly index: number;
+  /** currentBet - streetBet. */
+  readonly toCall: Chips;
+  /** min(toCall, stack). */
+  readonly callAmount: Chips;
+  readonly range: RaiseRange | undefined;
+}
+
 /** The fixed-limit bet size of a street: small bet pre-flop and on the flop, big bet on turn and river. */
 export function fixedBetSize(config: HandConfig, street: Street): Chips {
   const small = config.smallBet ?? config.bigBlind;
@@ -51,49 +72,54 @@ export function fixedBetSize(config: HandConfig, street: Street): Chips {
 /** The smallest bet or raise increment on a street (before any raise made it larger). */
 export function raiseFloor(config: HandConfig, street: Street): Chips {
   if (config.variant === 'FT') return fixedBetSize(config, street);
-  return maxChips(config.minBet, config.bigBlind);
+  return max(config.minBet, config.bigBlind);
 }
 
 /** Every chip in the middle: all contributions, including the current street's bets. */
 export function totalPot(state: HandState): Chips {
-  return sumChips(state.seats.map((s) => s.contributed));
+  let total: Chips = ZERO;
+  for (const s of state.seats) total = total.plus(s.contributed);
+  return total;
 }
 
 /** True when a seat can still put chips in: not folded and not all-in. */
 export function canAct(seat: SeatState): boolean {
-  return !seat.folded && seat.stack.gt(0);
+  return !seat.folded && isPositive(seat.stack);
 }
 
 /** Whether the player at `index` may bet or raise at all (ignoring the amount). */
-function mayRaise(state: HandState, index: number): boolean {
+function mayRaise(state: HandState, index: number, toCall: Chips): boolean {
   const seat = state.seats[index]!;
-  const toCall = state.currentBet.minus(seat.streetBet);
-  if (seat.stack.lte(toCall)) return false;
+  if (lte(seat.stack, toCall)) return false;
   if (state.config.variant === 'FT' && state.raiseCount >= (state.config.maxRaisesPerStreet ?? DEFAULT_MAX_RAISES)) {
     return false;
   }
   // Betting is reopened for a player who already acted only by a full raise since they acted.
-  if (seat.acted && toCall.lt(state.minRaise) && !state.config.shortAllInReopens) return false;
-  return state.seats.some((s, j) => j !== index && !s.folded && s.stack.plus(s.streetBet).gt(state.currentBet));
+  if (seat.acted && lt(toCall, state.minRaise) && !state.config.shortAllInReopens) return false;
+  const seats = state.seats;
+  for (let j = 0; j < seats.length; j++) {
+    const s = seats[j]!;
+    if (j !== index && !s.folded && gt(s.stack.plus(s.streetBet), state.currentBet)) return true;
+  }
+  return false;
 }
 
-/** The bet/raise range (street totals) for the player at `index`, or undefined when they may not raise. */
-export function raiseRange(state: HandState, index: number): { minTo: Chips; maxTo: Chips } | undefined {
-  if (!mayRaise(state, index)) return undefined;
+function computeRange(state: HandState, index: number, toCall: Chips): RaiseRange | undefined {
+  if (!mayRaise(state, index, toCall)) return undefined;
   const seat = state.seats[index]!;
   const allInTo = seat.stack.plus(seat.streetBet);
   const nominal = state.currentBet.isZero()
     ? raiseFloor(state.config, state.street)
     : state.currentBet.plus(state.minRaise);
-  const minTo = minChips(nominal, allInTo);
+  const minTo = min(nominal, allInTo);
   let maxTo: Chips;
   switch (state.config.variant) {
     case 'NT':
       maxTo = allInTo;
       break;
     case 'PO': {
-      const potAfterCall = totalPot(state).plus(state.currentBet.minus(seat.streetBet));
-      maxTo = minChips(allInTo, maxChips(minTo, state.currentBet.plus(potAfterCall)));
+      const potAfterCall = totalPot(state).plus(toCall);
+      maxTo = min(allInTo, max(minTo, state.currentBet.plus(potAfterCall)));
       break;
     }
     case 'FT':
@@ -103,22 +129,42 @@ export function raiseRange(state: HandState, index: number): { minTo: Chips; max
   return { minTo, maxTo };
 }
 
+function computeTurn(state: HandState, index: number): TurnInfo {
+  const seat = state.seats[index]!;
+  const toCall = state.currentBet.minus(seat.streetBet);
+  return { index, toCall, callAmount: min(toCall, seat.stack), range: computeRange(state, index, toCall) };
+}
+
+/** The turn facts for `index`: cached on the state when it is the player to act. */
+function turnOf(state: HandState, index: number): TurnInfo {
+  if (index !== state.toAct) return computeTurn(state, index);
+  return Snapshot.turn(state, (s) => computeTurn(s, index));
+}
+
+function unitOf(state: HandState): UnitInfo {
+  return state instanceof Snapshot ? Snapshot.unit(state) : unitInfo(state.config.unit);
+}
+
+/** The bet/raise range (street totals) for the player at `index`, or undefined when they may not raise. */
+export function raiseRange(state: HandState, index: number): RaiseRange | undefined {
+  return turnOf(state, index).range;
+}
+
 /** The options of the player to act, or undefined when nobody is to act. */
 export function legalActions(state: HandState): LegalActions | undefined {
   const index = state.toAct;
   if (index === undefined || state.street === 'complete') return undefined;
   const seat = state.seats[index]!;
-  const toCall = state.currentBet.minus(seat.streetBet);
-  const range = raiseRange(state, index);
-  const facingBet = state.currentBet.gt(0);
+  const t = turnOf(state, index);
+  const range = t.range;
+  const facingBet = isPositive(state.currentBet);
+  const canCheck = t.toCall.isZero();
+  if (!range) {
+    return { seat: seat.seat, canFold: true, canCheck, callAmount: t.callAmount, canBet: false, canRaise: false };
+  }
   return {
-    seat: seat.seat,
-    canFold: true,
-    canCheck: toCall.isZero(),
-    callAmount: minChips(toCall, seat.stack),
-    canBet: range !== undefined && !facingBet,
-    canRaise: range !== undefined && facingBet,
-    ...(range ? { minTo: range.minTo, maxTo: range.maxTo } : {}),
+    seat: seat.seat, canFold: true, canCheck, callAmount: t.callAmount, canBet: !facingBet, canRaise: facingBet,
+    minTo: range.minTo, maxTo: range.maxTo,
   };
 }
 
@@ -126,37 +172,42 @@ function reject(code: Rejection['code'], message: string): Rejection {
   return { ok: false, code, message };
 }
 
+function accept(index: number, type: PlayerAction['type'], to: Chips, add: Chips, allIn: boolean): ValidatedAction {
+  return { ok: true, index, type, to, add, allIn };
+}
+
 /** Checks an action against the rules; the caller has already checked that it is this seat's turn. */
 export function validateAction(state: HandState, index: number, action: PlayerAction): ValidatedAction | Rejection {
   const seat = state.seats[index]!;
-  const toCall = state.currentBet.minus(seat.streetBet);
-  const unit = state.config.unit;
-  const base = { ok: true as const, index, type: action.type };
-  if (action.type === 'fold' || action.type === 'check' || action.type === 'call') {
-    if (action.to !== undefined) return reject('invalid_amount', `${action.type} takes no amount`);
-    if (action.type === 'fold') return { ...base, to: seat.streetBet, add: ZERO, allIn: false };
-    if (action.type === 'check') {
-      if (!toCall.isZero()) return reject('illegal_action', `cannot check facing a bet of ${formatAmount(state.currentBet, unit)}`);
-      return { ...base, to: seat.streetBet, add: ZERO, allIn: false };
+  const t = turnOf(state, index);
+  const toCall = t.toCall;
+  const unit = unitOf(state);
+  const type = action.type;
+  if (type === 'fold' || type === 'check' || type === 'call') {
+    if (action.to !== undefined) return reject('invalid_amount', `${type} takes no amount`);
+    if (type === 'fold') return accept(index, type, seat.streetBet, ZERO, false);
+    if (type === 'check') {
+      if (!toCall.isZero()) return reject('illegal_action', `cannot check facing a bet of ${formatUnits(state.currentBet, unit)}`);
+      return accept(index, type, seat.streetBet, ZERO, false);
     }
     if (toCall.isZero()) return reject('illegal_action', 'nothing to call; check instead');
-    const add = minChips(toCall, seat.stack);
-    return { ...base, to: seat.streetBet.plus(add), add, allIn: add.eq(seat.stack) };
+    const add = t.callAmount;
+    return accept(index, type, seat.streetBet.plus(add), add, eq(add, seat.stack));
   }
-  if (action.type !== 'bet' && action.type !== 'raise') return reject('illegal_action', 'unknown action type');
-  const facingBet = state.currentBet.gt(0);
-  if (action.type === 'bet' && facingBet) return reject('illegal_action', 'there is already a bet; raise instead');
-  if (action.type === 'raise' && !facingBet) return reject('illegal_action', 'there is no bet to raise; bet instead');
-  const range = raiseRange(state, index);
-  if (!range) return reject('illegal_action', `${action.type} is not allowed now`);
+  if (type !== 'bet' && type !== 'raise') return reject('illegal_action', 'unknown action type');
+  const facingBet = isPositive(state.currentBet);
+  if (type === 'bet' && facingBet) return reject('illegal_action', 'there is already a bet; raise instead');
+  if (type === 'raise' && !facingBet) return reject('illegal_action', 'there is no bet to raise; bet instead');
+  const range = t.range;
+  if (!range) return reject('illegal_action', `${type} is not allowed now`);
   const to = action.to;
-  if (to === undefined || !to.isFinite() || to.lte(0)) return reject('invalid_amount', `${action.type} needs a positive "to" amount`);
-  if (!isMultipleOf(to, unit)) return reject('invalid_amount', `${to.toString()} is not a multiple of the unit ${unit.toString()}`);
-  if (to.lt(range.minTo) || to.gt(range.maxTo)) {
-    const lo = formatAmount(range.minTo, unit);
-    const hi = formatAmount(range.maxTo, unit);
-    return reject('invalid_amount', `${action.type} to ${formatAmount(to, unit)} is outside ${lo}..${hi}`);
+  if (to === undefined || !to.isFinite() || lte(to, ZERO)) return reject('invalid_amount', `${type} needs a positive "to" amount`);
+  if (!isMultipleOfUnit(to, unit)) return reject('invalid_amount', `${to.toString()} is not a multiple of the unit ${unit.unit.toString()}`);
+  if (lt(to, range.minTo) || gt(to, range.maxTo)) {
+    const lo = formatUnits(range.minTo, unit);
+    const hi = formatUnits(range.maxTo, unit);
+    return reject('invalid_amount', `${type} to ${formatUnits(to, unit)} is outside ${lo}..${hi}`);
   }
   const add = to.minus(seat.streetBet);
-  return { ...base, to, add, allIn: add.eq(seat.stack) };
+  return accept(index, type, to, add, eq(add, seat.stack));
 }

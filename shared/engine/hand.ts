@@ -16,10 +16,11 @@
  * PokerKit): if the big blind is short, later players call what it posted, and the minimum raise is
  * still a full big blind on top of that.
  */
-import { type Chips, ZERO, formatAmount, isMultipleOf, maxChips, minChips, sumChips } from '../money';
+import { type Chips, ZERO, isMultipleOf } from '../money';
 import { type Card, DECK_SIZE, formatCards } from './cards';
 import { canAct, raiseFloor, validateAction, legalActions as bettingLegalActions } from './betting';
-import { type Draft, nextIndex, orderFromButton } from './draft';
+import { type Draft, Snapshot, nextIndex, orderFromButton, writable } from './draft';
+import { eq, formatUnits, gt, gte, isNegative, isPositive, max, min, unitInfo } from './fast-money';
 import { uncalledBet } from './pots';
 import { settleShowdown, settleUncontested } from './showdown';
 import {
@@ -46,8 +47,8 @@ function emit(d: Draft, event: HandEvent): void {
   d.newEvents.push(event);
 }
 
-function fmt(d: Pick<HandState, 'config'>, amount: Chips): string {
-  return formatAmount(amount, d.config.unit);
+function fmt(d: Draft, amount: Chips): string {
+  return formatUnits(amount, d.unit);
 }
 
 function validateStart(config: HandConfig, seats: readonly SeatInput[], buttonSeat: number, deck: readonly Card[]): void {
@@ -75,8 +76,8 @@ function validateStart(config: HandConfig, seats: readonly SeatInput[], buttonSe
 
 /** Moves chips from a stack into the middle (and into the street bet unless it is an ante). */
 function putIn(d: Draft, index: number, amount: Chips, intoStreetBet: boolean): void {
-  const s = d.seats[index]!;
-  if (amount.lt(0) || amount.gt(s.stack)) throw new Error('putIn: amount outside the stack');
+  const s = writable(d, index);
+  if (isNegative(amount) || gt(amount, s.stack)) throw new Error('putIn: amount outside the stack');
   s.stack = s.stack.minus(amount);
   s.contributed = s.contributed.plus(amount);
   if (intoStreetBet) s.streetBet = s.streetBet.plus(amount);
@@ -84,10 +85,10 @@ function putIn(d: Draft, index: number, amount: Chips, intoStreetBet: boolean): 
 }
 
 function post(d: Draft, index: number, kind: 'ante' | 'sb' | 'bb' | 'straddle', nominal: Chips): void {
-  const s = d.seats[index]!;
-  const amount = minChips(nominal, s.stack);
+  const amount = min(nominal, d.seats[index]!.stack);
   if (amount.isZero()) return;
   putIn(d, index, amount, kind !== 'ante');
+  const s = d.seats[index]!;
   emit(d, { type: 'post', seat: s.seat, kind, amount: fmt(d, amount), allIn: s.allIn });
 }
 
@@ -112,13 +113,15 @@ export function startWithEvents(
       seat: s.seat, startingStack: s.stack, stack: s.stack, streetBet: ZERO, contributed: ZERO,
       folded: false, allIn: false, hole: [], acted: false, pending: false,
     })),
+    // Every seat record is new, so the first state's check covers every seat.
+    own: (1 << seats.length) - 1,
     buttonIndex: seats.findIndex((s) => s.seat === buttonSeat),
     deck: [...deck], deckPos: 0, board: [], street: 'preflop', toAct: undefined,
     currentBet: ZERO, minRaise: raiseFloor(config, 'preflop'), raiseCount: 0, lastAggressor: undefined,
-    uncalledReturns: [], events: [], newEvents: [], handResult: undefined,
+    uncalledReturns: [], handResult: undefined, newEvents: [], unit: unitInfo(config.unit), log: undefined, untrusted: false,
   };
   const order = orderFromButton(d);
-  if (config.ante.gt(0)) for (const i of order) post(d, i, 'ante', config.ante);
+  if (isPositive(config.ante)) for (const i of order) post(d, i, 'ante', config.ante);
   const sb = seats.length === 2 ? d.buttonIndex : nextIndex(d, d.buttonIndex);
   const bb = nextIndex(d, sb);
   post(d, sb, 'sb', config.smallBlind);
@@ -130,12 +133,15 @@ export function startWithEvents(
     post(d, lastPoster, 'straddle', amount);
   }
   for (const i of order) {
-    d.seats[i]!.hole = deal(d, holeCardCount(config));
-    emit(d, { type: 'deal_hole', seat: d.seats[i]!.seat, cards: formatCards(d.seats[i]!.hole) });
+    const s = writable(d, i);
+    s.hole = deal(d, holeCardCount(config));
+    emit(d, { type: 'deal_hole', seat: s.seat, cards: formatCards(s.hole) });
   }
-  d.currentBet = d.seats.reduce((m, s) => maxChips(m, s.streetBet), ZERO);
+  let currentBet: Chips = ZERO;
+  for (const s of d.seats) currentBet = max(currentBet, s.streetBet);
+  d.currentBet = currentBet;
   // A straddle is a blind raise: the minimum raise is then the straddle itself (1/2/4 → raise to 8).
-  for (const amount of config.straddles ?? []) d.minRaise = maxChips(d.minRaise, amount);
+  for (const amount of config.straddles ?? []) d.minRaise = max(d.minRaise, amount);
   beginRound(d, lastPoster);
   const state = freeze(d);
   return { state, events: state.events.slice() };
@@ -155,23 +161,42 @@ function nextPending(d: Draft, from: number): number | undefined {
   return undefined;
 }
 
+function liveCount(d: Draft): number {
+  let n = 0;
+  for (const s of d.seats) if (!s.folded) n++;
+  return n;
+}
+
 /**
  * Opens a betting round: everyone who can still put chips in owes an action, except that a lone
  * player who owes nothing has nobody to bet against. `after` is the player the action starts left of.
  */
 function beginRound(d: Draft, after: number): void {
-  const able = d.seats.filter(canAct);
-  const lone = able.length === 1 && able[0]!.streetBet.gte(d.currentBet);
-  for (const s of d.seats) {
-    s.acted = false;
-    s.pending = canAct(s) && !lone;
+  let able = 0;
+  let only = -1;
+  for (let i = 0; i < d.seats.length; i++) {
+    if (canAct(d.seats[i]!)) {
+      able++;
+      only = i;
+    }
+  }
+  const lone = able === 1 && gte(d.seats[only]!.streetBet, d.currentBet);
+  for (let i = 0; i < d.seats.length; i++) {
+    const s = d.seats[i]!;
+    const pending = canAct(s) && !lone;
+    // Only seats whose flags change are copied (see writable).
+    if (s.acted || s.pending !== pending) {
+      const w = writable(d, i);
+      w.acted = false;
+      w.pending = pending;
+    }
   }
   advance(d, after);
 }
 
 /** Moves the turn on after player `from` acted, or closes the betting round. */
 function advance(d: Draft, from: number): void {
-  if (d.seats.filter((s) => !s.folded).length === 1) {
+  if (liveCount(d) === 1) {
     closeRound(d);
     return;
   }
@@ -197,30 +222,43 @@ function dealStreet(d: Draft): void {
   emit(d, { type: 'street', street: step.street, cards: formatCards(cards) });
 }
 
+/** Returns the uncalled part of the largest street bet to its bettor. */
+function returnUncalled(d: Draft): void {
+  const bets: Chips[] = new Array<Chips>(d.seats.length);
+  for (let i = 0; i < d.seats.length; i++) bets[i] = d.seats[i]!.streetBet;
+  const u = uncalledBet(bets);
+  if (!u) return;
+  const s = writable(d, u.index);
+  s.stack = s.stack.plus(u.amount);
+  s.streetBet = s.streetBet.minus(u.amount);
+  s.contributed = s.contributed.minus(u.amount);
+  s.allIn = false;
+  // The array is shared with the previous state, so it is replaced rather than pushed to.
+  d.uncalledReturns = [...d.uncalledReturns, { seat: s.seat, amount: u.amount }];
+  emit(d, { type: 'uncalled_return', seat: s.seat, amount: fmt(d, u.amount) });
+}
+
 /** Ends a betting round: returns the uncalled bet, then settles, runs out the board or deals the next street. */
 function closeRound(d: Draft): void {
   d.toAct = undefined;
-  const u = uncalledBet(d.seats.map((s) => s.streetBet));
-  if (u) {
-    const s = d.seats[u.index]!;
-    s.stack = s.stack.plus(u.amount);
-    s.streetBet = s.streetBet.minus(u.amount);
-    s.contributed = s.contributed.minus(u.amount);
-    s.allIn = false;
-    d.uncalledReturns.push({ seat: s.seat, amount: u.amount });
-    emit(d, { type: 'uncalled_return', seat: s.seat, amount: fmt(d, u.amount) });
-  }
-  for (const s of d.seats) {
-    s.streetBet = ZERO;
-    s.acted = false;
-    s.pending = false;
+  returnUncalled(d);
+  for (let i = 0; i < d.seats.length; i++) {
+    const s = d.seats[i]!;
+    if (s.streetBet !== ZERO || s.acted || s.pending) {
+      const w = writable(d, i);
+      w.streetBet = ZERO;
+      w.acted = false;
+      w.pending = false;
+    }
   }
   d.currentBet = ZERO;
-  if (d.seats.filter((s) => !s.folded).length === 1) {
+  if (liveCount(d) === 1) {
     settleUncontested(d);
     return;
   }
-  if (d.street === 'river' || d.seats.filter(canAct).length <= 1) {
+  let able = 0;
+  for (const s of d.seats) if (canAct(s)) able++;
+  if (d.street === 'river' || able <= 1) {
     while (d.street !== 'river') dealStreet(d);
     settleShowdown(d);
     return;
@@ -234,45 +272,60 @@ function closeRound(d: Draft): void {
 
 /** Applies a validated action to the draft and runs the hand forward. */
 function applyValidated(d: Draft, index: number, type: PlayerAction['type'], to: Chips, add: Chips): void {
-  const s = d.seats[index]!;
+  const s = writable(d, index);
   s.acted = true;
   s.pending = false;
   if (type === 'fold') {
     s.folded = true;
     s.allIn = false;
-  } else if (add.gt(0)) {
+  } else if (isPositive(add)) {
     putIn(d, index, add, true);
   }
-  if (type === 'bet' || type === 'raise') {
+  const raised = type === 'bet' || type === 'raise';
+  if (raised) {
     const increment = to.minus(d.currentBet);
     // Only a full bet or raise sets a new minimum increment; a short all-in leaves it unchanged.
-    if (increment.gte(d.minRaise)) d.minRaise = increment;
+    if (gte(increment, d.minRaise)) d.minRaise = increment;
     d.currentBet = to;
     d.raiseCount += 1;
     d.lastAggressor = index;
-    for (const [j, other] of d.seats.entries()) if (j !== index && canAct(other)) other.pending = true;
+    for (let j = 0; j < d.seats.length; j++) {
+      const other = d.seats[j]!;
+      if (j !== index && !other.pending && canAct(other)) writable(d, j).pending = true;
+    }
   }
-  emit(d, {
-    type: 'action', seat: s.seat, action: type, amount: fmt(d, add),
-    ...(type === 'bet' || type === 'raise' ? { to: fmt(d, to) } : {}), allIn: s.allIn,
-  });
+  emit(d, raised
+    ? { type: 'action', seat: s.seat, action: type, amount: fmt(d, add), to: fmt(d, to), allIn: s.allIn }
+    : { type: 'action', seat: s.seat, action: type, amount: fmt(d, add), allIn: s.allIn });
   advance(d, index);
 }
 
-function draftOf(state: HandState): Draft {
-  return {
-    ...state,
-    seats: state.seats.map((s) => ({ ...s })),
-    events: [...state.events],
-    uncalledReturns: [...state.uncalledReturns],
-    newEvents: [],
-  };
+/**
+ * Checks the step's seats before its state is handed out. While the hand runs, chips only move between
+ * a seat's stack and its own contributions (bets in, uncalled bets back), so every seat must satisfy
+ * stack + contributed == starting stack; that implies the table-wide sum assertConserved checks. Only
+ * the seats this step copied can have changed: every other record is the very object the previous
+ * state's check passed. A settled hand, or a state that did not come from this engine, gets the full
+ * assertConserved.
+ */
+function checkStep(d: Draft, state: HandState): void {
+  if (d.untrusted || d.handResult) {
+    assertConserved(state);
+    return;
+  }
+  for (let i = 0; i < d.seats.length; i++) {
+    if ((d.own & (1 << i)) === 0) continue;
+    const s = d.seats[i]!;
+    if (isNegative(s.stack) || isNegative(s.streetBet) || gt(s.streetBet, s.contributed)) throw new Error(`conservation: bad amounts at seat ${s.seat}`);
+    if (!eq(s.stack.plus(s.contributed), s.startingStack)) {
+      throw new Error(`conservation: seat ${s.seat} stack ${s.stack.toString()} + contributed ${s.contributed.toString()} != ${s.startingStack.toString()}`);
+    }
+  }
 }
 
 function freeze(d: Draft): HandState {
-  const { newEvents, ...rest } = d;
-  const state: HandState = { ...rest, events: [...d.events, ...newEvents] };
-  assertConserved(state);
+  const state = new Snapshot(d);
+  checkStep(d, state);
   return state;
 }
 
@@ -286,8 +339,10 @@ export function apply(state: HandState, action: PlayerAction): ApplyResult {
   }
   const v = validateAction(state, index, action);
   if (!v.ok) return v;
-  const d = draftOf(state);
+  const { snapshot, untrusted } = Snapshot.of(state);
+  const d = Snapshot.draft(snapshot, untrusted);
   applyValidated(d, index, v.type, v.to, v.add);
+  // A copy: the step's own array is part of the state's history and must not change under it.
   const events = d.newEvents.slice();
   return { ok: true, state: freeze(d), events };
 }
@@ -315,17 +370,20 @@ export function seatOf(state: HandState, seat: number): SeatState | undefined {
 
 /** Throws unless no chip was created or lost: stacks plus the middle (plus rake once settled) equal the starting stacks. */
 export function assertConserved(state: HandState): void {
-  const start = sumChips(state.seats.map((s) => s.startingStack));
-  const stacks = sumChips(state.seats.map((s) => s.stack));
+  let start: Chips = ZERO;
+  let stacks: Chips = ZERO;
+  let middle: Chips = ZERO;
   for (const s of state.seats) {
-    if (s.stack.lt(0) || s.streetBet.lt(0) || s.streetBet.gt(s.contributed)) throw new Error(`conservation: bad amounts at seat ${s.seat}`);
+    if (isNegative(s.stack) || isNegative(s.streetBet) || gt(s.streetBet, s.contributed)) throw new Error(`conservation: bad amounts at seat ${s.seat}`);
+    start = start.plus(s.startingStack);
+    stacks = stacks.plus(s.stack);
+    middle = middle.plus(s.contributed);
   }
   if (state.handResult) {
-    if (!stacks.plus(state.handResult.rake).eq(start)) throw new Error('conservation: final stacks + rake != starting stacks');
+    if (!eq(stacks.plus(state.handResult.rake), start)) throw new Error('conservation: final stacks + rake != starting stacks');
     return;
   }
-  const middle = sumChips(state.seats.map((s) => s.contributed));
-  if (!stacks.plus(middle).eq(start)) {
+  if (!eq(stacks.plus(middle), start)) {
     throw new Error(`conservation: stacks ${stacks.toString()} + pot ${middle.toString()} != ${start.toString()}`);
   }
 }

@@ -6,10 +6,11 @@
  * player is all-in, if it wins or ties any pot, or if it beats or ties the best hand shown so far;
  * otherwise it is mucked (`shown: false`) and its cards must never be revealed to anyone.
  */
-import { type Chips, ZERO, formatAmount, sumChips } from '../money';
+import { type Chips, ZERO, sumChips } from '../money';
 import { type Card, formatCards } from './cards';
 import { describeHand, evaluate, evaluateOmaha } from './evaluator';
-import { type Draft, orderFromButton } from './draft';
+import { type Draft, orderFromButton, writable } from './draft';
+import { formatUnits } from './fast-money';
 import { type Pot, buildPots, computeRake, contestedPots, potWinners, rakeByPot, splitPot } from './pots';
 import { type HandConfig, type HandResult, type PotResult, type ShowdownEntry } from './types';
 
@@ -66,16 +67,17 @@ function settle(d: Draft, values: (number | undefined)[], revealOrder: number[])
         : { type: 'showdown', seat: e.seat, shown: false },
     );
   }
-  if (rake.gt(0)) d.newEvents.push({ type: 'rake', amount: formatAmount(rake, unit) });
+  if (rake.gt(0)) d.newEvents.push({ type: 'rake', amount: formatUnits(rake, d.unit) });
   potResults.forEach((p, k) => {
-    for (const w of p.winners) d.newEvents.push({ type: 'award', seat: w.seat, pot: k, amount: formatAmount(w.amount, unit) });
+    for (const w of p.winners) d.newEvents.push({ type: 'award', seat: w.seat, pot: k, amount: formatUnits(w.amount, d.unit) });
   });
   d.handResult = buildResult(d, potResults, rake, payouts, showdown, total);
-  d.seats.forEach((s, i) => {
+  for (let i = 0; i < d.seats.length; i++) {
+    const s = writable(d, i);
     s.stack = s.stack.plus(payouts[i]!);
     s.streetBet = ZERO;
     s.pending = false;
-  });
+  }
   d.street = 'complete';
   d.toAct = undefined;
 }
