@@ -103,7 +103,14 @@ export class Bot {
     const duplicate = this.opts.chaos?.duplicateNow() ?? false;
     const calls = [this.conn.call<{ seat: number; stack: string }>('table:sit', payload)];
     if (duplicate) calls.push(this.conn.call<{ seat: number; stack: string }>('table:sit', payload));
-    const answers = await Promise.all(calls);
+    let answers: Timed<{ seat: number; stack: string }>[];
+    try {
+      answers = await Promise.all(calls);
+    } catch (error) {
+      this.opts.stats.error(`${this.tag} sit: ${(error as Error).message}`);
+      this.phase = 'idle';
+      return false;
+    }
     const first = answers[0]!;
     if (duplicate) this.opts.stats.probe('duplicate-sit', sameAnswer(first.ack, answers[1]!.ack), `${JSON.stringify(first.ack)} vs ${JSON.stringify(answers[1]!.ack)}`);
     if (!first.ack.ok) {
@@ -165,6 +172,7 @@ export class Bot {
   private async act(view: TableView, decision: Decision, late: boolean): Promise<void> {
     const payload = { tableId: view.tableId, handId: view.handId!, requestId: this.nextRequestId(), action: decision.action, ...(decision.amount ? { amount: decision.amount } : {}) };
     const duplicate = !late && (this.opts.chaos?.duplicateNow() ?? false);
+    const dropsBefore = this.conn.drops;
     let first: Timed;
     try {
       const calls = [this.conn.call('table:act', payload)];
@@ -181,13 +189,20 @@ export class Bot {
       return;
     }
     this.opts.stats.actionAcked(view.tableId, view.handId!, first.ms, first.ack.ok);
-    if (first.ack.ok) return;
+    if (first.ack.ok) {
+      // A late answer may land on a later turn of ours in the same hand, but only after the timer acted for us.
+      if (late) this.opts.stats.probe('late-action', this.opts.chaos?.timeoutSeen(view.handId!) ?? false, 'late action accepted before any timeout');
+      return;
+    }
     const code = first.ack.error.code;
     // A deliberately late answer was already made for us by the action timer: the server must refuse it.
-    const raced = this.opts.chaos?.excuses(view.handId!) ?? false;
-    const expected = (late || raced) && (code === 'not_your_turn' || code === 'stale_hand' || code === 'not_seated');
+    // Also explained: an out-of-turn probe that raced into our turn, or a disconnect (or timer) that let
+    // the server act for us before our request arrived.
+    const chaos = this.opts.chaos;
+    const excused = late || this.conn.drops !== dropsBefore || (chaos ? chaos.excuses(view.handId!) || chaos.timeoutSeen(view.handId!) : false);
+    const expected = excused && (code === 'not_your_turn' || code === 'stale_hand' || code === 'not_seated');
     this.opts.stats.rejection(code, expected);
-    if (late) this.opts.stats.probe('late-action-refused', expected, `${code}`);
+    if (late) this.opts.stats.probe('late-action', expected, `${code}`);
     else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message}`);
   }
 

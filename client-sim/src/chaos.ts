@@ -45,6 +45,7 @@ export class BotChaos {
   private slowHand: string | null = null;
   /** Hands in which an out-of-turn probe raced into our real turn and was accepted. */
   private readonly raced = new Set<string>();
+  private readonly timeouts = new Set<string>();
   private budget = { reconnect: 2, leave: 1, slow: 1 };
 
   constructor(
@@ -77,8 +78,14 @@ export class BotChaos {
     return view.config.actionTimeoutMs + 1_500;
   }
 
+  /** True once the server announced a timeout for this bot in `handId`. */
+  timeoutSeen(handId: string): boolean {
+    return this.timeouts.has(handId);
+  }
+
   /** The server announced a timeout for this bot's seat. */
   timedOut(_bot: Bot, handId: string): void {
+    this.timeouts.add(handId);
     if (this.slowHand === handId) {
       this.slowHand = null;
       this.stats.probe('slow-client-auto-action', true);

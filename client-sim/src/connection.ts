@@ -57,6 +57,9 @@ export class Connection {
   readonly socket: ClientSocket;
   private readonly pacer: Pacer;
 
+  /** Number of disconnects so far, so a caller can tell whether its request lived through one. */
+  drops = 0;
+
   constructor(baseUrl: string, token: string, pacing: Pacing = DEFAULT_PACING) {
     this.pacer = new Pacer(pacing);
     this.socket = connect(baseUrl, {
@@ -67,6 +70,9 @@ export class Connection {
       reconnection: true,
       reconnectionDelay: 100,
       reconnectionDelayMax: 1_000,
+    });
+    this.socket.on('disconnect', () => {
+      this.drops++;
     });
   }
 
