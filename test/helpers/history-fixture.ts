@@ -3,7 +3,11 @@
  * same database so that the hands left in progress are voided by startup recovery (exactly as after
  * a crash): the history then holds settled hands of every variant, side pots with rake, and voids.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { chips } from '../../shared/money';
+import { apply, isComplete, legalActions, result, start } from '../../shared/engine/hand';
+import { shuffle } from '../../shared/engine/shuffle';
+import type { HandConfig } from '../../shared/engine/types';
 import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { startFelt, type Felt } from '../../server/src/boot';
@@ -18,33 +22,66 @@ export const HISTORY_ADMIN = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-p
 export interface PlayedHistory {
   felt: Felt;
   admin: string;
-  tables: { holdem: string; sidePots: string; limit: string; omaha: string };
-  players: Array<{ playerId: string; username: string; token: string }>;
+  tables: { split: string; holdem: string; sidePots: string; limit: string; omaha: string };
+  /** Everyone who sat, with the table they sat at. */
+  players: Array<{ playerId: string; username: string; token: string; tableId: string }>;
 }
 
-async function seat(felt: Felt, admin: string, tableId: string, buyIns: string[], people: PlayedHistory['players']): Promise<TestClient[]> {
+async function seat(felt: Felt, admin: string, tableId: string, buyIns: string[], people: PlayedHistory['players'], numbered = false): Promise<TestClient[]> {
   const clients: TestClient[] = [];
-  for (const buyIn of buyIns) {
+  for (const [i, buyIn] of buyIns.entries()) {
     const p = await register(felt.url, 'h');
-    people.push(p);
+    people.push({ ...p, tableId });
     await credit(felt.url, admin, p.playerId, '1000');
     const c = await open(felt.url, p.token, p.playerId);
-    const ack = await c.call('table:sit', { tableId, buyIn, requestId: randomUUID() });
+    const ack = await c.call('table:sit', { tableId, buyIn, requestId: randomUUID(), ...(numbered ? { seat: i } : {}) });
     if (!ack.ok) throw new Error(`sit failed: ${JSON.stringify(ack)}`);
     clients.push(c);
   }
   return clients;
 }
 
+const SPLIT_CONFIG: HandConfig = {
+  variant: 'NT', unit: chips('0.01'), smallBlind: chips('0.05'), bigBlind: chips('0.10'), ante: chips(0),
+  minBet: chips('0.10'), rakePercent: chips(0), rakeCap: chips(0),
+};
+
+/**
+ * Cards cannot be chosen through the protocol, so (as test/integration/table-split.test.ts does) search
+ * the pure engine for a seed whose heads-up check-down with the button at seat 0 ties.
+ */
+function findSplitSeed(): Uint8Array {
+  for (let i = 0; i < 10_000; i++) {
+    const seed = createHash('sha256').update(`history-split-${i}`).digest();
+    let state = start(SPLIT_CONFIG, [{ seat: 0, stack: chips('10.00') }, { seat: 1, stack: chips('10.00') }], 0, shuffle(seed));
+    while (!isComplete(state)) {
+      const legal = legalActions(state)!;
+      const next = apply(state, { seat: legal.seat, type: legal.canCheck ? 'check' : 'call' });
+      if (!next.ok) throw new Error(next.message);
+      state = next.state;
+    }
+    if (result(state).pots[0]!.winners.length === 2) return seed;
+  }
+  throw new Error('no split seed found');
+}
+
 /** Plays hold'em, a side-pot all-in with rake, limit and Omaha hands; restarts so the live hands are voided. */
 export async function playHistory(options: { quick?: boolean } = {}): Promise<PlayedHistory> {
-  const first = await startTestServer(HISTORY_ADMIN);
+  const pinned: Uint8Array[] = [];
+  const first = await startTestServer(HISTORY_ADMIN, { randomSeed: () => pinned.shift() ?? randomBytes(32) });
   const admin = await adminToken(first.url, HISTORY_ADMIN.ADMIN_USERNAME, HISTORY_ADMIN.ADMIN_PASSWORD);
   const players: PlayedHistory['players'] = [];
+  // First, while no other table can deal: one heads-up hand from a seed that splits the pot.
+  const split = await createTable(first.url, admin, {
+    name: 'Split', variant: 'NT', maxSeats: 2, unit: '0.01', smallBlind: '0.05', bigBlind: '0.10', minBuyIn: '10.00', maxBuyIn: '10.00',
+  });
+  pinned.push(findSplitSeed());
+  const splitters = await seat(first, admin, split, ['10.00', '10.00'], players, true);
+  await playHands(splitters, 1, passive);
   const holdem = await createTable(first.url, admin, {
     name: 'Alcor II', variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200',
   });
-  const all: TestClient[] = [];
+  const all: TestClient[] = [...splitters];
   const hu = await seat(first, admin, holdem, ['100', '100'], players);
   all.push(...hu);
   await playHands(hu, options.quick ? 2 : 3, passive);
@@ -81,5 +118,5 @@ export async function playHistory(options: { quick?: boolean } = {}): Promise<Pl
   });
   const felt = await startFelt(config, createLogger(config.LOG_LEVEL));
   const token = await adminToken(felt.url, HISTORY_ADMIN.ADMIN_USERNAME, HISTORY_ADMIN.ADMIN_PASSWORD);
-  return { felt, admin: token, tables: { holdem, sidePots, limit, omaha }, players };
+  return { felt, admin: token, tables: { split, holdem, sidePots, limit, omaha }, players };
 }

@@ -51,13 +51,16 @@ describe('admin console in Chromium', () => {
     // Filter to one table's settled hands.
     await page.selectOption('#search-form [name=tableId]', h.tables.holdem);
     await page.selectOption('#search-form [name=status]', 'settled');
-    await page.fill('#search-form [name=player]', h.players[0]!.username);
+    await page.fill('#search-form [name=player]', h.players.find((p) => p.tableId === h.tables.holdem)!.username);
     await page.click('#search-button');
-    // A string runs in the page (this file is type-checked without the DOM library).
-    await page.waitForFunction(`(() => {
-      const rows = [...document.querySelectorAll('#hands tbody tr[data-hand]')];
-      return rows.length === 2 && rows.every((r) => r.textContent.includes('Alcor II') && r.textContent.includes('settled'));
-    })()`);
+    // Polled from here: the page's CSP (rightly) forbids the eval a page-side predicate would need.
+    const rows = page.locator('#hands tbody tr[data-hand]');
+    for (let tries = 0; ; tries++) {
+      const texts = await rows.allTextContents();
+      if (texts.length === 2 && texts.every((t) => t.includes('Alcor II') && t.includes('settled'))) break;
+      if (tries > 100) throw new Error(`search results never showed the two settled hands: ${JSON.stringify(texts)}`);
+      await page.waitForTimeout(100);
+    }
     await page.click('#hands tbody tr[data-hand] >> nth=0');
     await page.waitForSelector('#hand-view:not([hidden])');
     expect(await page.textContent('#hand-title')).toMatch(/^Hand #\d+ · Alcor II/);
