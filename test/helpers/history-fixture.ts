@@ -22,7 +22,7 @@ export const HISTORY_ADMIN = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-p
 export interface PlayedHistory {
   felt: Felt;
   admin: string;
-  tables: { split: string; holdem: string; sidePots: string; limit: string; omaha: string };
+  tables: { split: string; holdem: string; sidePots: string; limit: string; omaha: string; slow: string };
   /** Everyone who sat, with the table they sat at. */
   players: Array<{ playerId: string; username: string; token: string; tableId: string }>;
 }
@@ -100,6 +100,9 @@ export async function playHistory(options: { quick?: boolean } = {}): Promise<Pl
   const omaha = await createTable(first.url, admin, {
     name: 'Omaha', variant: 'PO', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200',
   });
+  const slow = await createTable(first.url, admin, {
+    name: 'Slow', variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', actionTimeoutMs: 1000,
+  });
   if (!options.quick) {
     const fl = await seat(first, admin, limit, ['100', '100', '100'], players);
     all.push(...fl);
@@ -107,6 +110,10 @@ export async function playHistory(options: { quick?: boolean } = {}): Promise<Pl
     const po = await seat(first, admin, omaha, ['100', '100'], players);
     all.push(...po);
     await playHands(po, 2, passive);
+    // Nobody acts at the slow table: the action timer checks or folds for them.
+    const idle = await seat(first, admin, slow, ['100', '100'], players);
+    all.push(...idle);
+    await idle[0]!.until(() => idle.every((c) => c.results.length >= 1), 20_000, 'a hand ended by a timeout');
   }
   for (const c of all) c.close();
   // The next hand of each busy table is in progress now; a restart voids it, as after a crash.
@@ -118,5 +125,5 @@ export async function playHistory(options: { quick?: boolean } = {}): Promise<Pl
   });
   const felt = await startFelt(config, createLogger(config.LOG_LEVEL));
   const token = await adminToken(felt.url, HISTORY_ADMIN.ADMIN_USERNAME, HISTORY_ADMIN.ADMIN_PASSWORD);
-  return { felt, admin: token, tables: { split, holdem, sidePots, limit, omaha }, players };
+  return { felt, admin: token, tables: { split, holdem, sidePots, limit, omaha, slow }, players };
 }

@@ -189,11 +189,26 @@ describe('admin hand history', () => {
     expect(ps).toContain('Total pot $0.20 | Rake $0.00');
   });
 
+  it('records, verifies and exports a hand ended by the action timer', async () => {
+    const rows = await allHands(`&tableId=${h.tables.slow}&status=settled`);
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    const d = (await get(`${base}/api/admin/hands/${rows.at(-1)!.handId}`, h.admin)).body as Detail;
+    const i = d.events.findIndex((e) => e.type === 'timeout');
+    expect(i).toBeGreaterThan(0);
+    expect(d.events[i + 1]).toMatchObject({ type: 'action', payload: { action: 'fold' } });
+    expect((await post(`${base}/api/admin/hands/${rows.at(-1)!.handId}/verify`, {}, h.admin)).body).toMatchObject({ ok: true });
+    const ps = (await text(`${base}/api/admin/hands/${rows.at(-1)!.handId}/export?format=pokerstars`, h.admin)).body;
+    expect(ps).toMatch(/^(\S+) has timed out\n\1: folds$/m);
+  });
+
   it('exports PHH that `npm run phh -- verify` replays to the same finishing stacks', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'felt-phh-'));
     const files: string[] = [];
     // Raked hands are left out: the PHH replayer has no rake, so their finishing stacks differ by the rake.
-    for (const tableId of [h.tables.split, h.tables.holdem, h.tables.limit, h.tables.omaha]) {
+    const tables = [h.tables.split, h.tables.holdem, h.tables.limit, h.tables.omaha, h.tables.slow];
+    let expected = 1;
+    for (const tableId of tables) expected += (await allHands(`&tableId=${tableId}&status=settled`)).length;
+    for (const tableId of tables) {
       const res = await text(`${base}/api/admin/hands/export?format=phh&tableId=${tableId}`, h.admin);
       expect(res.status).toBe(200);
       expect(res.body).toContain('finishing_stacks = [');
@@ -209,7 +224,7 @@ describe('admin hand history', () => {
     writeFileSync(file, single.body);
     files.push(file);
     const { stdout } = await runFile('npm', ['run', '-s', 'phh', '--', 'verify', ...files], { cwd: path.join(__dirname, '../..') });
-    expect(stdout.trim().split('\n').at(-1)).toBe('9 passed, 0 failed');
+    expect(stdout.trim().split('\n').at(-1)).toBe(`${expected} passed, 0 failed`);
   }, 60_000);
 
   it('serves a player statement with running balances, paginated', async () => {
