@@ -84,6 +84,14 @@ describe('admin console in Chromium', () => {
     expect(readFileSync(await phh.path(), 'utf8')).toMatch(/^variant = 'NT'/);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-console-hand.png'), fullPage: true });
+    // A player's ledger statement, from the replayer's seat list.
+    await page.click('#replay-seats tbody tr >> nth=0 >> button.link-dark');
+    await page.waitForSelector('#player-view:not([hidden])');
+    await page.waitForSelector('#statement tbody tr >> nth=2');
+    expect(await page.locator('#player-accounts tbody tr').count()).toBe(2);
+    expect(await page.textContent('#statement')).toContain('hand_settlement');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-console-player.png'), fullPage: true });
+    await page.click('#player-back');
     await page.click('#back');
     await page.waitForSelector('#search-view:not([hidden])');
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-console-search.png'), fullPage: true });

@@ -38,7 +38,7 @@
   }
 
   function show(view) {
-    for (const id of ['login-view', 'search-view', 'hand-view']) $(`#${id}`).hidden = id !== view;
+    for (const id of ['login-view', 'search-view', 'hand-view', 'player-view']) $(`#${id}`).hidden = id !== view;
     $('#logout').hidden = view === 'login-view';
   }
 
@@ -173,8 +173,40 @@
     $('#pot').textContent = `Pot ${s.pot}`;
     $('#step-text').textContent = s.text;
     $('#replay-seats tbody').replaceChildren(...s.seats.map((x) => el('tr', { class: x.folded ? 'folded' : '' },
-      el('td', {}, x.seat + 1), el('td', {}, x.name + (x.seat === state.hand.buttonSeat ? ' (D)' : '')),
+      el('td', {}, x.seat + 1),
+      el('td', {}, el('button', { class: 'link-dark', title: 'Ledger statement', onclick: () => openPlayer(playerAt(x.seat), x.name) }, x.name),
+        x.seat === state.hand.buttonSeat ? ' (D)' : ''),
       el('td', {}, x.cards.map(card)), el('td', { class: 'num' }, x.stack), el('td', { class: 'num' }, x.inFront))));
+  }
+
+  function playerAt(seat) {
+    return (state.hand.seats.find((s) => s.seat === seat) || {}).playerId;
+  }
+
+  async function openPlayer(playerId, name) {
+    state.player = { playerId, name, cursors: [null], page: 0 };
+    show('player-view');
+    $('#player-title').textContent = `${name} · ledger statement`;
+    await loadStatement();
+  }
+
+  async function loadStatement() {
+    const p = state.player;
+    const params = new URLSearchParams({ limit: '25' });
+    if (p.cursors[p.page]) params.set('cursor', p.cursors[p.page]);
+    try {
+      const { data } = await api('GET', `/api/admin/players/${p.playerId}/ledger?${params}`);
+      $('#player-accounts tbody').replaceChildren(...data.accounts.map((a) => el('tr', {},
+        el('td', {}, `${a.kind} #${a.accountId}`), el('td', {}, a.tableId || '—'), el('td', { class: 'num' }, a.balance))));
+      $('#statement tbody').replaceChildren(...data.lines.map((l) => el('tr', {},
+        el('td', {}, new Date(l.createdAt).toLocaleString()), el('td', {}, `${l.kind} #${l.transferId}`), el('td', {}, l.account),
+        el('td', {}, l.handId ? el('button', { class: 'link-dark', title: 'Open this hand', onclick: () => openHand(l.handId) }, l.handId.slice(0, 8)) : '—'), el('td', { class: 'num' }, l.amount), el('td', { class: 'num' }, l.balanceAfter))));
+      p.cursors[p.page + 1] = data.nextCursor;
+      $('#statement-next').disabled = !data.nextCursor;
+      $('#statement-first').disabled = p.page === 0;
+    } catch (e) {
+      $('#statement tbody').replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'error' }, e.message)));
+    }
   }
 
   async function verify() {
@@ -235,6 +267,16 @@
     $('#export-phh').addEventListener('click', () => exportHand('phh'));
     $('#bulk-pokerstars').addEventListener('click', () => exportAll('pokerstars'));
     $('#bulk-phh').addEventListener('click', () => exportAll('phh'));
+    $('#player-back').addEventListener('click', () => show('hand-view'));
+    $('#statement-next').addEventListener('click', () => { state.player.page++; loadStatement(); });
+    $('#statement-first').addEventListener('click', () => { state.player.page = 0; loadStatement(); });
+    $('#player-hands').addEventListener('click', () => {
+      $('#search-form [name=player]').value = state.player.playerId;
+      $('#search-form [name=tableId]').value = '';
+      $('#search-form [name=status]').value = '';
+      show('search-view');
+      search(true);
+    });
     if (state.token) start().catch(() => logout()); else show('login-view');
   });
 })();
