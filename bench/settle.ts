@@ -102,7 +102,7 @@ async function seedLanes(ds: DataSource, count: number): Promise<Lane[]> {
       `SELECT id::text AS id FROM account WHERE kind = 'seat' AND table_id = $1 AND player_id = ANY($2::uuid[]) ORDER BY array_position($2::uuid[], player_id)`,
       [l.tableId, l.playerIds],
     )) as { id: string }[];
-    const rake = (await ds.query(`SELECT id::text AS id FROM account WHERE kind = 'house_rake'`)) as { id: string }[];
+    const rake = (await ds.query(`SELECT id::text AS id FROM account WHERE kind = 'house_rake' AND table_id = $1`, [l.tableId])) as { id: string }[];
     await ds.query(`INSERT INTO bench_lane VALUES ($1, $2, $3, $4, $5)`, [
       l.lane,
       l.tableId,
@@ -190,12 +190,15 @@ function rawSettle(pool: Pool): Settle {
       const legs: Leg[] = [];
       const seatBalances: Record<string, string> = {};
       for (const row of locked) {
+        if (row.kind === 'house_rake') {
+          if (LOCK_RAKE) legs.push({ account: { id: row.id!, kind: 'house_rake', playerId: null, tableId, balance: chips(row.balance!) }, amount: RAKE });
+          continue;
+        }
         const amount: Chips = AMOUNTS[lane.playerIds.indexOf(row.player_id!)]!;
         const account = { id: row.id!, kind: 'seat' as const, playerId: row.player_id, tableId, balance: chips(row.balance!) };
         legs.push({ account, amount });
         seatBalances[row.player_id!] = account.balance.plus(amount).toString();
       }
-      if (LOCK_RAKE) legs.push({ account: { id: locked[0]!.rake_id, kind: 'house_rake', playerId: null, tableId: null, balance: chips(0) }, amount: RAKE });
       const row = { kind: 'hand_settlement' as const, idempotencyKey: `raw-${handId}`, paramsHash: HASH_HEX, handId, tableId, result: { handId, seatBalances, rake: RAKE.toString() } };
       await client.query({ name: 'felt_write_transfer', text: WRITE_TRANSFER_SQL, values: writeTransferParams(row, legs) });
       await client.query('COMMIT');
@@ -339,7 +342,7 @@ async function writeResults(ctx: BenchContext, rows: unknown[]): Promise<void> {
       cpuModel: cpus()[0]?.model,
       postgres: settings[0],
       pgbench: ctx.pgbenchBin ?? null,
-      clients: 'one table (6 seat accounts) per client; all clients share the house_rake account',
+      clients: 'one table (6 seat accounts and its own house_rake account) per client',
       pgbenchNote: 'pgbench adds one indexed lookup per transaction (outside it) to fetch ids it cannot compute',
       reconcileAfterBench: { ok: check.ok, transfers: check.transfers, entries: check.entries },
     },

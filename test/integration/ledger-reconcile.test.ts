@@ -45,13 +45,14 @@ it('passes on a clean ledger and reports drift, unbalanced hands and a non-zero 
   const { handId, seed } = await startTestHand(ds, table);
   await settleHand(ds, { handId, seed, idempotencyKey: `s-${handId}`, deltas: [{ playerId: a, amount: chips(5) }, { playerId: b, amount: chips(-5) }], rake: chips(0), result: null });
   const clean = await reconcile(ds);
-  expect(clean).toMatchObject({ ok: true, accounts: 6, drift: [] });
+  // Two wallets, two seats, the table's own house_rake account, and the house's cash and general rake accounts.
+  expect(clean).toMatchObject({ ok: true, accounts: 7, drift: [] });
   const cli = await runCli();
   expect(cli.code).toBe(0);
   expect(cli.stdout).toContain('OK');
 
   // Bypass the ledger: change a balance without an entry, and mark a hand settled without a settlement.
-  await ds.query(`UPDATE account SET balance = balance + 3 WHERE kind = 'house_rake'`);
+  await ds.query(`UPDATE account SET balance = balance + 3 WHERE kind = 'house_rake' AND table_id IS NULL`);
   const orphan = await startTestHand(ds, table);
   await ds.query(`UPDATE hand SET status = 'settled', ended_at = now() WHERE id = $1`, [orphan.handId]);
   const dirty = await reconcile(ds);

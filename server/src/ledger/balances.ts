@@ -29,9 +29,12 @@ export async function listSeatBalances(db: Db, tableId: string): Promise<{ playe
   return rows.map((r) => ({ playerId: r.player_id, accountId: r.id, balance: chips(r.balance) }));
 }
 
-/** The balance of a house account ('house_rake' or 'house_cash'). */
+/** The house's balance of a kind: house_cash, or all house_rake accounts (one per table plus the general one) together. */
 export async function getHouseBalance(db: Db, kind: 'house_rake' | 'house_cash'): Promise<Chips> {
-  const rows = (await db.query(`SELECT balance::text AS balance FROM account WHERE kind = $1`, [kind])) as { balance: string }[];
-  if (!rows[0]) throw new LedgerError('internal', `${kind} account is missing`);
+  const rows = (await db.query(`SELECT count(*)::int AS n, coalesce(sum(balance), 0)::text AS balance FROM account WHERE kind = $1`, [kind])) as {
+    n: number;
+    balance: string;
+  }[];
+  if (!rows[0] || rows[0].n === 0) throw new LedgerError('internal', `${kind} account is missing`);
   return chips(rows[0].balance);
 }

@@ -54,10 +54,14 @@ export async function createTable(db: Db, params: CreateTableParams): Promise<{ 
   }
   const rakePercent = normalizeAmount(params.rakePercent ?? chips(0));
   try {
+    // The table and its own house_rake account are created in one statement (see the per-table-rake migration).
     const rows = (await db.query(
-      `INSERT INTO poker_table (name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
-                                rake_percent, rake_cap, action_timeout_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      `WITH t AS (
+         INSERT INTO poker_table (name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
+                                  rake_percent, rake_cap, action_timeout_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+       ), r AS (INSERT INTO account (kind, table_id, balance) SELECT 'house_rake', t.id, 0 FROM t)
+       SELECT id FROM t`,
       [
         params.name,
         params.variant,

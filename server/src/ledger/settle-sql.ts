@@ -5,10 +5,9 @@
 
 /**
  * Step 1 of a settlement, one round trip: compare-and-swap the hand from in_progress to settled and,
- * only if that succeeded, lock the hand's seat accounts in ascending id order and read their balances.
- * house_rake is NOT locked here: it has the highest id of all accounts, so ascending order puts it last,
- * and it is locked by the UPDATE of step 2 (WRITE_TRANSFER_SQL), which reads its balance only from the
- * row it has just locked. Every settlement shares that one row, so it is held only for step 2 and COMMIT.
+ * only if that succeeded, lock the hand's seat accounts and the table's own house_rake account in
+ * ascending id order and read their balances. Only this table's settlements touch its rake account, so
+ * settlements of different tables never wait for each other (see the per-table-rake migration).
  * No row means the CAS failed: the hand is unknown or final.
  * The LATERAL subquery is what allows FOR UPDATE with ORDER BY while still returning the table id when
  * no account matched. `ORDER BY acc.id` is qualified on purpose: a bare `id` would name the text output
@@ -21,12 +20,12 @@ WITH h AS (
   WHERE id = $1 AND status = 'in_progress'
   RETURNING table_id
 )
-SELECT h.table_id, (SELECT r.id::text FROM account r WHERE r.kind = 'house_rake') AS rake_id,
-       a.id, a.kind, a.player_id, a.balance
+SELECT h.table_id, a.id, a.kind, a.player_id, a.balance
 FROM h LEFT JOIN LATERAL (
   SELECT acc.id::text AS id, acc.kind, acc.player_id, acc.balance::text AS balance
   FROM account acc
-  WHERE acc.kind = 'seat' AND acc.table_id = h.table_id AND acc.player_id = ANY($4::uuid[])
+  WHERE acc.table_id = h.table_id
+    AND ((acc.kind = 'seat' AND acc.player_id = ANY($4::uuid[])) OR acc.kind = 'house_rake')
   ORDER BY acc.id
   FOR UPDATE
 ) a ON true`;
@@ -34,9 +33,8 @@ FROM h LEFT JOIN LATERAL (
 /** A row of SETTLE_LOCK_SQL; the account columns are null when the hand has no matching account. */
 export interface SettleLockRow {
   table_id: string;
-  rake_id: string;
   id: string | null;
-  kind: 'seat' | null;
+  kind: 'seat' | 'house_rake' | null;
   player_id: string | null;
   balance: string | null;
 }

@@ -7,7 +7,7 @@
  */
 import { chips, isMultipleOf, type Chips } from '../../../shared/money';
 import type { TransferKind } from '../persistence/entities/transfer.entity';
-import { insertSeatIfMissing, insertWalletIfMissing, lockAccounts, pick, writeTransfer, type Leg, type LockedAccount } from './accounts';
+import { insertSeatIfMissing, insertWalletIfMissing, lockAccounts, pick, writeTransfer, type Leg } from './accounts';
 import { nonNegativeAmount, normalizeAmount, positiveAmount, requireKey } from './amounts';
 import { dataSourceOf, preparedQuery, runTransfer, type Db, type Queryable } from './db';
 import { LedgerError } from './errors';
@@ -264,8 +264,9 @@ function planSettlement(p: SettleHandParams): SettlePlan {
 
 /**
  * Settles a hand as ONE transfer of kind hand_settlement: every listed seat account gets its signed net
- * and house_rake gets the rake, and the hand flips in_progress → settled by compare-and-swap. Round
- * trips: BEGIN, CAS + seat locks, write (which locks house_rake last, see settle-sql.ts), COMMIT. A hand already final answers hand_already_final, unless this
+ * and the table's house_rake account gets the rake, and the hand flips in_progress → settled by
+ * compare-and-swap. Round trips: BEGIN, CAS + locks (seats and rake, id order), write, COMMIT. A hand
+ * already final answers hand_already_final, unless this
  * is a replay of the same key and parameters, which returns the original result.
  */
 export async function settleHand(db: Db, p: SettleHandParams): Promise<SettleResult> {
@@ -288,7 +289,6 @@ async function settleLocked(em: Queryable, p: SettleHandParams, plan: SettlePlan
   ]);
   const tableId = rows[0]?.table_id;
   if (tableId === undefined) return undefined;
-  const rakeId = rows[0]!.rake_id;
   const accounts = rows.filter((r) => r.id !== null).map((r) => ({
     id: r.id!,
     kind: r.kind!,
@@ -305,10 +305,8 @@ async function settleLocked(em: Queryable, p: SettleHandParams, plan: SettlePlan
     seatBalances[d.playerId] = seat.balance.plus(d.amount).toString();
   }
   if (plan.rake.gt(0)) {
-    if (!rakeId) throw new LedgerError('internal', 'house_rake account is missing');
-    // house_rake is locked by the write statement itself (it is last in id order); its balance is not
-    // read here, and no non-negative rule applies to it, so the placeholder balance is never used.
-    const house: LockedAccount = { id: rakeId, kind: 'house_rake', playerId: null, tableId: null, balance: chips(0) };
+    const house = accounts.find((a) => a.kind === 'house_rake');
+    if (!house) throw new LedgerError('internal', 'this table has no house_rake account');
     legs.push({ account: house, amount: plan.rake });
   }
   const result = { handId: p.handId, seatBalances, rake: plan.rake.toString() };

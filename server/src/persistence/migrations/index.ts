@@ -6,10 +6,12 @@ import { CreatePlayer1763769600000 } from './1763769600000-create-player';
 import { CreatePokerTableAndHand1763769700000 } from './1763769700000-create-poker-table-and-hand';
 import { CreateLedger1763769800000 } from './1763769800000-create-ledger';
 import { HandHistoryIndexes1763769900000 } from './1763769900000-hand-history-indexes';
+import { PerTableRake1763770000000 } from './1763770000000-per-table-rake';
 
 export const MIGRATIONS = [
   CreatePlayer1763769600000,
   CreatePokerTableAndHand1763769700000,
   CreateLedger1763769800000,
   HandHistoryIndexes1763769900000,
+  PerTableRake1763770000000,
 ];
