@@ -8,11 +8,11 @@
  * with the same number of connections at the message rate Felt reached. Writes
  * bench/results/flood.json: hands/s, actions/s, ack p50/p99, the echo p50/p99 and our p99 ÷ echo p99.
  * With --profile the server records a CPU profile of the play phase only (inspector, started and stopped
- * by signals) to bench/results/flood-server.cpuprofile, and the top functions by self time are added.
+ * by signals) to $TMPDIR/felt-flood-server.cpuprofile, and the top functions by self time are added.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -181,7 +181,8 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
 async function main(): Promise<void> {
   const args = parseFloodArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`[flood] ${line}\n`);
-  const profileFile = path.join(ROOT, 'bench/results/flood-server.cpuprofile');
+  // Kept out of the work tree: a profile is megabytes; its summary goes into the results file.
+  const profileFile = path.join(tmpdir(), 'felt-flood-server.cpuprofile');
   rmSync(profileFile, { force: true });
   log(`Felt: ${args.tables} tables × ${args.seats} bots for ${args.durationMs / 1000} s on ${cpus().length} cores`);
   const { report, database, botProcessCpuCores } = await runFelt(args, profileFile, log);
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
       handsPerSecond: { goal: GOAL_HANDS_PER_SECOND, measured: report.handsPerSecond, met: report.handsPerSecond >= GOAL_HANDS_PER_SECOND },
       p99Ratio: { goal: GOAL_P99_RATIO, measured: ratio, met: ratio !== null && ratio <= GOAL_P99_RATIO },
     },
-    ...(profile ? { serverProfile: { file: path.relative(ROOT, profile), ...summariseProfile(profile, 30) } } : {}),
+    ...(profile ? { serverProfile: { file: profile, ...summariseProfile(profile, 30) } } : {}),
     measuredAt: new Date().toISOString(),
   };
   mkdirSync(path.dirname(args.out), { recursive: true });

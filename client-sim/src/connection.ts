@@ -6,6 +6,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol';
 
+/** A typed Socket.IO client socket. */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** An ack plus how long it took from the (last) emit, in milliseconds. */

@@ -6,7 +6,9 @@ import { randomStrategy } from './random';
 import { tightStrategy } from './tight';
 import type { Strategy } from './types';
 
+/** Names accepted by --strategy. */
 export const STRATEGY_NAMES = ['random', 'tight', 'calling-station', 'mixed'] as const;
+/** One of STRATEGY_NAMES. */
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** The strategy a bot plays for the chosen name ("mixed" draws one per bot from `rng`). */
