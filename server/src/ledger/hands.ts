@@ -3,6 +3,7 @@
  * settlement), so these are plain inserts; settlement and voiding live in transactions.ts.
  */
 import { LedgerError, pgCode, toLedgerError } from './errors';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Db } from './db';
 
 /** Parameters of a new hand. `handNumber` defaults to the table's next number. */
@@ -84,4 +85,34 @@ export async function appendHandEvents(db: Db, handId: string, events: readonly 
   } catch (error) {
     throw toLedgerError(error);
   }
+}
+
+/**
+ * Hand history is written with asynchronous commit (`synchronous_commit = off`): the commit returns
+ * before the WAL reaches the disk, so a busy table does not wait for an fsync per batch of events.
+ * Nothing is lost that matters: WAL is flushed in order, and the settlement of a hand commits
+ * synchronously, so by the time a hand is settled and its result shown, its row and every earlier event
+ * are durable too. A crash before settlement can drop the unflushed tail of an unsettled hand's
+ * history; that hand moved no chips and is voided (or, if its row was lost, never existed) at restart.
+ */
+async function inAsyncCommit<T>(ds: DataSource, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  return ds.transaction(async (em) => {
+    await em.query(`SET LOCAL synchronous_commit TO OFF`);
+    return fn(em);
+  });
+}
+
+/** Inserts a hand and its first events (the deal) in one asynchronously committed transaction. */
+export async function startHandWithEvents(ds: DataSource, params: StartHandParams, events: readonly HandEventInput[]): Promise<{ handId: string }> {
+  return inAsyncCommit(ds, async (em) => {
+    const { handId } = await startHand(em, params);
+    await appendHandEvents(em, handId, events);
+    return { handId };
+  });
+}
+
+/** Appends events of a running hand in one asynchronously committed transaction. */
+export async function appendHandEventsAsync(ds: DataSource, handId: string, events: readonly HandEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await inAsyncCommit(ds, (em) => appendHandEvents(em, handId, events));
 }

@@ -1,7 +1,7 @@
 /** Binds the ledger's transaction functions to a DataSource in the shape the table actor expects. */
 import type { DataSource } from 'typeorm';
 import * as ledger from '../ledger/transactions';
-import { startHand, appendHandEvents } from '../ledger/hands';
+import { startHandWithEvents, appendHandEventsAsync } from '../ledger/hands';
 import type { LedgerPort } from './table-types';
 
 /** The table actor's view of the ledger over `ds`. */
@@ -10,8 +10,8 @@ export function ledgerPort(ds: DataSource): LedgerPort {
     buyIn: (p) => ledger.buyIn(ds, p),
     topUp: (p) => ledger.topUp(ds, p),
     cashOut: (p) => ledger.cashOut(ds, p),
-    startHand: async (p) => ({ handId: (await startHand(ds, p)).handId }),
-    appendHandEvents: (handId, events) => appendHandEvents(ds, handId, events),
+    startHand: ({ events, ...p }) => startHandWithEvents(ds, p, events),
+    appendHandEvents: (handId, events) => appendHandEventsAsync(ds, handId, events),
     settleHand: (p) => ledger.settleHand(ds, p),
     voidHand: async (p) => {
       await ledger.voidHand(ds, p);

@@ -36,9 +36,10 @@ export function startHand(context: TableContext): Partial<TableContext> {
   return { hand, button, lastHandNumber: handNumber, shownCards: {}, seq: context.seq + 1 };
 }
 
-/** Writes the hand row (status in_progress, commitment) before anything of the hand is shown. */
+/** Writes the hand row (status in_progress, commitment) and the deal before anything of the hand is shown. */
 export async function recordHandStart(context: TableContext): Promise<{ handId: string }> {
   const hand = requireHand(context);
+  const { rows } = toRows(hand, hand.engine.events);
   return context.deps.ledger.startHand({
     tableId: context.config.tableId,
     handNumber: hand.handNumber,
@@ -51,6 +52,10 @@ export async function recordHandStart(context: TableContext): Promise<{ handId: 
       engine: serialiseHandConfig(handConfigOf(context.config)),
       seats: startEventPayload(context.config, hand, context.button!).seats,
     },
+    events: [
+      { seq: 0, type: 'start', payload: startEventPayload(context.config, hand, context.button!) },
+      ...rows.map(({ seq, type, payload }) => ({ seq, type, payload })),
+    ],
   });
 }
 
@@ -59,12 +64,11 @@ export function dropUnstartedHand(_context: TableContext): Partial<TableContext>
   return { hand: null };
 }
 
-/** After the hand row exists (with its id): store the deal, send each player their cards, announce the posts. */
+/** After the hand row and the deal are stored: send each player their cards and announce the posts. */
 export function announceHand(context: TableContext, handId: string): Partial<TableContext> {
   const hand = { ...requireHand(context), handId };
-  const startRow = { handId: hand.handId, seq: 0, type: 'start', payload: startEventPayload(context.config, hand, context.button!) };
-  const { rows, nextSeq } = toRows(hand, hand.engine.events);
-  context.writer.push([startRow, ...rows]);
+  // The deal's rows were written with the hand row itself (recordHandStart).
+  const nextSeq = hand.nextEventSeq + hand.engine.events.length;
   for (const s of hand.engine.seats) {
     const playerId = hand.playerBySeat[s.seat]!;
     context.deps.broadcaster.cards(playerId, { tableId: context.config.tableId, handId: hand.handId, cards: s.hole.map(formatCard) });

@@ -92,8 +92,15 @@ export interface LedgerPort {
   buyIn(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<{ seatBalance: Chips }>;
   topUp(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<{ seatBalance: Chips }>;
   cashOut(p: { playerId: string; tableId: string; idempotencyKey: string }): Promise<{ amount: Chips }>;
-  /** Writes the hand row (in_progress) and returns its id. */
-  startHand(p: { tableId: string; handNumber: number; buttonSeat: number; config: unknown; commitment: string }): Promise<{ handId: string }>;
+  /** Writes the hand row (in_progress) together with its first events (the deal) and returns its id. */
+  startHand(p: {
+    tableId: string;
+    handNumber: number;
+    buttonSeat: number;
+    config: unknown;
+    commitment: string;
+    events: Array<{ seq: number; type: string; payload: unknown }>;
+  }): Promise<{ handId: string }>;
   appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
   settleHand(p: {
     handId: string;
