@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { io as connect, type Socket } from 'socket.io-client';
 import { runSim } from '../client-sim/src/sim';
-import { parseDuration } from '../client-sim/src/run';
+import { parseDuration, UNLIMITED_HANDS } from '../client-sim/src/run';
 import { Latency, type LatencySummary } from '../client-sim/src/stats';
 import { summariseProfile } from './profile-summary';
 
@@ -146,7 +146,7 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
     admin: info.admin,
     tables: args.tables,
     seats: args.seats,
-    hands: 1_000_000_000,
+    hands: UNLIMITED_HANDS,
     durationMs: args.durationMs,
     variant: 'NT',
     strategy: 'mixed',

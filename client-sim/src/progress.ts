@@ -29,7 +29,9 @@ export interface ProgressSnapshot {
 
 /** Renders a snapshot as a bar line of at most `width` characters. */
 export function renderBar(s: ProgressSnapshot, width = 80): string {
-  const stats = ` ${s.hands}/${s.target} hands  ${s.handsPerSecond.toFixed(1)} h/s  ${s.actionsPerSecond.toFixed(0)} a/s  p99 ${s.p99Ms.toFixed(1)} ms  err ${s.errors}`;
+  // A time-bound run has an unreachable hand target; showing it would only be noise.
+  const hands = s.target >= 1_000_000_000 ? `${s.hands}` : `${s.hands}/${s.target}`;
+  const stats = ` ${hands} hands  ${s.handsPerSecond.toFixed(1)} h/s  ${s.actionsPerSecond.toFixed(0)} a/s  p99 ${s.p99Ms.toFixed(1)} ms  err ${s.errors}`;
   const barWidth = Math.max(10, Math.min(40, width - stats.length - 3));
   const filled = Math.min(barWidth, Math.floor(Math.max(0, s.done) * barWidth));
   return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${stats}`;

@@ -1,7 +1,7 @@
 import { Money, ZERO } from '../../shared/money';
 import { buildReport, conservation, formatReport, type AccountEnd } from './report';
 import { renderBar } from './progress';
-import { parseArgs, parseDuration, UsageError } from './run';
+import { parseArgs, parseDuration, UNLIMITED_HANDS, UsageError } from './run';
 import { SimStats } from './stats';
 
 const m = (s: string) => new Money(s);
@@ -66,6 +66,8 @@ describe('command line', () => {
     const { options, json } = parseArgs(['--tables', '3', '--seats', '9', '--hands', '50', '--variant', 'PO', '--strategy', 'tight', '--chaos', '--seed', '5', '--json', 'o.json']);
     expect(options).toMatchObject({ tables: 3, seats: 9, hands: 50, variant: 'PO', strategy: 'tight', chaos: true, seed: 5 });
     expect(json).toBe('o.json');
+    expect(parseArgs(['--duration', '5s']).options.hands).toBe(UNLIMITED_HANDS);
+    expect(parseArgs(['--duration', '5s', '--hands', '7']).options.hands).toBe(7);
   });
 
   it('refuses bad input and --url without admin credentials', () => {

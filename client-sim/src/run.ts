@@ -14,6 +14,9 @@ const USAGE = `usage: npm run sim -- [--url URL] [--tables N] [--seats S] [--han
 Without --url an in-process Felt server with an embedded PostgreSQL is started.
 With --url, ADMIN_USERNAME and ADMIN_PASSWORD must be set for setup (tables, credits).`;
 
+/** The hand target of a run bounded only by its duration. */
+export const UNLIMITED_HANDS = 1_000_000_000;
+
 /** Thrown for a bad command line. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -45,6 +48,7 @@ export interface CliArgs {
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   const options: SimOptions = { tables: 4, seats: 6, hands: 200, variant: 'NT', strategy: 'mixed', chaos: false, seed: Date.now() % 2 ** 31 };
   let json: string | undefined;
+  let handsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {
@@ -56,7 +60,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case '--url': options.url = value().replace(/\/+$/, ''); break;
       case '--tables': options.tables = intArg('tables', value(), 1, 1000); break;
       case '--seats': options.seats = intArg('seats', value(), 2, 10); break;
-      case '--hands': options.hands = intArg('hands', value(), 1, 100_000_000); break;
+      case '--hands': options.hands = intArg('hands', value(), 1, 100_000_000); handsGiven = true; break;
       case '--duration': options.durationMs = parseDuration(value()); break;
       case '--seed': options.seed = intArg('seed', value(), 0, 2 ** 32 - 1); break;
       case '--json': json = value(); break;
@@ -77,6 +81,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         throw new UsageError(`unknown argument ${flag}`);
     }
   }
+  // With only a duration, the run is time-bound: no hand target stops it early.
+  if (options.durationMs !== undefined && !handsGiven) options.hands = UNLIMITED_HANDS;
   if (options.url) {
     if (!env.ADMIN_USERNAME || !env.ADMIN_PASSWORD) throw new UsageError('--url needs ADMIN_USERNAME and ADMIN_PASSWORD in the environment');
     options.admin = { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD };
