@@ -35,6 +35,8 @@ import type { HandConfig, HandState, PlayerAction, Variant } from '../shared/eng
 const HANDS = Number(process.env.BENCH_HANDS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REF = process.env.BENCH_ENGINE_REF;
+/** BENCH_ONLY=replay times only the engine replay (no floor, no digest): for `node --cpu-prof`. */
+const ONLY_REPLAY = process.env.BENCH_ONLY === 'replay';
 const SEATS = 6;
 const OUT = path.join(__dirname, 'results', 'engine.json');
 
@@ -218,9 +220,9 @@ async function main(): Promise<void> {
   const recorded = record(ours);
   const actions = recorded.reduce((n, h) => n + h.actions.length, 0);
   const prepared = new Map(engines.map((e) => [e.name, prepare(recorded, e)]));
-  const digests = Object.fromEntries(engines.map((e) => [e.name, digest(e, prepared.get(e.name)!)]));
+  const digests = Object.fromEntries(engines.map((e) => [e.name, ONLY_REPLAY ? '' : digest(e, prepared.get(e.name)!)]));
   if (new Set(Object.values(digests)).size !== 1) throw new Error(`engines disagree: ${JSON.stringify(digests)}`);
-  const names = [...engines.map((e) => e.name), 'floor'];
+  const names = [...engines.map((e) => e.name), ...(ONLY_REPLAY ? [] : ['floor'])];
   const times = new Map<string, { cpu: number[]; wall: number[] }>(names.map((n) => [n, { cpu: [], wall: [] }]));
   let sink = 0;
   for (let r = -1; r < ROUNDS; r++) {
@@ -241,7 +243,7 @@ async function main(): Promise<void> {
     }
   }
   // CPU time of this process is the headline: on a shared 2-core machine wall time mostly measures the neighbours.
-  const floorBest = Math.min(...times.get('floor')!.cpu);
+  const floorBest = ONLY_REPLAY ? NaN : Math.min(...times.get('floor')!.cpu);
   const report = (name: string) => {
     const { cpu, wall } = times.get(name)!;
     const best = Math.min(...cpu);

@@ -17,9 +17,11 @@
  * - PL maximum "to" = current bet + pot after calling. FT caps voluntary bets+raises per street at
  *   `maxRaisesPerStreet` (default 4, blinds not counted, as PokerKit does).
  */
-import { type Chips, ZERO } from '../money';
-import { Snapshot } from './draft';
-import { type UnitInfo, eq, formatUnits, gt, isMultipleOfUnit, isPositive, lt, lte, min, max, unitInfo } from './fast-money';
+import * as moneyModule from '../money';
+import { type Chips } from '../money';
+import * as draftModule from './draft';
+import * as fastMoney from './fast-money';
+import { type UnitInfo } from './fast-money';
 import {
   type HandConfig,
   type HandState,
@@ -29,6 +31,12 @@ import {
   type SeatState,
   type Street,
 } from './types';
+
+// Values used on every step are bound to local names once: tsx/esbuild (dev server, benches) and swc
+// (jest) compile each use of a named import into a getter call, which showed up in profiles here.
+const { ZERO } = moneyModule;
+const { Snapshot } = draftModule;
+const { eq, formatUnits, gt, gte, isMultipleOfUnit, isPositive, lt, lte, min, minus, max, plus, unitInfoOf } = fastMoney;
 
 /** The default FT cap of voluntary bets and raises per street. */
 export const DEFAULT_MAX_RAISES = 4;
@@ -78,7 +86,7 @@ export function raiseFloor(config: HandConfig, street: Street): Chips {
 /** Every chip in the middle: all contributions, including the current street's bets. */
 export function totalPot(state: HandState): Chips {
   let total: Chips = ZERO;
-  for (const s of state.seats) total = total.plus(s.contributed);
+  for (const s of state.seats) total = plus(total, s.contributed);
   return total;
 }
 
@@ -96,10 +104,15 @@ function mayRaise(state: HandState, index: number, toCall: Chips): boolean {
   }
   // Betting is reopened for a player who already acted only by a full raise since they acted.
   if (seat.acted && lt(toCall, state.minRaise) && !state.config.shortAllInReopens) return false;
+  // Someone else live could still put in more than the current bet: stack + streetBet > currentBet.
+  // Stacks and street bets are never negative, so either shortcut below implies the sum test.
   const seats = state.seats;
+  const bet = state.currentBet;
   for (let j = 0; j < seats.length; j++) {
     const s = seats[j]!;
-    if (j !== index && !s.folded && gt(s.stack.plus(s.streetBet), state.currentBet)) return true;
+    if (j === index || s.folded) continue;
+    if (gt(s.stack, bet) || (isPositive(s.stack) && gte(s.streetBet, bet))) return true;
+    if (gt(plus(s.stack, s.streetBet), bet)) return true;
   }
   return false;
 }
@@ -107,10 +120,10 @@ function mayRaise(state: HandState, index: number, toCall: Chips): boolean {
 function computeRange(state: HandState, index: number, toCall: Chips): RaiseRange | undefined {
   if (!mayRaise(state, index, toCall)) return undefined;
   const seat = state.seats[index]!;
-  const allInTo = seat.stack.plus(seat.streetBet);
+  const allInTo = plus(seat.stack, seat.streetBet);
   const nominal = state.currentBet.isZero()
     ? raiseFloor(state.config, state.street)
-    : state.currentBet.plus(state.minRaise);
+    : plus(state.currentBet, state.minRaise);
   const minTo = min(nominal, allInTo);
   let maxTo: Chips;
   switch (state.config.variant) {
@@ -118,8 +131,8 @@ function computeRange(state: HandState, index: number, toCall: Chips): RaiseRang
       maxTo = allInTo;
       break;
     case 'PO': {
-      const potAfterCall = totalPot(state).plus(toCall);
-      maxTo = min(allInTo, max(minTo, state.currentBet.plus(potAfterCall)));
+      const potAfterCall = plus(totalPot(state), toCall);
+      maxTo = min(allInTo, max(minTo, plus(state.currentBet, potAfterCall)));
       break;
     }
     case 'FT':
@@ -131,7 +144,7 @@ function computeRange(state: HandState, index: number, toCall: Chips): RaiseRang
 
 function computeTurn(state: HandState, index: number): TurnInfo {
   const seat = state.seats[index]!;
-  const toCall = state.currentBet.minus(seat.streetBet);
+  const toCall = minus(state.currentBet, seat.streetBet);
   return { index, toCall, callAmount: min(toCall, seat.stack), range: computeRange(state, index, toCall) };
 }
 
@@ -142,7 +155,7 @@ function turnOf(state: HandState, index: number): TurnInfo {
 }
 
 function unitOf(state: HandState): UnitInfo {
-  return state instanceof Snapshot ? Snapshot.unit(state) : unitInfo(state.config.unit);
+  return state instanceof Snapshot ? Snapshot.unit(state) : unitInfoOf(state.config.unit);
 }
 
 /** The bet/raise range (street totals) for the player at `index`, or undefined when they may not raise. */
@@ -192,7 +205,7 @@ export function validateAction(state: HandState, index: number, action: PlayerAc
     }
     if (toCall.isZero()) return reject('illegal_action', 'nothing to call; check instead');
     const add = t.callAmount;
-    return accept(index, type, seat.streetBet.plus(add), add, eq(add, seat.stack));
+    return accept(index, type, plus(seat.streetBet, add), add, eq(add, seat.stack));
   }
   if (type !== 'bet' && type !== 'raise') return reject('illegal_action', 'unknown action type');
   const facingBet = isPositive(state.currentBet);
@@ -208,6 +221,6 @@ export function validateAction(state: HandState, index: number, action: PlayerAc
     const hi = formatUnits(range.maxTo, unit);
     return reject('invalid_amount', `${type} to ${formatUnits(to, unit)} is outside ${lo}..${hi}`);
   }
-  const add = to.minus(seat.streetBet);
+  const add = minus(to, seat.streetBet);
   return accept(index, type, to, add, eq(add, seat.stack));
 }

@@ -13,7 +13,7 @@
  *   are the ones the step's conservation check must look at.
  */
 import { type Chips } from '../money';
-import { type UnitInfo, unitInfo } from './fast-money';
+import { type UnitInfo, unitInfoOf } from './fast-money';
 import type { TurnInfo } from './betting';
 import { type HandConfig, type HandEvent, type HandResult, type HandState, type SeatState, type Street } from './types';
 import { type Card } from './cards';
@@ -38,6 +38,8 @@ export interface Draft {
   seats: SeatState[];
   /** Bit i set = seats[i] was cloned (or created) by this step. */
   own: number;
+  /** The previous state's seat records (undefined at the start of a hand). */
+  before: readonly SeatState[] | undefined;
   buttonIndex: number;
   deck: readonly Card[];
   deckPos: number;
@@ -152,7 +154,7 @@ export class Snapshot implements HandState {
    */
   static of(state: HandState): { snapshot: Snapshot; untrusted: boolean } {
     if (state instanceof Snapshot) return { snapshot: state, untrusted: false };
-    const d = draftOf(state, undefined, unitInfo(state.config.unit));
+    const d = draftOf(state, undefined, unitInfoOf(state.config.unit));
     d.newEvents = [...state.events];
     return { snapshot: new Snapshot(d), untrusted: true };
   }
@@ -179,7 +181,7 @@ export class Snapshot implements HandState {
 
 function draftOf(s: HandState, log: EventLog | undefined, unit: UnitInfo): Draft {
   return {
-    config: s.config, seats: s.seats.slice(), own: 0, buttonIndex: s.buttonIndex, deck: s.deck, deckPos: s.deckPos,
+    config: s.config, seats: s.seats.slice(), own: 0, before: s.seats, buttonIndex: s.buttonIndex, deck: s.deck, deckPos: s.deckPos,
     board: s.board, street: s.street, toAct: s.toAct, currentBet: s.currentBet, minRaise: s.minRaise,
     raiseCount: s.raiseCount, lastAggressor: s.lastAggressor, uncalledReturns: s.uncalledReturns, handResult: s.handResult,
     newEvents: [], unit, log, untrusted: false,

@@ -9,7 +9,12 @@
  * line by line. Non-finite values, and exponents beyond the constructor's range (which decimal.js would
  * clamp when copying), take decimal.js's own path, so every result equals the library's.
  */
-import { type Chips, Money } from '../money';
+import * as moneyModule from '../money';
+import { type Chips } from '../money';
+
+// Bound once: tsx/esbuild and swc compile each use of a named import into a getter call, and these
+// helpers run several times per engine step.
+const { Money, ZERO } = moneyModule;
 
 /** Exponents inside this range are copied unchanged by the Decimal constructor (its minE/maxE are far wider). */
 const SAFE_EXPONENT = 1e15;
@@ -70,6 +75,34 @@ export function isNegative(a: Chips): boolean {
   return a.s < 0 && !a.isZero();
 }
 
+/**
+ * True when `x + 0` (or `x - 0`) in decimal.js would give `x` back unchanged: a nonzero, finite Money
+ * value short enough that rounding to Money's 40 significant digits cannot touch it (at most 5 words of
+ * 7 digits). Other constructors may round differently, so they always take decimal.js's path.
+ */
+function keptByZero(x: Chips): boolean {
+  return x.constructor === Money && !!x.d && x.d.length <= 5 && !x.isZero();
+}
+
+/** A +0 of Money: what `x - x` gives in Money (ROUND_HALF_UP never yields -0). */
+function isPlainZero(x: Chips): boolean {
+  return x.constructor === Money && x.isZero() && x.s > 0;
+}
+
+/** `a.plus(b)`, skipping the arithmetic (and its two allocations) when one side is +0. */
+export function plus(a: Chips, b: Chips): Chips {
+  if (isPlainZero(b) && keptByZero(a)) return a;
+  if (isPlainZero(a) && keptByZero(b)) return b;
+  return a.plus(b);
+}
+
+/** `a.minus(b)`, skipping the arithmetic when `b` is +0 or equals `a`. */
+export function minus(a: Chips, b: Chips): Chips {
+  if (isPlainZero(b) && keptByZero(a)) return a;
+  if (keptByZero(a) && b.constructor === Money && eq(a, b)) return ZERO;
+  return a.minus(b);
+}
+
 /** `minChips(a, b)` (a.lte(b) ? a : b), without allocating. */
 export function min(a: Chips, b: Chips): Chips {
   return lte(a, b) ? a : b;
@@ -91,11 +124,25 @@ export interface UnitInfo {
   zeroText: string;
 }
 
-/** Works out a unit's UnitInfo (the unit must be positive, as `isMultipleOf` requires). */
+/** Works out a unit's UnitInfo. */
 export function unitInfo(unit: Chips): UnitInfo {
   const places = unit.decimalPlaces();
   const powerOfTen = unit.isFinite() && unit.gt(0) && unit.mul(new Money(10).pow(places)).eq(1);
-  return { unit, places, powerOfTen, zeroText: new Money(0).toFixed(places) };
+  // A unit that is not a positive finite amount is refused by start() before any amount is formatted.
+  const zeroText = Number.isInteger(places) ? new Money(0).toFixed(places) : '0';
+  return { unit, places, powerOfTen, zeroText };
+}
+
+const unitInfos = new WeakMap<Chips, UnitInfo>();
+
+/** unitInfo(unit), remembered per unit object (a table passes the same unit to every hand). */
+export function unitInfoOf(unit: Chips): UnitInfo {
+  let info = unitInfos.get(unit);
+  if (!info) {
+    info = unitInfo(unit);
+    unitInfos.set(unit, info);
+  }
+  return info;
 }
 
 /** `isMultipleOf(amount, unit)` without the division when the unit is a power of ten. */

@@ -16,11 +16,13 @@
  * PokerKit): if the big blind is short, later players call what it posted, and the minimum raise is
  * still a full big blind on top of that.
  */
-import { type Chips, ZERO, isMultipleOf } from '../money';
+import * as moneyModule from '../money';
+import { type Chips } from '../money';
 import { type Card, DECK_SIZE, formatCards } from './cards';
-import { canAct, raiseFloor, validateAction, legalActions as bettingLegalActions } from './betting';
-import { type Draft, Snapshot, nextIndex, orderFromButton, writable } from './draft';
-import { eq, formatUnits, gt, gte, isNegative, isPositive, max, min, unitInfo } from './fast-money';
+import * as bettingModule from './betting';
+import * as draftModule from './draft';
+import { type Draft } from './draft';
+import * as fastMoney from './fast-money';
 import { uncalledBet } from './pots';
 import { settleShowdown, settleUncontested } from './showdown';
 import {
@@ -37,6 +39,15 @@ import {
 } from './types';
 
 export { orderFromButton } from './draft';
+
+// Values used on every step are bound to local names once: tsx/esbuild (dev server, benches) and swc
+// (jest) compile each use of a named import into a getter call, which showed up in profiles here.
+const { ZERO, chips } = moneyModule;
+const { canAct, raiseFloor, validateAction, legalActions: bettingLegalActions } = bettingModule;
+const { Snapshot, nextIndex, orderFromButton, writable } = draftModule;
+const { eq, formatUnits, gt, gte, isMultipleOfUnit, isNegative, isPositive, lte, max, min, minus, plus, unitInfoOf } = fastMoney;
+
+const HUNDRED = chips(100);
 
 /** Number of hole cards per player for a variant. */
 export function holeCardCount(config: HandConfig): number {
@@ -56,31 +67,39 @@ function validateStart(config: HandConfig, seats: readonly SeatInput[], buttonSe
   const numbers = new Set(seats.map((s) => s.seat));
   if (numbers.size !== seats.length) throw new Error('start: duplicate seat numbers');
   if (!numbers.has(buttonSeat)) throw new Error(`start: button seat ${buttonSeat} is not in the hand`);
+  const unit = unitInfoOf(config.unit);
   for (const s of seats) {
-    if (s.stack.lte(0) || !isMultipleOf(s.stack, config.unit)) throw new Error(`start: bad stack for seat ${s.seat}`);
+    if (!isPositive(s.stack) || !isMultipleOfUnit(s.stack, unit)) throw new Error(`start: bad stack for seat ${s.seat}`);
   }
   const amounts = [config.smallBlind, config.bigBlind, config.ante, config.minBet, ...(config.straddles ?? [])];
   for (const a of amounts) {
-    if (a.lt(0) || !isMultipleOf(a, config.unit)) throw new Error(`start: amount ${a.toString()} is not a multiple of the unit`);
+    if (isNegative(a) || !isMultipleOfUnit(a, unit)) throw new Error(`start: amount ${a.toString()} is not a multiple of the unit`);
   }
-  if (config.bigBlind.lte(0) || raiseFloor(config, 'preflop').lte(0) || raiseFloor(config, 'river').lte(0)) {
+  if (lte(config.bigBlind, ZERO) || lte(raiseFloor(config, 'preflop'), ZERO) || lte(raiseFloor(config, 'river'), ZERO)) {
     throw new Error('start: the big blind and the minimum bet must be positive');
   }
-  if (config.rakePercent.lt(0) || config.rakePercent.gt(100) || config.rakeCap.lt(0)) throw new Error('start: bad rake');
+  if (isNegative(config.rakePercent) || gt(config.rakePercent, HUNDRED) || isNegative(config.rakeCap)) throw new Error('start: bad rake');
   const needed = seats.length * holeCardCount(config) + 5;
-  const distinct = new Set(deck);
-  if (deck.length < needed || distinct.size !== deck.length || deck.some((c) => !Number.isInteger(c) || c < 0 || c >= DECK_SIZE)) {
-    throw new Error(`start: the deck must hold at least ${needed} distinct cards`);
+  if (deck.length < needed || !distinctCards(deck)) throw new Error(`start: the deck must hold at least ${needed} distinct cards`);
+}
+
+/** True when every entry is a card (an integer 0..51) and none repeats. */
+function distinctCards(deck: readonly Card[]): boolean {
+  const seen = new Uint8Array(DECK_SIZE);
+  for (const c of deck) {
+    if (!Number.isInteger(c) || c < 0 || c >= DECK_SIZE || seen[c] === 1) return false;
+    seen[c] = 1;
   }
+  return true;
 }
 
 /** Moves chips from a stack into the middle (and into the street bet unless it is an ante). */
 function putIn(d: Draft, index: number, amount: Chips, intoStreetBet: boolean): void {
   const s = writable(d, index);
   if (isNegative(amount) || gt(amount, s.stack)) throw new Error('putIn: amount outside the stack');
-  s.stack = s.stack.minus(amount);
-  s.contributed = s.contributed.plus(amount);
-  if (intoStreetBet) s.streetBet = s.streetBet.plus(amount);
+  s.stack = minus(s.stack, amount);
+  s.contributed = plus(s.contributed, amount);
+  if (intoStreetBet) s.streetBet = plus(s.streetBet, amount);
   s.allIn = s.stack.isZero() && !s.folded;
 }
 
@@ -115,10 +134,11 @@ export function startWithEvents(
     })),
     // Every seat record is new, so the first state's check covers every seat.
     own: (1 << seats.length) - 1,
+    before: undefined,
     buttonIndex: seats.findIndex((s) => s.seat === buttonSeat),
     deck: [...deck], deckPos: 0, board: [], street: 'preflop', toAct: undefined,
     currentBet: ZERO, minRaise: raiseFloor(config, 'preflop'), raiseCount: 0, lastAggressor: undefined,
-    uncalledReturns: [], handResult: undefined, newEvents: [], unit: unitInfo(config.unit), log: undefined, untrusted: false,
+    uncalledReturns: [], handResult: undefined, newEvents: [], unit: unitInfoOf(config.unit), log: undefined, untrusted: false,
   };
   const order = orderFromButton(d);
   if (isPositive(config.ante)) for (const i of order) post(d, i, 'ante', config.ante);
@@ -283,7 +303,7 @@ function applyValidated(d: Draft, index: number, type: PlayerAction['type'], to:
   }
   const raised = type === 'bet' || type === 'raise';
   if (raised) {
-    const increment = to.minus(d.currentBet);
+    const increment = minus(to, d.currentBet);
     // Only a full bet or raise sets a new minimum increment; a short all-in leaves it unchanged.
     if (gte(increment, d.minRaise)) d.minRaise = increment;
     d.currentBet = to;
@@ -304,9 +324,10 @@ function applyValidated(d: Draft, index: number, type: PlayerAction['type'], to:
  * Checks the step's seats before its state is handed out. While the hand runs, chips only move between
  * a seat's stack and its own contributions (bets in, uncalled bets back), so every seat must satisfy
  * stack + contributed == starting stack; that implies the table-wide sum assertConserved checks. Only
- * the seats this step copied can have changed: every other record is the very object the previous
- * state's check passed. A settled hand, or a state that did not come from this engine, gets the full
- * assertConserved.
+ * seats this step copied can have changed (every other record is the very object the previous state's
+ * check passed), and a copied seat whose amounts are still the previous record's objects (only its
+ * flags changed) passed the sum before. A settled hand, or a state that did not come from this engine,
+ * gets the full assertConserved.
  */
 function checkStep(d: Draft, state: HandState): void {
   if (d.untrusted || d.handResult) {
@@ -317,7 +338,9 @@ function checkStep(d: Draft, state: HandState): void {
     if ((d.own & (1 << i)) === 0) continue;
     const s = d.seats[i]!;
     if (isNegative(s.stack) || isNegative(s.streetBet) || gt(s.streetBet, s.contributed)) throw new Error(`conservation: bad amounts at seat ${s.seat}`);
-    if (!eq(s.stack.plus(s.contributed), s.startingStack)) {
+    const was = d.before?.[i];
+    if (was && was.stack === s.stack && was.contributed === s.contributed && was.startingStack === s.startingStack) continue;
+    if (!eq(plus(s.stack, s.contributed), s.startingStack)) {
       throw new Error(`conservation: seat ${s.seat} stack ${s.stack.toString()} + contributed ${s.contributed.toString()} != ${s.startingStack.toString()}`);
     }
   }
@@ -372,18 +395,18 @@ export function seatOf(state: HandState, seat: number): SeatState | undefined {
 export function assertConserved(state: HandState): void {
   let start: Chips = ZERO;
   let stacks: Chips = ZERO;
-  let middle: Chips = ZERO;
   for (const s of state.seats) {
     if (isNegative(s.stack) || isNegative(s.streetBet) || gt(s.streetBet, s.contributed)) throw new Error(`conservation: bad amounts at seat ${s.seat}`);
-    start = start.plus(s.startingStack);
-    stacks = stacks.plus(s.stack);
-    middle = middle.plus(s.contributed);
+    start = plus(start, s.startingStack);
+    stacks = plus(stacks, s.stack);
   }
   if (state.handResult) {
-    if (!eq(stacks.plus(state.handResult.rake), start)) throw new Error('conservation: final stacks + rake != starting stacks');
+    if (!eq(plus(stacks, state.handResult.rake), start)) throw new Error('conservation: final stacks + rake != starting stacks');
     return;
   }
-  if (!eq(stacks.plus(middle), start)) {
+  let middle: Chips = ZERO;
+  for (const s of state.seats) middle = plus(middle, s.contributed);
+  if (!eq(plus(stacks, middle), start)) {
     throw new Error(`conservation: stacks ${stacks.toString()} + pot ${middle.toString()} != ${start.toString()}`);
   }
 }

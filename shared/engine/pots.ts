@@ -18,8 +18,15 @@
  * - A split pot gives each winner floor(pot / n) in units; the leftover units go one each to the
  *   winners in seat order starting left of the button.
  */
-import { type Chips, ZERO, minChips, roundHalfUpToUnit, splitEvenly, sumChips } from '../money';
+import * as moneyModule from '../money';
+import { type Chips, roundHalfUpToUnit, splitEvenly } from '../money';
+import * as fastMoney from './fast-money';
 import { type HandConfig } from './types';
+
+// Values used on every step are bound to local names once: tsx/esbuild (dev server, benches) and swc
+// (jest) compile each use of a named import into a getter call, which showed up in profiles here.
+const { ZERO } = moneyModule;
+const { cmp, eq, gt, gte, isMultipleOfUnit, isPositive, lte, min, plus, unitInfoOf } = fastMoney;
 
 /** A pot: amount and the indices of the players who may win it. */
 export interface Pot {
@@ -38,31 +45,64 @@ export function uncalledBet(streetBets: readonly Chips[]): { index: number; amou
   if (streetBets.length < 2) return undefined;
   let top = -1;
   for (let i = 0; i < streetBets.length; i++) {
-    if (top < 0 || streetBets[i]!.gt(streetBets[top]!)) top = i;
+    if (top < 0 || gt(streetBets[i]!, streetBets[top]!)) top = i;
   }
   let second: Chips = ZERO;
   for (let i = 0; i < streetBets.length; i++) {
-    if (i !== top && streetBets[i]!.gt(second)) second = streetBets[i]!;
+    if (i !== top && gt(streetBets[i]!, second)) second = streetBets[i]!;
   }
+  // Usually the top bet was matched: no subtraction needed to know that nothing comes back.
+  if (!gt(streetBets[top]!, second)) return undefined;
   const amount = streetBets[top]!.minus(second);
-  return amount.gt(0) ? { index: top, amount } : undefined;
+  return isPositive(amount) ? { index: top, amount } : undefined;
+}
+
+/**
+ * The usual ending: every live player put in the same, largest amount. Every layer then has the same
+ * eligible players (all live ones), so the layers merge into one pot holding every chip; undefined
+ * otherwise.
+ */
+function singlePot(contributions: readonly Contribution[]): Pot[] | undefined {
+  let top: Chips | undefined;
+  let total: Chips = ZERO;
+  for (const c of contributions) {
+    if (top === undefined || gt(c.amount, top)) top = c.amount;
+    total = plus(total, c.amount);
+  }
+  if (!top || !isPositive(top)) return undefined;
+  const eligible: number[] = [];
+  for (let i = 0; i < contributions.length; i++) {
+    const c = contributions[i]!;
+    if (c.folded) continue;
+    if (!eq(c.amount, top)) return undefined;
+    eligible.push(i);
+  }
+  return eligible.length > 0 ? [{ amount: total, eligible }] : undefined;
 }
 
 /** Main and side pots from each player's total contribution (after uncalled bets were returned). */
 export function buildPots(contributions: readonly Contribution[]): Pot[] {
+  const single = singlePot(contributions);
+  if (single) return single;
+  const sorted: Chips[] = [];
+  for (const c of contributions) if (isPositive(c.amount)) sorted.push(c.amount);
+  sorted.sort(cmp);
   const levels: Chips[] = [];
-  const sorted = contributions.map((c) => c.amount).filter((a) => a.gt(0)).sort((a, b) => a.comparedTo(b));
-  for (const a of sorted) if (levels.length === 0 || !levels[levels.length - 1]!.eq(a)) levels.push(a);
+  for (const a of sorted) if (levels.length === 0 || !eq(levels[levels.length - 1]!, a)) levels.push(a);
   const pots: Pot[] = [];
   let previous: Chips = ZERO;
   for (const level of levels) {
     let amount: Chips = ZERO;
     const eligible: number[] = [];
-    contributions.forEach((c, i) => {
-      const part = minChips(c.amount, level).minus(previous);
-      if (part.gt(0)) amount = amount.plus(part);
-      if (!c.folded && c.amount.gte(level)) eligible.push(i);
-    });
+    for (let i = 0; i < contributions.length; i++) {
+      const c = contributions[i]!;
+      // Only a contribution above the previous level has a part in this one.
+      if (gt(c.amount, previous)) {
+        const part = min(c.amount, level).minus(previous);
+        if (isPositive(part)) amount = plus(amount, part);
+      }
+      if (!c.folded && gte(c.amount, level)) eligible.push(i);
+    }
     previous = level;
     const last = pots[pots.length - 1];
     if (last && (eligible.length === 0 || sameMembers(last.eligible, eligible))) {
@@ -73,28 +113,33 @@ export function buildPots(contributions: readonly Contribution[]): Pot[] {
       pots.push({ amount, eligible });
     }
   }
-  const total = sumChips(contributions.map((c) => c.amount));
-  if (!sumChips(pots.map((p) => p.amount)).eq(total)) throw new Error('buildPots: pots do not add up to contributions');
+  let total: Chips = ZERO;
+  for (const c of contributions) total = plus(total, c.amount);
+  let potted: Chips = ZERO;
+  for (const p of pots) potted = plus(potted, p.amount);
+  if (!eq(potted, total)) throw new Error('buildPots: pots do not add up to contributions');
   return pots;
 }
 
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The rake of a hand: percent of the total pot, rounded half up to the unit, capped, and zero without a flop. */
 export function computeRake(total: Chips, config: Pick<HandConfig, 'rakePercent' | 'rakeCap' | 'unit'>, sawFlop: boolean): Chips {
-  if (!sawFlop || config.rakePercent.lte(0)) return ZERO;
+  if (!sawFlop || lte(config.rakePercent, ZERO)) return ZERO;
   const raw = roundHalfUpToUnit(total.mul(config.rakePercent).div(100), config.unit);
-  const capped = config.rakeCap.gt(0) ? minChips(raw, config.rakeCap) : raw;
-  return minChips(capped, total);
+  const capped = isPositive(config.rakeCap) ? min(raw, config.rakeCap) : raw;
+  return min(capped, total);
 }
 
 /** Splits the rake across pots, main pot first; returns the rake taken from each pot. */
 export function rakeByPot(pots: readonly Pot[], rake: Chips): Chips[] {
   let left = rake;
   const out = pots.map((p) => {
-    const take = minChips(left, p.amount);
+    const take = min(left, p.amount);
     left = left.minus(take);
     return take;
   });
@@ -108,9 +153,16 @@ export function rakeByPot(pots: readonly Pot[], rake: Chips): Chips[] {
  */
 export function splitPot(amount: Chips, winners: readonly number[], unit: Chips): { index: number; amount: Chips }[] {
   if (winners.length === 0) throw new Error('splitPot: no winners');
+  if (winners.length === 1) {
+    // One winner takes the pot as it is; splitEvenly would only check that it is a whole number of units.
+    if (!isMultipleOfUnit(amount, unitInfoOf(unit))) throw new Error(`amount ${amount.toString()} is not a multiple of unit ${unit.toString()}`);
+    return [{ index: winners[0]!, amount }];
+  }
   const { share, leftoverUnits } = splitEvenly(amount, winners.length, unit);
   const out = winners.map((index, k) => ({ index, amount: k < leftoverUnits ? share.plus(unit) : share }));
-  if (!sumChips(out.map((w) => w.amount)).eq(amount)) throw new Error('splitPot: shares do not add up');
+  let paid: Chips = ZERO;
+  for (const w of out) paid = paid.plus(w.amount);
+  if (!eq(paid, amount)) throw new Error('splitPot: shares do not add up');
   return out;
 }
 

@@ -10,9 +10,12 @@ import { type Chips, ZERO, sumChips } from '../money';
 import { type Card, formatCards } from './cards';
 import { describeHand, evaluate, evaluateOmaha } from './evaluator';
 import { type Draft, orderFromButton, writable } from './draft';
-import { formatUnits } from './fast-money';
+import * as fastMoney from './fast-money';
 import { type Pot, buildPots, computeRake, contestedPots, potWinners, rakeByPot, splitPot } from './pots';
 import { type HandConfig, type HandResult, type PotResult, type ShowdownEntry } from './types';
+
+// Bound once: tsx/esbuild and swc compile each use of a named import into a getter call (see hand.ts).
+const { eq, formatUnits, isPositive, minus, plus } = fastMoney;
 
 /** The value of a player's best hand: best five of seven for hold'em, exactly two hole + three board for Omaha. */
 export function handValue(config: HandConfig, hole: readonly Card[], board: readonly Card[]): number {
@@ -47,9 +50,9 @@ function settle(d: Draft, values: (number | undefined)[], revealOrder: number[])
   const winsSomething = new Set<number>();
   const potResults: PotResult[] = pots.map((pot, k) => {
     const winners = potWinners(pot, values, order);
-    const shares = splitPot(pot.amount.minus(rakes[k]!), winners, unit);
+    const shares = splitPot(minus(pot.amount, rakes[k]!), winners, unit);
     for (const w of shares) {
-      payouts[w.index] = payouts[w.index]!.plus(w.amount);
+      payouts[w.index] = plus(payouts[w.index]!, w.amount);
       winsSomething.add(w.index);
     }
     return {
@@ -67,14 +70,16 @@ function settle(d: Draft, values: (number | undefined)[], revealOrder: number[])
         : { type: 'showdown', seat: e.seat, shown: false },
     );
   }
-  if (rake.gt(0)) d.newEvents.push({ type: 'rake', amount: formatUnits(rake, d.unit) });
+  if (isPositive(rake)) d.newEvents.push({ type: 'rake', amount: formatUnits(rake, d.unit) });
   potResults.forEach((p, k) => {
     for (const w of p.winners) d.newEvents.push({ type: 'award', seat: w.seat, pot: k, amount: formatUnits(w.amount, d.unit) });
   });
-  d.handResult = buildResult(d, potResults, rake, payouts, showdown, total);
+  const handResult = buildResult(d, potResults, rake, payouts, showdown, total);
+  d.handResult = handResult;
   for (let i = 0; i < d.seats.length; i++) {
     const s = writable(d, i);
-    s.stack = s.stack.plus(payouts[i]!);
+    // The final stack buildResult worked out (and checked): stack + payout.
+    s.stack = handResult.finalStacks[s.seat]!;
     s.streetBet = ZERO;
     s.pending = false;
   }
@@ -96,20 +101,33 @@ function decideShown(d: Draft, values: (number | undefined)[], revealOrder: numb
 function buildResult(
   d: Draft, pots: PotResult[], rake: Chips, payouts: Chips[], showdown: ShowdownEntry[], total: Chips,
 ): HandResult {
-  const bySeat = (f: (i: number) => Chips): Record<number, Chips> =>
-    Object.fromEntries(d.seats.map((s, i) => [s.seat, f(i)]));
-  const finalStacks = bySeat((i) => d.seats[i]!.stack.plus(payouts[i]!));
-  const netBySeat = bySeat((i) => finalStacks[d.seats[i]!.seat]!.minus(d.seats[i]!.startingStack));
-  const paid = sumChips(payouts);
-  if (!paid.plus(rake).eq(total)) throw new Error('settle: payouts + rake != pot');
-  if (!sumChips(Object.values(netBySeat)).plus(rake).isZero()) throw new Error('settle: net + rake != 0');
-  const start = sumChips(d.seats.map((s) => s.startingStack));
-  if (!sumChips(Object.values(finalStacks)).plus(rake).eq(start)) throw new Error('settle: final stacks + rake != starting stacks');
+  const payoutsBySeat: Record<number, Chips> = {};
+  const netBySeat: Record<number, Chips> = {};
+  const finalStacks: Record<number, Chips> = {};
+  let paid: Chips = ZERO;
+  let net: Chips = ZERO;
+  let start: Chips = ZERO;
+  let final: Chips = ZERO;
+  for (let i = 0; i < d.seats.length; i++) {
+    const s = d.seats[i]!;
+    const payout = payouts[i]!;
+    const stack = plus(s.stack, payout);
+    finalStacks[s.seat] = stack;
+    netBySeat[s.seat] = minus(stack, s.startingStack);
+    payoutsBySeat[s.seat] = payout;
+    paid = plus(paid, payout);
+    net = plus(net, netBySeat[s.seat]!);
+    start = plus(start, s.startingStack);
+    final = plus(final, stack);
+  }
+  if (!eq(plus(paid, rake), total)) throw new Error('settle: payouts + rake != pot');
+  if (!plus(net, rake).isZero()) throw new Error('settle: net + rake != 0');
+  if (!eq(plus(final, rake), start)) throw new Error('settle: final stacks + rake != starting stacks');
   return {
     pots,
     rake,
     uncalledReturns: d.uncalledReturns.map((u) => ({ ...u })),
-    payouts: bySeat((i) => payouts[i]!),
+    payouts: payoutsBySeat,
     netBySeat,
     finalStacks,
     board: [...d.board],
