@@ -4,6 +4,7 @@
  * range covering at least one big blind), so a table that cannot deal a legal hand is never created.
  */
 import { z } from 'zod';
+import type { CreateTableParams } from '../ledger/poker-tables';
 import { type Chips, chips, isMultipleOf, parseAmount, ZERO } from '../../../shared/money';
 import { HOUSE_UNIT } from '../auth/house-unit';
 import { HttpError } from '../transport/router';
@@ -35,21 +36,8 @@ export const createTableSchema = z
   })
   .strict();
 
-/** A validated table definition, amounts as Chips. */
-export interface TableSpec {
-  name: string;
-  variant: 'NT' | 'PO' | 'FT';
-  maxSeats: number;
-  unit: Chips;
-  smallBlind: Chips;
-  bigBlind: Chips;
-  ante: Chips;
-  minBuyIn: Chips;
-  maxBuyIn: Chips;
-  rakePercent: Chips;
-  rakeCap: Chips;
-  actionTimeoutMs: number;
-}
+/** A validated table definition, amounts as Chips: exactly what the ledger's createTable stores. */
+export type TableSpec = Required<CreateTableParams>;
 
 function amount(field: string, text: string, unit: Chips | undefined, allowZero: boolean): Chips {
   const parsed = parseAmount(text, unit);

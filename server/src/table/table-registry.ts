@@ -32,21 +32,8 @@ export interface RegistryDeps {
 
 /** Converts a stored table into the actor's configuration. */
 export function tableConfigOf(row: PokerTable): TableConfig {
-  return {
-    tableId: row.id,
-    name: row.name,
-    variant: row.variant,
-    maxSeats: row.maxSeats,
-    unit: row.unit,
-    smallBlind: row.smallBlind,
-    bigBlind: row.bigBlind,
-    ante: row.ante,
-    minBuyIn: row.minBuyIn,
-    maxBuyIn: row.maxBuyIn,
-    rakePercent: row.rakePercent,
-    rakeCap: row.rakeCap,
-    actionTimeoutMs: row.actionTimeoutMs,
-  };
+  const { id, status: _status, nextHandNumber: _next, createdAt: _created, ...config } = row;
+  return { tableId: id, ...config };
 }
 
 /** The live tables of this process. */

@@ -5,7 +5,8 @@
 import type { Logger } from 'pino';
 import type { Chips } from '../../../shared/money';
 import type { ErrorBody, ErrorCode } from '../../../shared/codes';
-import type { HandState, HandConfig, Variant } from '../../../shared/engine/types';
+import type { HandState, HandConfig } from '../../../shared/engine/types';
+import type { PokerTable } from '../ledger/poker-tables';
 import type {
   Ack,
   HandEventMessage,
@@ -13,22 +14,8 @@ import type {
   TableView,
 } from '../../../shared/protocol';
 
-/** Static table configuration, loaded from the poker_table row. */
-export interface TableConfig {
-  tableId: string;
-  name: string;
-  variant: Variant;
-  maxSeats: number;
-  unit: Chips;
-  smallBlind: Chips;
-  bigBlind: Chips;
-  ante: Chips;
-  minBuyIn: Chips;
-  maxBuyIn: Chips;
-  rakePercent: Chips;
-  rakeCap: Chips;
-  actionTimeoutMs: number;
-}
+/** Static table configuration: the stored poker_table row, keyed by `tableId`. */
+export type TableConfig = Omit<PokerTable, 'id' | 'status' | 'nextHandNumber' | 'createdAt'> & { tableId: string };
 
 /** A seat's lifecycle: buying in (ledger call in flight), seated, or cashing out. */
 export type SeatPhase = 'buying_in' | 'seated' | 'cashing_out';
