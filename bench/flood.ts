@@ -152,6 +152,8 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
     strategy: 'mixed',
     chaos: false,
     seed: 1,
+    // Enough money that no table empties during the run: a flood measures the server, not bankruptcies.
+    buyInsPerBot: 1_000,
     pacing: { perSecond: 190, burst: 380 },
     progress: { stream: process.stderr, mode: 'lines', intervalMs: 10_000 },
     log,
@@ -204,6 +206,7 @@ async function main(): Promise<void> {
       ackLatencyMs: report.ackLatencyMs,
       settlementLatencyMs: report.settlementLatencyMs,
       unexpectedErrors: report.unexpectedErrors.count,
+      brokeBots: report.brokeBots,
       conservationOk: report.conservation.ok,
       database,
       /** CPU seconds the bot process used per second of play (1.0 = one core fully busy). */

@@ -220,7 +220,10 @@ export class Bot {
     const s = this.opts.stats;
     try {
       if (stack.isZero()) {
-        if (this.expectedWallet().lt(this.opts.buyIn)) return void (await this.leave());
+        if (this.expectedWallet().lt(this.opts.buyIn)) {
+          s.brokeBots++;
+          return void (await this.leave());
+        }
         const top = await this.conn.call<{ stack: string }>('table:topup', { tableId: this.opts.tableId, amount: formatAmount(this.opts.buyIn), requestId: this.nextRequestId() });
         if (!top.ack.ok) return this.refused('topup', top.ack.error.code, top.ack.error.message);
         this.account.boughtIn = this.account.boughtIn.plus(this.opts.buyIn);

@@ -81,6 +81,8 @@ export interface SimReport {
   handsPerSecond: number;
   actions: number;
   actionsPerSecond: number;
+  /** Bots that went broke and left their table during the run (fewer players, fewer hands). */
+  brokeBots: number;
   ackLatencyMs: LatencySummary;
   settlementLatencyMs: LatencySummary;
   rejections: Record<string, { expected: number; unexpected: number }>;
@@ -104,6 +106,7 @@ export function buildReport(stats: SimStats, playSeconds: number, verdict: Conse
     handsPerSecond: round(atStop.hands / seconds),
     actions: stats.actions,
     actionsPerSecond: round(atStop.actions / seconds),
+    brokeBots: stats.brokeBots,
     ackLatencyMs: stats.ackLatency.summary(),
     settlementLatencyMs: stats.settlementLatency.summary(),
     rejections: Object.fromEntries([...stats.rejections.entries()].sort(([a], [b]) => a.localeCompare(b))),
@@ -121,6 +124,7 @@ export function formatReport(r: SimReport): string {
   const lines = [
     `Felt simulation: ${r.ok ? 'PASS' : 'FAIL'}`,
     `  hands ${r.hands} (${r.handsAtStop} in ${r.durationSeconds} s = ${r.handsPerSecond} hands/s; ${r.actionsPerSecond} actions/s)`,
+    `  bots that went broke and left: ${r.brokeBots}`,
     `  ack latency:        ${lat(r.ackLatencyMs)}`,
     `  settlement latency: ${lat(r.settlementLatencyMs)}`,
     `  rejections by code (expected / unexpected):`,

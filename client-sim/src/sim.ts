@@ -32,6 +32,8 @@ export interface SimOptions {
   seed: number;
   actionTimeoutMs?: number;
   chaosRates?: ChaosRates;
+  /** Buy-ins each bot is credited (default 3); a bot that busts with no money left leaves its table. */
+  buyInsPerBot?: number;
   /** Bots' client-side request pacing; must stay under the server's SOCKET_EVENTS_PER_SECOND. */
   pacing?: Pacing;
   progress?: Omit<ProgressOptions, 'target'>;
@@ -124,7 +126,7 @@ async function createBots(baseUrl: string, adminToken: string, runId: string, ta
   const rng = createRng(options.seed);
   const bots: Bot[] = [];
   for (const [t, table] of tables.entries()) {
-    const credit = table.buyIn.mul(BUY_INS_PER_BOT);
+    const credit = table.buyIn.mul(options.buyInsPerBot ?? BUY_INS_PER_BOT);
     const accounts = await createAccounts(baseUrl, adminToken, `sim${runId}t${t}s`, options.seats, credit);
     for (const [s, account] of accounts.entries()) {
       const botRng = rng.fork(`bot:${t}:${s}`);

@@ -68,6 +68,8 @@ export class SimStats {
   readonly ackLatency = new Latency();
   readonly settlementLatency = new Latency();
   actions = 0;
+  /** Bots that busted with no money left for another buy-in and gave up their seat. */
+  brokeBots = 0;
   /** Hands whose hand:result a bot saw, by hand id (each counted once however many bots saw it). */
   readonly settledHands = new Set<string>();
   /** Rake summed from hand:result messages (each hand once). */
