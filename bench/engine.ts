@@ -17,8 +17,9 @@
  * BENCH_ENGINE_REF=/path/to/shared/engine/hand.ts adds a reference engine (e.g. an older commit exported with
  * `git archive`, with node_modules linked next to it): it replays the same hands, must produce identical
  * events and results (a differential check of behaviour), and is timed in alternating rounds.
- * Results go to bench/results/engine.json, keeping the `history` of earlier measurements. No timing is asserted.
- * Environment: BENCH_HANDS (default 3000), BENCH_ROUNDS (default 5), BENCH_ENGINE_REF (optional).
+ * Results go to bench/results/engine.json; each run appends its headline figures (named by BENCH_LABEL) to the
+ * file's `history`, so earlier measurements stay next to the latest. No timing is asserted.
+ * Environment: BENCH_HANDS (default 3000), BENCH_ROUNDS (default 5), BENCH_ENGINE_REF (optional), BENCH_LABEL.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -262,7 +263,13 @@ async function main(): Promise<void> {
     digest: digests.ours, contenders,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map(round2), node: process.version },
     date: new Date().toISOString(),
-    history: previous.history ?? [],
+    history: [
+      ...(previous.history ?? []),
+      {
+        label: process.env.BENCH_LABEL ?? 'run', date: new Date().toISOString(), hands: HANDS, actions,
+        ...Object.fromEntries(names.map((n) => [n, { usPerAction: contenders[n]!.usPerAction, usPerHand: contenders[n]!.usPerHand, floorRatio: contenders[n]!.floorRatio }])),
+      },
+    ],
     sink: sink % 1000,
   };
   mkdirSync(path.dirname(OUT), { recursive: true });

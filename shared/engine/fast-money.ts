@@ -89,16 +89,16 @@ function isPlainZero(x: Chips): boolean {
   return x.constructor === Money && x.isZero() && x.s > 0;
 }
 
-/** `a.plus(b)`, skipping the arithmetic (and its two allocations) when one side is +0. */
+/** `a.plus(b)`, skipping the arithmetic (and its two allocations) when one side is +0 (+0 + +0 = +0 in Money). */
 export function plus(a: Chips, b: Chips): Chips {
-  if (isPlainZero(b) && keptByZero(a)) return a;
+  if (isPlainZero(b) && (keptByZero(a) || isPlainZero(a))) return isPlainZero(a) ? ZERO : a;
   if (isPlainZero(a) && keptByZero(b)) return b;
   return a.plus(b);
 }
 
-/** `a.minus(b)`, skipping the arithmetic when `b` is +0 or equals `a`. */
+/** `a.minus(b)`, skipping the arithmetic when `b` is +0 or equals `a` (+0 - +0 = +0 in Money). */
 export function minus(a: Chips, b: Chips): Chips {
-  if (isPlainZero(b) && keptByZero(a)) return a;
+  if (isPlainZero(b) && (keptByZero(a) || isPlainZero(a))) return isPlainZero(a) ? ZERO : a;
   if (keptByZero(a) && b.constructor === Money && eq(a, b)) return ZERO;
   return a.minus(b);
 }
