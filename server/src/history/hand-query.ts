@@ -183,7 +183,7 @@ export async function loadHands(ds: DataSource, ids: readonly string[]): Promise
   // Only final transfers are linked to hands; naming their kinds lets the partial unique index serve the lookup.
   const entries = (await ds.query(
     `SELECT t.hand_id, t.id::text AS transfer_id, t.kind, t.idempotency_key, t.reason, t.created_at,
-            e.id::text AS entry_id, e.account_id::text AS account_id, a.kind AS account_kind, a.player_id,
+            e.id::text AS entry_id, e.account_id::text AS account_id, a.kind AS account_kind, a.player_id, a.table_id AS account_table_id,
             e.amount::text AS amount, e.balance_after::text AS balance_after
      FROM transfer t LEFT JOIN ledger_entry e ON e.transfer_id = t.id LEFT JOIN account a ON a.id = e.account_id
      WHERE t.hand_id = ANY($1::uuid[]) AND t.kind IN ('hand_settlement', 'void_refund') ORDER BY t.id, e.id`,
@@ -222,6 +222,7 @@ interface TransferJoinRow {
   account_id: string | null;
   account_kind: string | null;
   player_id: string | null;
+  account_table_id: string | null;
   amount: string | null;
   balance_after: string | null;
 }
@@ -236,7 +237,7 @@ function toStored(row: HandRow, events: StoredEvent[], joins: TransferJoinRow[],
     }
     if (j.entry_id) {
       const entry: StoredEntry = {
-        entryId: j.entry_id, accountId: j.account_id!, accountKind: j.account_kind!, playerId: j.player_id,
+        entryId: j.entry_id, accountId: j.account_id!, accountKind: j.account_kind!, playerId: j.player_id, accountTableId: j.account_table_id,
         amount: j.amount!, balanceAfter: j.balance_after!,
       };
       t.entries.push(entry);

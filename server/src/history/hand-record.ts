@@ -23,6 +23,8 @@ export interface StoredEntry {
   accountId: string;
   accountKind: string;
   playerId: string | null;
+  /** The account's table (seat accounts, and per-table house_rake accounts); null for the others. */
+  accountTableId?: string | null;
   amount: string;
   balanceAfter: string;
 }

@@ -46,6 +46,12 @@ describe('verifyStoredHand', () => {
     expect(fields(hand)).toEqual(expect.arrayContaining(['ledger.rake', 'result.rake']));
   });
 
+  it('reports an entry that pays another table\'s account', () => {
+    const hand = played();
+    hand.transfers[0]!.entries[1]!.accountTableId = '00000000-0000-4000-8000-0000000000bb';
+    expect(fields(hand)).toContain('ledger.entry 11');
+  });
+
   it('reports a seed that does not match the commitment, and cards it would not have dealt', () => {
     const hand = played();
     hand.seed = randomBytes(32).toString('hex');

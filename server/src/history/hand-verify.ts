@@ -193,7 +193,9 @@ function checkSettlement(hand: StoredHand, meta: HandMeta, replayed: ReplayedHan
   const rake = rakeEntry ? chips(rakeEntry.amount) : chips(0);
   if (!rake.eq(result.rake)) diff('ledger.rake', f(result.rake), rakeEntry ? rakeEntry.amount : 'no entry');
   for (const e of entries) {
-    const known = e.accountKind === 'house_rake' || (e.accountKind === 'seat' && e.playerId !== null && players.has(e.playerId));
+    // Rake goes to this table's house_rake account (or the general one); chips go only to this table's seats.
+    const atThisTable = !e.accountTableId || e.accountTableId === hand.tableId;
+    const known = atThisTable && (e.accountKind === 'house_rake' || (e.accountKind === 'seat' && e.playerId !== null && players.has(e.playerId)));
     if (!known) diff(`ledger.entry ${e.entryId}`, 'no entry for an account outside the hand', `${e.accountKind} ${e.playerId ?? ''} ${e.amount}`);
   }
   checked.push('settlement entries equal the engine nets and rake');
