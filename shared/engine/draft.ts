@@ -31,6 +31,12 @@ interface EventLog {
   flat: HandEvent[] | undefined;
 }
 
+/**
+ * Key of a Snapshot's event log. A symbol rather than a private field so that a spread copy of a state
+ * (`{ ...state, seats }`) still carries its history into `apply`; symbols stay out of JSON and Object.keys.
+ */
+const LOG = Symbol('felt.eventLog');
+
 /** A working copy of a state; `newEvents` collects what this step produced. */
 export interface Draft {
   config: HandConfig;
@@ -111,7 +117,7 @@ export class Snapshot implements HandState {
   readonly lastAggressor: number | undefined;
   readonly uncalledReturns: readonly { seat: number; amount: Chips }[];
   readonly handResult: HandResult | undefined;
-  readonly #log: EventLog;
+  readonly [LOG]: EventLog;
   readonly #unit: UnitInfo;
   #turn: TurnInfo | undefined = undefined;
 
@@ -130,13 +136,13 @@ export class Snapshot implements HandState {
     this.lastAggressor = d.lastAggressor;
     this.uncalledReturns = d.uncalledReturns;
     this.handResult = d.handResult;
-    this.#log = { prev: d.log, items: d.newEvents, flat: d.log ? undefined : d.newEvents };
+    this[LOG] = { prev: d.log, items: d.newEvents, flat: d.log ? undefined : d.newEvents };
     this.#unit = d.unit;
   }
 
   /** Every event since `start`. */
   get events(): readonly HandEvent[] {
-    return flatten(this.#log);
+    return flatten(this[LOG]);
   }
 
   toJSON(): Record<string, unknown> {
@@ -150,18 +156,20 @@ export class Snapshot implements HandState {
 
   /**
    * A Snapshot for any HandState: itself, or (for a state built outside the engine, e.g. a spread copy)
-   * a Snapshot of its fields whose history is its `events`. Such a state is marked untrusted.
+   * a Snapshot of its fields whose history is the copied log or else its `events`. Such a state is
+   * marked untrusted.
    */
   static of(state: HandState): { snapshot: Snapshot; untrusted: boolean } {
     if (state instanceof Snapshot) return { snapshot: state, untrusted: false };
+    const log = (state as Partial<Pick<Snapshot, typeof LOG>>)[LOG];
     const d = draftOf(state, undefined, unitInfoOf(state.config.unit));
-    d.newEvents = [...state.events];
+    d.newEvents = log ? flatten(log).slice() : [...state.events];
     return { snapshot: new Snapshot(d), untrusted: true };
   }
 
   /** A Draft to run the next step on. */
   static draft(s: Snapshot, untrusted: boolean): Draft {
-    const d = draftOf(s, s.#log, s.#unit);
+    const d = draftOf(s, s[LOG], s.#unit);
     d.untrusted = untrusted;
     return d;
   }

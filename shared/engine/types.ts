@@ -135,7 +135,11 @@ export interface HandState {
   /** The last player to bet or raise in the latest betting round that had action. */
   readonly lastAggressor: number | undefined;
   readonly uncalledReturns: readonly { seat: number; amount: Chips }[];
-  /** Every event since `start`. */
+  /**
+   * Every event since `start`. On engine states this is computed from a persistent log on first read
+   * (see draft.ts), so a step never copies the history; read `apply(...).events` for one step's events.
+   * A spread copy (`{ ...state }`) has no `events` of its own but still carries the log into `apply`.
+   */
   readonly events: readonly HandEvent[];
   /** Set when the hand is complete. */
   readonly handResult: HandResult | undefined;
