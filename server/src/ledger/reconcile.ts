@@ -41,6 +41,9 @@ export interface ReconcileReport {
   checkedAt: string;
 }
 
+/** Longest any reconcile statement may run. */
+export const RECONCILE_TIMEOUT_MS = 10 * 60 * 1000;
+
 /** Listing stops at this many rows per problem kind; the counts above still cover everything. */
 const LIMIT = 100;
 
@@ -50,6 +53,9 @@ export async function reconcile(ds: DataSource): Promise<ReconcileReport> {
   await runner.connect();
   try {
     await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // The pool's default statement timeout is for the hot path; a full audit of a large ledger reads
+    // every row and may take longer, so it gets its own (still bounded) limit.
+    await runner.query(`SET LOCAL statement_timeout = '${RECONCILE_TIMEOUT_MS}ms'`);
     const q = (sql: string) => runner.query(sql) as Promise<Record<string, string>[]>;
     const counts = (await q(`SELECT (SELECT count(*) FROM account)::int AS accounts, (SELECT count(*) FROM transfer)::int AS transfers,
                                     (SELECT count(*) FROM ledger_entry)::int AS entries,
