@@ -25,17 +25,8 @@ import { type Draft } from './draft';
 import * as fastMoney from './fast-money';
 import { uncalledBet } from './pots';
 import { settleShowdown, settleUncontested } from './showdown';
-import {
-  type ApplyResult,
-  type HandConfig,
-  type HandEvent,
-  type HandResult,
-  type HandState,
-  type LegalActions,
-  type PlayerAction,
-  type SeatInput,
-  type SeatState,
-  type Street,
+import type {
+  ApplyResult, HandConfig, HandEvent, HandResult, HandState, LegalActions, PlayerAction, SeatInput, SeatState, Street,
 } from './types';
 
 export { orderFromButton } from './draft';
