@@ -3,17 +3,14 @@
  * same database so that the hands left in progress are voided by startup recovery (exactly as after
  * a crash): the history then holds settled hands of every variant, side pots with rake, and voids.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chips } from '../../shared/money';
-import { apply, isComplete, legalActions, result, start } from '../../shared/engine/hand';
-import { shuffle } from '../../shared/engine/shuffle';
-import type { HandConfig } from '../../shared/engine/types';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { startFelt, type Felt } from '../../server/src/boot';
 import { startTestServer } from './server';
 import { adminToken, createTable, credit, open, register, type TestClient } from './clients';
 import { passive, playHands, shove } from './play';
+import { findSplitSeed } from './seeds';
 
 /** The bootstrap admin of the history tests. */
 export const HISTORY_ADMIN = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
@@ -41,30 +38,6 @@ async function seat(felt: Felt, admin: string, tableId: string, buyIns: string[]
   return clients;
 }
 
-const SPLIT_CONFIG: HandConfig = {
-  variant: 'NT', unit: chips('0.01'), smallBlind: chips('0.05'), bigBlind: chips('0.10'), ante: chips(0),
-  minBet: chips('0.10'), rakePercent: chips(0), rakeCap: chips(0),
-};
-
-/**
- * Cards cannot be chosen through the protocol, so (as test/integration/table-split.test.ts does) search
- * the pure engine for a seed whose heads-up check-down with the button at seat 0 ties.
- */
-function findSplitSeed(): Uint8Array {
-  for (let i = 0; i < 10_000; i++) {
-    const seed = createHash('sha256').update(`history-split-${i}`).digest();
-    let state = start(SPLIT_CONFIG, [{ seat: 0, stack: chips('10.00') }, { seat: 1, stack: chips('10.00') }], 0, shuffle(seed));
-    while (!isComplete(state)) {
-      const legal = legalActions(state)!;
-      const next = apply(state, { seat: legal.seat, type: legal.canCheck ? 'check' : 'call' });
-      if (!next.ok) throw new Error(next.message);
-      state = next.state;
-    }
-    if (result(state).pots[0]!.winners.length === 2) return seed;
-  }
-  throw new Error('no split seed found');
-}
-
 /** Plays hold'em, a side-pot all-in with rake, limit and Omaha hands; restarts so the live hands are voided. */
 export async function playHistory(options: { quick?: boolean } = {}): Promise<PlayedHistory> {
   const pinned: Uint8Array[] = [];
@@ -75,7 +48,7 @@ export async function playHistory(options: { quick?: boolean } = {}): Promise<Pl
   const split = await createTable(first.url, admin, {
     name: 'Split', variant: 'NT', maxSeats: 2, unit: '0.01', smallBlind: '0.05', bigBlind: '0.10', minBuyIn: '10.00', maxBuyIn: '10.00',
   });
-  pinned.push(findSplitSeed());
+  pinned.push(findSplitSeed('history-split'));
   const splitters = await seat(first, admin, split, ['10.00', '10.00'], players, true);
   await playHands(splitters, 1, passive);
   const holdem = await createTable(first.url, admin, {

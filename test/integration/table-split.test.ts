@@ -3,41 +3,17 @@
  * engine for a committed seed whose heads-up check-down ties, then pins the server's seed source to it
  * for the first hand. Everything after that (deal, actions, settlement, result) is the real server.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
-import { chips } from '../../shared/money';
-import { apply, isComplete, legalActions, result, start } from '../../shared/engine/hand';
-import { shuffle } from '../../shared/engine/shuffle';
-import type { HandConfig } from '../../shared/engine/types';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { startTestServer } from '../helpers/server';
 import { adminToken, createTable, credit, open, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
-
-const CONFIG: HandConfig = {
-  variant: 'NT', unit: chips('0.01'), smallBlind: chips('0.05'), bigBlind: chips('0.10'), ante: chips(0),
-  minBet: chips('0.10'), rakePercent: chips(0), rakeCap: chips(0),
-};
-
-/** The first seed whose heads-up check-down (button at seat 0) ends in a two-way split. */
-function findSplitSeed(): Uint8Array {
-  for (let i = 0; i < 10_000; i++) {
-    const seed = createHash('sha256').update(`split-${i}`).digest();
-    let state = start(CONFIG, [{ seat: 0, stack: chips('10.00') }, { seat: 1, stack: chips('10.00') }], 0, shuffle(seed));
-    while (!isComplete(state)) {
-      const legal = legalActions(state)!;
-      const next = apply(state, { seat: legal.seat, type: legal.canCheck ? 'check' : 'call' });
-      if (!next.ok) throw new Error(next.message);
-      state = next.state;
-    }
-    if (result(state).pots[0]!.winners.length === 2) return seed;
-  }
-  throw new Error('no split seed found');
-}
+import { findSplitSeed } from '../helpers/seeds';
 
 describe('split pot over the real server', () => {
   let felt: Felt;
-  const splitSeed = findSplitSeed();
+  const splitSeed = findSplitSeed('split');
   let dealt = 0;
   beforeAll(async () => {
     felt = await startTestServer(
