@@ -207,6 +207,7 @@ async function main(): Promise<void> {
       settlementLatencyMs: report.settlementLatencyMs,
       unexpectedErrors: report.unexpectedErrors.count,
       brokeBots: report.brokeBots,
+      framesPerAction: report.framesPerAction,
       conservationOk: report.conservation.ok,
       database,
       /** CPU seconds the bot process used per second of play (1.0 = one core fully busy). */

@@ -61,6 +61,9 @@ export class Bot {
     this.account = { credited: opts.credited, boughtIn: ZERO, cashedOut: ZERO, stack: ZERO };
     this.tag = opts.session.username;
     const s = this.conn.socket;
+    s.onAny(() => {
+      opts.stats.framesReceived++;
+    });
     s.on('table:state', (v) => this.onState(v));
     s.on('hand:cards', (m) => {
       if (m.tableId === opts.tableId) this.cards.set(m.handId, m.cards);

@@ -81,6 +81,8 @@ export interface SimReport {
   handsPerSecond: number;
   actions: number;
   actionsPerSecond: number;
+  /** Frames the bots received per accepted action (state views, events, results): the server's fan-out. */
+  framesPerAction: number;
   /** Bots that went broke and left their table during the run (fewer players, fewer hands). */
   brokeBots: number;
   ackLatencyMs: LatencySummary;
@@ -96,7 +98,7 @@ export function buildReport(stats: SimStats, playSeconds: number, verdict: Conse
   const seconds = Math.max(playSeconds, 1e-9);
   const round = (x: number) => Math.round(x * 100) / 100;
   const unexpectedCount = stats.unexpectedCount;
-  const atStop = stats.atStop ?? { hands: stats.settledHands.size, actions: stats.actions };
+  const atStop = stats.atStop ?? { hands: stats.settledHands.size, actions: stats.actions, frames: stats.framesReceived };
   return {
     ok: verdict.ok && unexpectedCount === 0 && stats.unexpectedRejections === 0,
     config,
@@ -106,6 +108,7 @@ export function buildReport(stats: SimStats, playSeconds: number, verdict: Conse
     handsPerSecond: round(atStop.hands / seconds),
     actions: stats.actions,
     actionsPerSecond: round(atStop.actions / seconds),
+    framesPerAction: atStop.actions > 0 ? round(atStop.frames / atStop.actions) : 0,
     brokeBots: stats.brokeBots,
     ackLatencyMs: stats.ackLatency.summary(),
     settlementLatencyMs: stats.settlementLatency.summary(),
@@ -124,7 +127,7 @@ export function formatReport(r: SimReport): string {
   const lines = [
     `Felt simulation: ${r.ok ? 'PASS' : 'FAIL'}`,
     `  hands ${r.hands} (${r.handsAtStop} in ${r.durationSeconds} s = ${r.handsPerSecond} hands/s; ${r.actionsPerSecond} actions/s)`,
-    `  bots that went broke and left: ${r.brokeBots}`,
+    `  frames received per action: ${r.framesPerAction}; bots that went broke and left: ${r.brokeBots}`,
     `  ack latency:        ${lat(r.ackLatencyMs)}`,
     `  settlement latency: ${lat(r.settlementLatencyMs)}`,
     `  rejections by code (expected / unexpected):`,

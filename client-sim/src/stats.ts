@@ -68,6 +68,8 @@ export class SimStats {
   readonly ackLatency = new Latency();
   readonly settlementLatency = new Latency();
   actions = 0;
+  /** Server → client frames the bots received (all events), to show the fan-out per action. */
+  framesReceived = 0;
   /** Bots that busted with no money left for another buy-in and gave up their seat. */
   brokeBots = 0;
   /** Hands whose hand:result a bot saw, by hand id (each counted once however many bots saw it). */
@@ -83,11 +85,11 @@ export class SimStats {
   private readonly lastAck = new Map<string, { handId: string; at: number }>();
   private handListeners: Array<(count: number) => void> = [];
   /** Counts when the run was told to stop; rates use these so the wind-down does not inflate them. */
-  atStop: { hands: number; actions: number } | null = null;
+  atStop: { hands: number; actions: number; frames: number } | null = null;
 
   /** Freezes the throughput counts (hands still finishing after this are counted, but not in rates). */
   markStop(): void {
-    this.atStop = { hands: this.settledHands.size, actions: this.actions };
+    this.atStop = { hands: this.settledHands.size, actions: this.actions, frames: this.framesReceived };
   }
 
   /** Records a rejection code seen by a client. */
