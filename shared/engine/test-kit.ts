@@ -109,11 +109,17 @@ export function pickAction(state: HandState, choice: number): PlayerAction {
   return { seat: la.seat, type: la.canCheck ? 'check' : 'call' };
 }
 
+/**
+ * A bound on one random hand's length that legal play cannot reach by accident: deep stacks and
+ * repeated min-raises among nine players legitimately take several hundred actions (seen: 503).
+ */
+export const MAX_RANDOM_HAND_ACTIONS = 10_000;
+
 /** Plays a hand to the end with random legal actions, checking conservation after every step. */
 export function playRandom(state: HandState, choices: number[]): HandState {
   let st = state;
   for (let k = 0; !isComplete(st); k++) {
-    if (k > 500) throw new Error('hand did not finish');
+    if (k > MAX_RANDOM_HAND_ACTIONS) throw new Error('hand did not finish');
     const action = pickAction(st, choices[k % choices.length]! + k);
     const r = apply(st, action);
     if (!r.ok) throw new Error(`legal action refused: ${r.code} ${r.message}`);
