@@ -14,6 +14,10 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     DATABASE_URL: url,
     LOG_LEVEL: process.env.FELT_TEST_LOG_LEVEL ?? 'silent',
     TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
+    // Test players act within microseconds of their turn, far faster than the production per-socket
+    // limit allows; tests that are about rate limits set their own values.
+    SOCKET_EVENTS_PER_SECOND: '2000',
+    SOCKET_EVENT_BURST: '2000',
     ...env,
   });
   return startFelt(config, createLogger(config.LOG_LEVEL), options);

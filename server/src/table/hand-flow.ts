@@ -45,6 +45,8 @@ export function dealHand(
       nextEventSeq: 1,
       deadline: null,
       startedAt: now,
+      announcedStreet: null,
+      turnPlayerId: null,
     },
     button,
     events,

@@ -78,13 +78,27 @@ export function announceHand(context: TableContext, handId: string): Partial<Tab
   return { hand: { ...hand, nextEventSeq: nextSeq } };
 }
 
-/** Entering a turn: set the deadline and show everyone the new state. */
+/**
+ * Entering a turn: set the deadline and show the new state. At the start of each street everyone gets
+ * a full view; within a street only the player now to act (who needs legal actions) and the one who
+ * just acted (whose offer is withdrawn) get new views, because everyone already received the action as
+ * a hand:event. This halves the frames per action, which dominate the server's cost under load.
+ */
 export function beginTurn(context: TableContext): Partial<TableContext> {
   const hand = requireHand(context);
   if (isComplete(hand.engine)) return {};
-  const next: LiveHand = { ...hand, deadline: context.deps.now() + context.config.actionTimeoutMs };
+  const toAct = hand.engine.toAct === undefined ? undefined : hand.engine.seats[hand.engine.toAct];
+  const turnPlayerId = toAct ? hand.playerBySeat[toAct.seat] ?? null : null;
+  const fullView = hand.announcedStreet !== hand.engine.street;
+  const next: LiveHand = {
+    ...hand,
+    deadline: context.deps.now() + context.config.actionTimeoutMs,
+    announcedStreet: hand.engine.street,
+    turnPlayerId,
+  };
   const seq = context.seq + 1;
-  broadcastState({ ...context, hand: next, seq }, 'hand');
+  const only = fullView ? undefined : [hand.turnPlayerId, turnPlayerId].filter((p): p is string => !!p);
+  broadcastState({ ...context, hand: next, seq }, 'hand', only);
   return { hand: next, seq };
 }
 

@@ -41,10 +41,10 @@ export interface TableInput {
 export type SeatOpOutput = seatOps.SeatOpOutput;
 
 /** Sends the current view to every seated player and every watcher. */
-export function broadcastState(context: TableContext, phase: TablePhase = context.phase): void {
+export function broadcastState(context: TableContext, phase: TablePhase = context.phase, only?: string[]): void {
   const source = { ...context, phase };
   const base = buildPublicView(source);
-  context.deps.broadcaster.state(context.config.tableId, seatedPlayerIds(context.seats), (viewer) => personalise(base, source, viewer));
+  context.deps.broadcaster.state(context.config.tableId, seatedPlayerIds(context.seats), (viewer) => personalise(base, source, viewer), only);
 }
 
 export const tableMachine = setup({

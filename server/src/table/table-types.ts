@@ -53,6 +53,10 @@ export interface LiveHand {
   nextEventSeq: number;
   deadline: number | null;
   startedAt: number;
+  /** The street every viewer last got a full view of; a new street means a new full broadcast. */
+  announcedStreet: string | null;
+  /** The player whose personal view last offered legal actions. */
+  turnPlayerId: string | null;
 }
 
 /** Events the table actor accepts. `reply` answers the socket ack (or HTTP request) that caused it. */
@@ -102,8 +106,12 @@ export interface LedgerPort {
 
 /** Where the actor's output goes; implemented over Socket.IO rooms. */
 export interface TableBroadcaster {
-  /** Sends each recipient its own view; `viewFor(null)` is the public (watcher) view. */
-  state(tableId: string, seatedPlayerIds: string[], viewFor: (playerId: string | null) => TableView): void;
+  /**
+   * Sends each recipient its own view; `viewFor(null)` is the public (watcher) view. With `only`, just
+   * those seated players get their views (and watchers the public one); the rest of the table learns
+   * what happened from hand:event.
+   */
+  state(tableId: string, seatedPlayerIds: string[], viewFor: (playerId: string | null) => TableView, only?: string[]): void;
   event(tableId: string, seatedPlayerIds: string[], msg: HandEventMessage): void;
   cards(playerId: string, msg: { tableId: string; handId: string; cards: string[] }): void;
   result(tableId: string, seatedPlayerIds: string[], msg: HandResultMessage): void;

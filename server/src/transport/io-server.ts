@@ -58,10 +58,10 @@ export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService
 /** Publishes table output to the right rooms; each seated player gets their own view. */
 export function ioBroadcaster(io: FeltIo): TableBroadcaster {
   return {
-    state(tableId, seated, viewFor) {
+    state(tableId, seated, viewFor, only) {
       const watchers = seated.length > 0 ? io.to(tableRoom(tableId)).except(seated.map(playerRoom)) : io.to(tableRoom(tableId));
       watchers.emit('table:state', viewFor(null));
-      for (const playerId of seated) io.to(playerRoom(playerId)).emit('table:state', viewFor(playerId));
+      for (const playerId of only ?? seated) io.to(playerRoom(playerId)).emit('table:state', viewFor(playerId));
     },
     event(tableId, seated, msg) {
       io.to([tableRoom(tableId), ...seated.map(playerRoom)]).emit('hand:event', msg);
