@@ -79,17 +79,18 @@ export function announceHand(context: TableContext, handId: string): Partial<Tab
 }
 
 /**
- * Entering a turn: set the deadline and show the new state. At the start of each street everyone gets
- * a full view; within a street only the player now to act (who needs legal actions) and the one who
- * just acted (whose offer is withdrawn) get new views, because everyone already received the action as
- * a hand:event. This halves the frames per action, which dominate the server's cost under load.
+ * Entering a turn: set the deadline and show the new state. At the deal everyone gets a full view;
+ * after that only the player now to act (who needs legal actions) and the one who just acted (whose
+ * offer is withdrawn) get new views, because everyone already received the action or the new street
+ * as a hand:event. Frames per action dominate the server's cost under load (see the closing notes of
+ * bench:flood), so nothing is sent twice.
  */
 export function beginTurn(context: TableContext): Partial<TableContext> {
   const hand = requireHand(context);
   if (isComplete(hand.engine)) return {};
   const toAct = hand.engine.toAct === undefined ? undefined : hand.engine.seats[hand.engine.toAct];
   const turnPlayerId = toAct ? hand.playerBySeat[toAct.seat] ?? null : null;
-  const fullView = hand.announcedStreet !== hand.engine.street;
+  const fullView = hand.announcedStreet === null;
   const next: LiveHand = {
     ...hand,
     deadline: context.deps.now() + context.config.actionTimeoutMs,

@@ -109,7 +109,6 @@ export const tableMachine = setup({
     },
     applyTimeout: assign(({ context }) => handOps.applyTimeout(context)),
     autoFoldAway: assign(({ context }) => handOps.autoFoldAway(context)),
-    announceSettling: ({ context }) => broadcastState(context, 'settling'),
     applySettlement: assign(({ context, event }) =>
       handOps.applySettlement(context, (event as unknown as { output: handOps.SettleOutput }).output),
     ),
@@ -173,7 +172,9 @@ export const tableMachine = setup({
       },
     },
     settling: {
-      entry: [{ type: 'enterPhase', params: { phase: 'settling' } }, 'announceSettling'],
+      // No broadcast here: hand:result follows as soon as the settlement commits, and a frame to every
+      // seat per hand is a measurable share of the server's cost.
+      entry: { type: 'enterPhase', params: { phase: 'settling' } },
       invoke: {
         src: 'settle',
         input: ({ context }) => ({ context }),
