@@ -11,6 +11,7 @@ import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
 import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
 import { createTableSchema, validateTableSpec } from './table-spec';
+import type { TableRow as StoredTableRow } from '../ledger/poker-tables';
 
 /** Most tables the public list returns; there is no pagination because a deployment has few tables. */
 export const MAX_LISTED_TABLES = 500;
@@ -23,23 +24,8 @@ const creditSchema = z
   })
   .strict();
 
-/** A poker_table row as the driver returns it (NUMERIC columns arrive as strings). */
-export interface TableRow {
-  id: string;
-  name: string;
-  variant: 'NT' | 'PO' | 'FT';
-  max_seats: number;
-  unit: string;
-  small_blind: string;
-  big_blind: string;
-  ante: string;
-  min_buy_in: string;
-  max_buy_in: string;
-  rake_percent: string;
-  rake_cap: string;
-  action_timeout_ms: number;
-  status: string;
-}
+/** A poker_table row as the table list selects it (NUMERIC columns arrive as strings). */
+export type TableRow = Omit<StoredTableRow, 'next_hand_number' | 'created_at'>;
 
 const SELECT_TABLES = `SELECT id, name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
   rake_percent, rake_cap, action_timeout_ms, status FROM poker_table`;

@@ -85,7 +85,8 @@ export async function createTable(db: Db, params: CreateTableParams): Promise<{ 
   }
 }
 
-interface TableRow {
+/** A poker_table row as the driver returns it (NUMERIC columns arrive as strings). */
+export interface TableRow {
   id: string;
   name: string;
   variant: Variant;
