@@ -138,6 +138,9 @@ export class BotChaos {
     const resynced = await bot.until(() => bot.statesSeen > before, 10_000);
     const v = bot.latest;
     if (!resynced || !v) return this.stats.probe('reconnect-resync', false, 'no table:state after reconnect');
+    // The bot may have started leaving meanwhile (the run reached its target, or it gave up a busted
+    // seat); a missing seat is only a server fault while the bot still means to be seated.
+    if (bot.phase !== 'seated') return this.stats.probe('reconnect-resync', true);
     if (v.you?.seat === null || v.you?.seat === undefined) return this.stats.probe('reconnect-resync', false, 'seat missing after reconnect');
     const seat = v.seats.find((s) => s.playerId === bot.playerId);
     const stillIn = v.handId === handId && seat?.status !== 'folded' && (v.you.holeCards.length > 0 || seat?.status === 'active');
