@@ -171,7 +171,6 @@ export interface ServerToClientEvents {
   'hand:cards': (msg: { tableId: string; handId: string; cards: string[] }) => void;
   'hand:event': (msg: HandEventMessage) => void;
   'hand:result': (msg: HandResultMessage) => void;
-  'table:closed': (msg: { tableId: string; reason: string }) => void;
 }
 
 /** Per-socket data the server keeps after the handshake. */

@@ -92,7 +92,7 @@ export class TableHandle {
   }
 
   /** Fire-and-forget events (presence). */
-  notify(event: Extract<TableEvent, { type: 'player.presence' | 'table.close' }>): void {
+  notify(event: Extract<TableEvent, { type: 'player.presence' }>): void {
     if (!this.haltedBy) this.actor.send(event);
   }
 

@@ -67,8 +67,7 @@ export type TableEvent =
   | { type: 'seat.sitin'; playerId: string; reply: Reply }
   | { type: 'seat.leave'; playerId: string; requestId: string; reply: Reply }
   | { type: 'player.act'; playerId: string; handId: string; action: 'fold' | 'check' | 'call' | 'bet' | 'raise'; to?: Chips; reply: Reply }
-  | { type: 'player.presence'; playerId: string; connected: boolean }
-  | { type: 'table.close'; reason: string };
+  | { type: 'player.presence'; playerId: string; connected: boolean };
 
 /** Answers one request exactly once. */
 export type Reply = (ack: Ack<Record<string, unknown>>) => void;
