@@ -202,7 +202,10 @@ export class Bot {
     // Also explained: an out-of-turn probe that raced into our turn, or a disconnect (or timer) that let
     // the server act for us before our request arrived.
     const chaos = this.opts.chaos;
-    const excused = late || this.conn.drops !== dropsBefore || (chaos ? chaos.excuses(view.handId!) || chaos.timeoutSeen(view.handId!) : false);
+    // An action that raced our own leave is also explained: the server folds a leaving player at its
+    // turn, which can end the hand before the action arrives.
+    const leaving = this.phase !== 'seated';
+    const excused = late || leaving || this.conn.drops !== dropsBefore || (chaos ? chaos.excuses(view.handId!) || chaos.timeoutSeen(view.handId!) : false);
     const expected = excused && (code === 'not_your_turn' || code === 'stale_hand' || code === 'not_seated');
     this.opts.stats.rejection(code, expected);
     if (late) this.opts.stats.probe('late-action', expected, `${code}`);
