@@ -4,19 +4,10 @@ import fc from 'fast-check';
 import { ZERO } from '../money';
 import { start } from './hand';
 import { type PhhHand, PhhParseError, parsePhh, parsePhhs, phhFromHand, replayPhh, serialisePhhs, writePhh } from './phh';
-import { arbTable, playRandom } from './test-kit';
+import { arbTable, HAND_1, playRandom } from './test-kit';
 
 const CORPUS = join(__dirname, '../../test/fixtures/phh/random-300.phhs');
 
-const HAND_1 = `variant = 'NT'
-ante_trimming_status = true
-antes = [0.10, 0.10]
-blinds_or_straddles = [0.50, 1.00]
-min_bet = 1.00
-starting_stacks = [10.67, 2.92]
-actions = ['d dh p1 8d8h', 'd dh p2 Qc6s', 'p2 cc', 'p1 cc', 'd db 9h6h5c', 'p1 cbr 9.57', 'p2 cc', 'p1 sm 8d8h', 'p2 sm Qc6s', 'd db Qd', 'd db 4c']
-finishing_stacks = [7.75, 5.84]
-`;
 
 const withActions = (hand: PhhHand, edit: (actions: string[]) => string[]): PhhHand => ({ ...hand, actions: edit([...hand.actions]) });
 

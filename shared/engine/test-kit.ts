@@ -130,3 +130,13 @@ export function playRandom(state: HandState, choices: number[]): HandState {
   return st;
 }
 
+/** Hand [1] of the PokerKit corpus as a standalone .phh file: a heads-up all-in with a runout, shown by both. */
+export const HAND_1 = `variant = 'NT'
+ante_trimming_status = true
+antes = [0.10, 0.10]
+blinds_or_straddles = [0.50, 1.00]
+min_bet = 1.00
+starting_stacks = [10.67, 2.92]
+actions = ['d dh p1 8d8h', 'd dh p2 Qc6s', 'p2 cc', 'p1 cc', 'd db 9h6h5c', 'p1 cbr 9.57', 'p2 cc', 'p1 sm 8d8h', 'p2 sm Qc6s', 'd db Qd', 'd db 4c']
+finishing_stacks = [7.75, 5.84]
+`;

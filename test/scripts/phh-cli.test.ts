@@ -3,17 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../scripts/phh-cli';
+import { HAND_1 } from '../../shared/engine/test-kit';
 
 const ROOT = join(__dirname, '../..');
-const GOOD = `variant = 'NT'
-ante_trimming_status = true
-antes = [0.10, 0.10]
-blinds_or_straddles = [0.50, 1.00]
-min_bet = 1.00
-starting_stacks = [10.67, 2.92]
-actions = ['d dh p1 8d8h', 'd dh p2 Qc6s', 'p2 cc', 'p1 cc', 'd db 9h6h5c', 'p1 cbr 9.57', 'p2 cc', 'p1 sm 8d8h', 'p2 sm Qc6s', 'd db Qd', 'd db 4c']
-finishing_stacks = [7.75, 5.84]
-`;
+const GOOD = HAND_1;
 const ILLEGAL_RAISE = GOOD.replace("'p1 cbr 9.57'", "'p1 cbr 0.57'");
 const WRONG_STACKS = GOOD.replace('finishing_stacks = [7.75, 5.84]', 'finishing_stacks = [7.76, 5.83]');
 
