@@ -17,7 +17,8 @@ const ACKS: Record<ClientEventName, string> = {
   'table:watch': '`{ ok: true, state: TableView }` — joins the table room; `table:state` updates follow (and `hand:cards` if you hold cards)',
   'table:unwatch': '`{ ok: true }`',
   'table:sit': '`{ ok: true, seat, stack, state }` once the buy-in committed (wallet → seat)',
-  'table:topup': '`{ ok: true, stack, pending: false }`; during a hand you play, it runs right after the hand settles',
+  'table:topup':
+    '`{ ok: true, stack, pending: false }` once it committed; during a hand you play, `{ ok: true, stack, pending: true }` at once (the current stack): it runs right after the hand settles and `seat:topup` tells you its fate',
   'table:sitout': '`{ ok: true }` — you are not dealt in from the next hand',
   'table:sitin': '`{ ok: true }`',
   'table:leave': '`{ ok: true, cashedOut, pending: false }` now, or `{ ok: true, cashedOut: null, pending: true }` mid-hand (fold at your turn, cash out after the hand)',
@@ -65,8 +66,14 @@ export function renderProtocolDoc(): string {
   out.push('- `hand:cards` (`{ tableId, handId, cards }`): your hole cards, only to your own sockets.');
   out.push('- `hand:event` (`HandEventMessage`): each post, action, street and uncalled return as it happens.');
   out.push('- `hand:result` (`HandResultMessage`): pots, winners, rake, shown hands and the revealed seed, sent only after the settlement transaction committed.');
+  out.push('- `seat:topup` (`TopUpNotice`): the fate of a top-up acknowledged as pending, only to your own sockets: `applied` (with the new');
+  out.push('  stack), `cancelled` (you left first) or `refused` (with the error); no chips moved unless `applied`.');
+  out.push('', 'Request ids: a repeated `requestId` gets the first answer while the table remembers it (the last');
+  out.push('256 per player per table). A buy-in or top-up id is also remembered by the ledger forever: reusing one after the table');
+  out.push('forgot it (or after a restart) is refused with `request_replayed` and changes nothing. A leave always cashes out the seat you');
+  out.push('hold now. An answer `outcome_unknown` means the request may still take effect: the next `table:state` shows the outcome.');
   out.push('', '```ts');
-  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage']) {
+  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage', 'TopUpNotice']) {
     out.push(interfaceBlock(source, name), '');
   }
   out.push('```', '');

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   too_many_viewers: 'This table has the maximum number of viewers.',
   rate_limited: 'Too many requests; slow down.',
   unavailable: 'The service is starting or shutting down.',
+  outcome_unknown: 'No answer in time: the request may still take effect. The next table:state and your balance show the outcome.',
   internal: 'An internal error occurred; nothing was changed.',
 } as const;
 
@@ -88,5 +89,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   too_many_viewers: 409,
   rate_limited: 429,
   unavailable: 503,
+  outcome_unknown: 504,
   internal: 500,
 };

@@ -150,6 +150,20 @@ export interface HandResultMessage {
   stacks: Array<{ seat: number; playerId: string; stack: string }>;
 }
 
+/**
+ * The fate of a top-up that was acknowledged as pending (asked for during a hand the player is in):
+ * `applied` once it committed right after the hand (with the new stack), `cancelled` when the player
+ * left first (no chips moved), `refused` when the ledger refused it (no chips moved; see `error`).
+ */
+export interface TopUpNotice {
+  tableId: string;
+  requestId: string;
+  status: 'applied' | 'cancelled' | 'refused';
+  amount: string;
+  stack?: string;
+  error?: ErrorBody;
+}
+
 type AckFn<T extends object> = (ack: Ack<T>) => void;
 
 /** Events the client sends; every one takes an ack callback. */
@@ -171,6 +185,7 @@ export interface ServerToClientEvents {
   'hand:cards': (msg: { tableId: string; handId: string; cards: string[] }) => void;
   'hand:event': (msg: HandEventMessage) => void;
   'hand:result': (msg: HandResultMessage) => void;
+  'seat:topup': (msg: TopUpNotice) => void;
 }
 
 /** Per-socket data the server keeps after the handshake. */

@@ -4,10 +4,8 @@
  * a crash): the history then holds settled hands of every variant, side pots with rake, and voids.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig } from '../../server/src/config';
-import { createLogger } from '../../server/src/logger';
-import { startFelt, type Felt } from '../../server/src/boot';
-import { startTestServer } from './server';
+import type { Felt } from '../../server/src/boot';
+import { restartTestServer, startTestServer } from './server';
 import { adminToken, createTable, credit, open, register, type TestClient } from './clients';
 import { passive, playHands, shove } from './play';
 import { findSplitSeed } from './seeds';
@@ -90,13 +88,7 @@ export async function playHistory(options: { quick?: boolean } = {}): Promise<Pl
   }
   for (const c of all) c.close();
   // The next hand of each busy table is in progress now; a restart voids it, as after a crash.
-  const url = first.config.DATABASE_URL!;
-  await first.close();
-  const config = loadConfig({
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, LOG_LEVEL: process.env.FELT_TEST_LOG_LEVEL ?? 'silent',
-    TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123', ...HISTORY_ADMIN,
-  });
-  const felt = await startFelt(config, createLogger(config.LOG_LEVEL));
+  const felt = await restartTestServer(first, HISTORY_ADMIN);
   const token = await adminToken(felt.url, HISTORY_ADMIN.ADMIN_USERNAME, HISTORY_ADMIN.ADMIN_PASSWORD);
   return { felt, admin: token, tables: { split, holdem, sidePots, limit, omaha, slow }, players };
 }

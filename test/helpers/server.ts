@@ -4,9 +4,8 @@ import { createLogger } from '../../server/src/logger';
 import { startFelt, type Felt, type FeltOptions } from '../../server/src/boot';
 import { createEmptyDatabase } from './db';
 
-/** Starts Felt with `env` overrides on a fresh database; remember to `close()` it. */
-export async function startTestServer(env: Record<string, string> = {}, options: FeltOptions = {}): Promise<Felt> {
-  const url = await createEmptyDatabase();
+/** Starts Felt with `env` overrides on the database at `url`; remember to `close()` it. */
+export async function startTestServerOn(url: string, env: Record<string, string> = {}, options: FeltOptions = {}): Promise<Felt> {
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -21,4 +20,16 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...env,
   });
   return startFelt(config, createLogger(config.LOG_LEVEL), options);
+}
+
+/** Starts Felt with `env` overrides on a fresh database; remember to `close()` it. */
+export async function startTestServer(env: Record<string, string> = {}, options: FeltOptions = {}): Promise<Felt> {
+  return startTestServerOn(await createEmptyDatabase(), env, options);
+}
+
+/** Stops `felt` and starts a new server on the same database, as after a crash or a deploy. */
+export async function restartTestServer(felt: Felt, env: Record<string, string> = {}, options: FeltOptions = {}): Promise<Felt> {
+  const url = felt.config.DATABASE_URL!;
+  await felt.close();
+  return startTestServerOn(url, env, options);
 }

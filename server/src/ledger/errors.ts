@@ -17,6 +17,14 @@ export class LedgerError extends Error {
   }
 }
 
+/**
+ * A seat account disagrees with the stack the table actor holds for it. This is a broken invariant,
+ * not a player error: the table must stop rather than deal chips the ledger does not hold.
+ */
+export class SeatDriftError extends Error {
+  override readonly name = 'SeatDriftError';
+}
+
 /** The PostgreSQL driver error fields we look at (TypeORM's QueryFailedError copies them). */
 interface PgErrorFields {
   code?: unknown;

@@ -2,7 +2,8 @@
  * Hand rows and their event log. Starting a hand moves no chips (chips bet during a hand move only at
  * settlement), so these are plain inserts; settlement and voiding live in transactions.ts.
  */
-import { LedgerError, pgCode, toLedgerError } from './errors';
+import type { Chips } from '../../../shared/money';
+import { LedgerError, SeatDriftError, pgCode, toLedgerError } from './errors';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Db } from './db';
 
@@ -102,9 +103,43 @@ async function inAsyncCommit<T>(ds: DataSource, fn: (em: EntityManager) => Promi
   });
 }
 
-/** Inserts a hand and its first events (the deal) in one asynchronously committed transaction. */
-export async function startHandWithEvents(ds: DataSource, params: StartHandParams, events: readonly HandEventInput[]): Promise<{ handId: string }> {
+/** The stack a table actor holds for a player it is about to deal in. */
+export interface SeatStack {
+  playerId: string;
+  stack: Chips;
+}
+
+/**
+ * Compares the actor's stacks with the seat accounts, in the transaction that starts the hand, so no
+ * hand is ever dealt over chips the ledger does not hold (the drift check before every deal). Dealt
+ * players have no chip movement in flight (the actor defers top-ups and cash-outs of players in a hand),
+ * so their seat balance must equal their stack exactly.
+ */
+export async function checkSeatStacks(db: Db, tableId: string, stacks: readonly SeatStack[]): Promise<void> {
+  if (stacks.length === 0) return;
+  const rows = (await db.query(
+    `SELECT player_id::text AS player_id, balance::text AS balance FROM account
+     WHERE kind = 'seat' AND table_id = $1 AND player_id = ANY($2::uuid[])`,
+    [tableId, stacks.map((s) => s.playerId)],
+  )) as { player_id: string; balance: string }[];
+  const held = new Map(rows.map((r) => [r.player_id, r.balance]));
+  for (const s of stacks) {
+    const balance = held.get(s.playerId.toLowerCase());
+    if (balance === undefined || !s.stack.eq(balance)) {
+      throw new SeatDriftError(`seat of ${s.playerId} at table ${tableId}: ledger holds ${balance ?? 'no account'}, table has ${s.stack.toString()}`);
+    }
+  }
+}
+
+/** Inserts a hand and its first events (the deal) in one asynchronously committed transaction, after the drift check. */
+export async function startHandWithEvents(
+  ds: DataSource,
+  params: StartHandParams,
+  events: readonly HandEventInput[],
+  seatStacks: readonly SeatStack[] = [],
+): Promise<{ handId: string }> {
   return inAsyncCommit(ds, async (em) => {
+    await checkSeatStacks(em, params.tableId, seatStacks);
     const { handId } = await startHand(em, params);
     await appendHandEvents(em, handId, events);
     return { handId };

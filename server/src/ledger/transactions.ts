@@ -24,6 +24,16 @@ export type { Db } from './db';
 type Stored = Record<string, string> & { transferId: string };
 
 /**
+ * What `perform` answers: the stored result, and whether this call only replayed an earlier one. A
+ * replay moved nothing now, so a caller must never treat its (historic) balances as current: the
+ * table refuses replayed buy-ins and top-ups instead of seating chips the ledger does not hold.
+ */
+interface Performed {
+  stored: Stored;
+  replayed: boolean;
+}
+
+/**
  * The common frame of non-hand operations: reject a reused key up front (replay or conflict), else
  * run `body` inside the transaction; a concurrent call that inserted the same key first is answered
  * from its committed row.
@@ -34,16 +44,16 @@ async function perform(
   key: string,
   params: Record<string, unknown>,
   body: (em: Queryable, hash: string) => Promise<Stored>,
-): Promise<Stored> {
+): Promise<Performed> {
   requireKey(key);
   const hash = paramsHash({ kind, ...params });
-  const fromStore = async (q: Queryable): Promise<Stored | undefined> => {
+  const fromStore = async (q: Queryable): Promise<Performed | undefined> => {
     const stored = await findTransferByKey(q, key);
-    return stored && replayOf<Stored>(stored, kind, hash);
+    return stored && { stored: replayOf<Stored>(stored, kind, hash), replayed: true };
   };
   return runTransfer(
     db,
-    async (em) => (await fromStore(em)) ?? body(em, hash),
+    async (em) => (await fromStore(em)) ?? { stored: await body(em, hash), replayed: false },
     async () => {
       const replay = await fromStore(dataSourceOf(db));
       if (!replay) throw new LedgerError('internal', 'idempotency key vanished after a unique violation');
@@ -83,7 +93,7 @@ export async function credit(db: Db, p: CreditParams): Promise<{ transferId: str
     );
     return { ...result, transferId };
   });
-  return { transferId: r.transferId, walletBalance: chips(r.walletBalance!) };
+  return { transferId: r.stored.transferId, walletBalance: chips(r.stored.walletBalance!) };
 }
 
 /** Parameters of `buyIn` and `topUp`. */
@@ -98,7 +108,10 @@ export interface SeatMoveParams {
 export interface SeatMoveResult {
   transferId: string;
   walletBalance: Chips;
+  /** The seat balance this transfer committed; historic (not current) when `replayed`. */
   seatBalance: Chips;
+  /** True when the key was already used: this call moved nothing. */
+  replayed: boolean;
 }
 
 /** Moves `amount` from the wallet to the player's seat account at the table (created, or reused). */
@@ -137,7 +150,8 @@ async function walletToSeat(db: Db, kind: 'buy_in' | 'top_up', p: SeatMoveParams
     );
     return { ...result, transferId };
   });
-  return { transferId: r.transferId, walletBalance: chips(r.walletBalance!), seatBalance: chips(r.seatBalance!) };
+  const { stored } = r;
+  return { transferId: stored.transferId, walletBalance: chips(stored.walletBalance!), seatBalance: chips(stored.seatBalance!), replayed: r.replayed };
 }
 
 /** Parameters of `cashOut`. */
@@ -152,7 +166,7 @@ export interface CashOutParams {
  * transfer, with no entries, so the key has an answer. Call it between hands only: chips committed in
  * the current hand are still in the seat account until settlement.
  */
-export async function cashOut(db: Db, p: CashOutParams): Promise<{ transferId: string; amount: Chips; walletBalance: Chips }> {
+export async function cashOut(db: Db, p: CashOutParams): Promise<{ transferId: string; amount: Chips; walletBalance: Chips; replayed: boolean }> {
   const params = { playerId: p.playerId, tableId: p.tableId };
   const r = await perform(db, 'cash_out', p.idempotencyKey, params, async (em, hash) => {
     await insertWalletIfMissing(em, p.playerId);
@@ -169,7 +183,8 @@ export async function cashOut(db: Db, p: CashOutParams): Promise<{ transferId: s
     );
     return { ...result, transferId };
   });
-  return { transferId: r.transferId, amount: chips(r.amount!), walletBalance: chips(r.walletBalance!) };
+  const { stored } = r;
+  return { transferId: stored.transferId, amount: chips(stored.amount!), walletBalance: chips(stored.walletBalance!), replayed: r.replayed };
 }
 
 /** Parameters of `adjustment`: target a player's wallet or any non-house_cash account by id. */
@@ -214,7 +229,7 @@ export async function adjustment(db: Db, p: AdjustmentParams): Promise<{ transfe
     );
     return { ...result, transferId };
   });
-  return { transferId: r.transferId, accountId: r.accountId!, balance: chips(r.balance!) };
+  return { transferId: r.stored.transferId, accountId: r.stored.accountId!, balance: chips(r.stored.balance!) };
 }
 
 /** One player's signed net result of a hand: positive won, negative lost. */

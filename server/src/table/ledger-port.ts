@@ -10,7 +10,7 @@ export function ledgerPort(ds: DataSource): LedgerPort {
     buyIn: (p) => ledger.buyIn(ds, p),
     topUp: (p) => ledger.topUp(ds, p),
     cashOut: (p) => ledger.cashOut(ds, p),
-    startHand: ({ events, ...p }) => startHandWithEvents(ds, p, events),
+    startHand: ({ events, seatStacks, ...p }) => startHandWithEvents(ds, p, events, seatStacks),
     appendHandEvents: (handId, events) => appendHandEventsAsync(ds, handId, events),
     settleHand: (p) => ledger.settleHand(ds, p),
     voidHand: async (p) => {

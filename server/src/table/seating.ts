@@ -63,6 +63,7 @@ export function reservedSeat(seat: number, playerId: string, username: string): 
     playerId,
     username,
     stack: ZERO,
+    sessionId: null,
     phase: 'buying_in',
     sittingOut: false,
     leaving: false,

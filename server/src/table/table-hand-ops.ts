@@ -9,6 +9,7 @@ import { formatCard } from '../../../shared/engine/cards';
 import { apply, isComplete, legalActions } from '../../../shared/engine/hand';
 import type { ApplyResult, HandEvent, HandResult, PlayerAction } from '../../../shared/engine/types';
 import type { ErrorCode } from '../../../shared/codes';
+import { SeatDriftError } from '../ledger/errors';
 import { seatOf, seatedPlayerIds, updateSeat } from './seating';
 import { broadcastState, type TableContext } from './table-machine';
 import { dealHand, publicEvent, resultMessage, resultSummary, settlementDeltas, startEventPayload, toRows } from './hand-flow';
@@ -56,11 +57,16 @@ export async function recordHandStart(context: TableContext): Promise<{ handId: 
       { seq: 0, type: 'start', payload: startEventPayload(context.config, hand, context.button!) },
       ...rows.map(({ seq, type, payload }) => ({ seq, type, payload })),
     ],
+    seatStacks: hand.engine.seats.map((s) => ({ playerId: hand.playerBySeat[s.seat]!, stack: s.startingStack })),
   });
 }
 
-/** Forgets a hand whose row could not be written: nothing of it was shown and no chips moved. */
-export function dropUnstartedHand(_context: TableContext): Partial<TableContext> {
+/**
+ * Forgets a hand whose row could not be written: nothing of it was shown and no chips moved. A seat
+ * that disagrees with the ledger is a broken invariant: rethrowing stops the actor (the table halts).
+ */
+export function dropUnstartedHand(_context: TableContext, error: unknown): Partial<TableContext> {
+  if (error instanceof SeatDriftError) throw error;
   return { hand: null };
 }
 

@@ -12,11 +12,21 @@ import { seatOf } from './seating';
 import { tableMachine, type TableActor, type TableContext } from './table-machine';
 import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent } from './table-types';
 
-/** Remembered request ids per table; the oldest are forgotten first. */
-export const MAX_REMEMBERED_REQUESTS = 5_000;
+/**
+ * Remembered request ids per player at one table; the oldest are forgotten first. Memory is per player
+ * so that other accounts cannot flush a player's answers. Forgetting is safe for money: a forgotten
+ * buy-in or top-up id is recognised by the ledger's permanent idempotency key and refused
+ * (`request_replayed`), and cash-outs are keyed by seat session, not by request.
+ */
+export const MAX_REMEMBERED_REQUESTS_PER_PLAYER = 256;
+/** Players whose request ids one table remembers; the least recently active are forgotten first. */
+export const MAX_REMEMBERED_PLAYERS = 1_000;
 /** Most requests waiting for this table's answer at once; beyond it the table is overloaded and says so. */
 export const MAX_PENDING_REQUESTS = 2_000;
-/** How long a request may wait for the actor's answer before it is answered `internal`. */
+/**
+ * How long a request may wait for the actor's answer. After it the answer is `outcome_unknown`, never
+ * `internal`: a ledger call still in flight may yet commit, and "nothing was changed" would be a lie.
+ */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
 type EventWithoutReply = TableEvent extends infer E ? (E extends { reply: Reply } ? Omit<E, 'reply'> : never) : never;
@@ -29,7 +39,7 @@ interface Remembered {
 /** One live table. */
 export class TableHandle {
   readonly actor: TableActor;
-  private readonly requests = new Map<string, Remembered>();
+  private readonly requests = new Map<string, Map<string, Remembered>>();
   private haltedBy: Error | null = null;
   private pending = 0;
 
@@ -63,7 +73,7 @@ export class TableHandle {
     this.pending++;
     return new Promise((resolve) => {
       let answered = false;
-      const timer = setTimeout(() => reply(reject('internal', 'the table did not answer in time')), REQUEST_TIMEOUT_MS);
+      const timer = setTimeout(() => reply(reject('outcome_unknown', 'the table did not answer in time; the request may still take effect')), REQUEST_TIMEOUT_MS);
       // A stopped server must not be kept alive by a safety timer.
       timer.unref();
       const reply: Reply = (ack) => {
@@ -79,15 +89,19 @@ export class TableHandle {
 
   /** Like `ask`, but a repeated (playerId, requestId) gets the first answer; other parameters under it are a conflict. */
   askOnce(playerId: string, requestId: string, fingerprint: string, event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
-    const key = `${playerId}\u0000${requestId}`;
-    const seen = this.requests.get(key);
+    const mine = this.requests.get(playerId) ?? new Map<string, Remembered>();
+    // Re-inserting keeps the map in least-recently-active order, so the oldest player is evicted first.
+    this.requests.delete(playerId);
+    this.requests.set(playerId, mine);
+    const seen = mine.get(requestId);
     if (seen) {
       if (seen.fingerprint !== fingerprint) return Promise.resolve(reject('idempotency_conflict', 'requestId was used with other parameters'));
       return seen.answer;
     }
     const answer = this.ask(event);
-    this.requests.set(key, { fingerprint, answer });
-    if (this.requests.size > MAX_REMEMBERED_REQUESTS) this.requests.delete(this.requests.keys().next().value!);
+    mine.set(requestId, { fingerprint, answer });
+    if (mine.size > MAX_REMEMBERED_REQUESTS_PER_PLAYER) mine.delete(mine.keys().next().value!);
+    if (this.requests.size > MAX_REMEMBERED_PLAYERS) this.requests.delete(this.requests.keys().next().value!);
     return answer;
   }
 

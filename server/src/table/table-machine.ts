@@ -100,7 +100,7 @@ export const tableMachine = setup({
       event.reply({ ok: false, error: { code: 'stale_hand', message: 'no hand is waiting for actions' } });
     },
     startHand: assign(({ context }) => handOps.startHand(context)),
-    dropHand: assign(({ context }) => handOps.dropUnstartedHand(context)),
+    dropHand: assign(({ context, event }) => handOps.dropUnstartedHand(context, (event as { error?: unknown }).error)),
     announceHand: assign(({ context, event }) => handOps.announceHand(context, (event as unknown as { output: { handId: string } }).output.handId)),
     beginTurn: assign(({ context }) => handOps.beginTurn(context)),
     commitAct: assign(({ context, event }) => (event.type === 'player.act' ? handOps.commitAct(context, event) : {})),

@@ -4,13 +4,13 @@
  * actor as an event, so the actor still handles one thing at a time. A seat with a ledger call in
  * flight is `busy` and is not dealt into new hands, so settlement never races a top-up or cash-out.
  */
-import type { Chips } from '../../../shared/money';
-import { isErrorCode, type ErrorBody } from '../../../shared/codes';
+import { formatAmount, type Chips } from '../../../shared/money';
+import { errorBody, isErrorCode, type ErrorBody } from '../../../shared/codes';
 import { buildView } from './player-view';
 import { chooseSeat, reservedSeat, seatOf, updateSeat, withSeat } from './seating';
 import type { TableContext } from './table-machine';
 import { broadcastState } from './table-machine';
-import { reject, type LedgerPort, type Reply, type TableEvent } from './table-types';
+import { reject, type LedgerPort, type Reply, type TableEvent, type TableSeat } from './table-types';
 
 type Ev<T extends TableEvent['type']> = Extract<TableEvent, { type: T }>;
 
@@ -30,6 +30,8 @@ export interface SeatOpInput {
   amount?: Chips;
   idempotencyKey: string;
   reply?: Reply;
+  /** A deferred top-up has no waiting request: its outcome is told with `seat:topup` under this id. */
+  noticeRequestId?: string;
 }
 
 /** Outcome of a seat ledger call; errors are values so the actor never sees a rejected promise. */
@@ -37,27 +39,43 @@ export interface SeatOpOutput {
   kind: SeatOpInput['kind'];
   playerId: string;
   reply?: Reply;
+  noticeRequestId?: string;
+  /** What was asked for (buy-in and top-up). */
+  requested?: Chips;
   ok: boolean;
   /** The seat's committed balance (buy-in, top-up) or the amount cashed out. */
   amount?: Chips;
+  /** The ledger transfer (a buy-in's id becomes the seat session). */
+  transferId?: string;
+  /** The ledger only replayed an earlier transfer under this key: nothing moved now. */
+  replayed?: boolean;
   error?: ErrorBody;
 }
 
 /** Runs one ledger call for a seat. */
 export async function runSeatOp(input: SeatOpInput): Promise<SeatOpOutput> {
-  const base = { kind: input.kind, playerId: input.playerId, reply: input.reply };
+  const base = { kind: input.kind, playerId: input.playerId, reply: input.reply, noticeRequestId: input.noticeRequestId, requested: input.amount };
   try {
     const p = { playerId: input.playerId, tableId: input.tableId, idempotencyKey: input.idempotencyKey };
-    if (input.kind === 'cash_out') return { ...base, ok: true, amount: (await input.ledger.cashOut(p)).amount };
+    if (input.kind === 'cash_out') {
+      const out = await input.ledger.cashOut(p);
+      return { ...base, ok: true, amount: out.amount, replayed: out.replayed };
+    }
     if (!input.amount) throw new Error('seat op without amount');
     const call = input.kind === 'buy_in' ? input.ledger.buyIn : input.ledger.topUp;
-    return { ...base, ok: true, amount: (await call({ ...p, amount: input.amount })).seatBalance };
+    const moved = await call({ ...p, amount: input.amount });
+    return { ...base, ok: true, amount: moved.seatBalance, transferId: moved.transferId, replayed: moved.replayed };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
+    // An unexpected failure (say, the connection dropped during COMMIT) does not tell whether the
+    // transaction committed, so the player is told exactly that instead of "nothing was changed". The
+    // seat account stays the truth either way: the drift check before the next deal and startup
+    // recovery both act on it.
+    const known = isErrorCode(code) && code !== 'internal';
     return {
       ...base,
       ok: false,
-      error: isErrorCode(code) ? { code, message: (error as Error).message } : { code: 'internal', message: 'ledger call failed; nothing was changed' },
+      error: known ? { code, message: (error as Error).message } : errorBody('outcome_unknown', 'the ledger call failed; it may or may not have committed'),
     };
   }
 }
@@ -97,19 +115,30 @@ export function topUp(context: TableContext, event: Ev<'seat.topup'>, enqueue: E
   }
   if (seat.busy || seat.deferredTopUp || seat.leaving) return event.reply(reject('illegal_action', 'another chip movement for this seat is pending'));
   if (inCurrentHand(context, event.playerId)) {
-    const deferred = { amount: event.amount, requestId: event.requestId, reply: event.reply };
-    return enqueue.assign({ seats: updateSeat(context.seats, event.playerId, { deferredTopUp: deferred }) });
+    // Chips may not join a stack during a hand it plays, so the request is answered now, as pending,
+    // and its outcome follows as `seat:topup`: nobody waits on a timer for something that happens later.
+    const deferred = { amount: event.amount, requestId: event.requestId };
+    enqueue.assign({ seats: updateSeat(context.seats, event.playerId, { deferredTopUp: deferred }) });
+    event.reply({ ok: true, stack: formatAmount(seat.stack, context.config.unit), pending: true });
+    return;
   }
-  startTopUp(context, enqueue, event.playerId, event.amount, event.requestId, event.reply);
+  startTopUp(context, enqueue, event.playerId, event.amount, event.requestId, { reply: event.reply });
 }
 
-function startTopUp(context: TableContext, enqueue: Enqueue, playerId: string, amount: Chips, requestId: string, reply: Reply): void {
+function startTopUp(
+  context: TableContext,
+  enqueue: Enqueue,
+  playerId: string,
+  amount: Chips,
+  requestId: string,
+  answer: { reply?: Reply; noticeRequestId?: string },
+): void {
   const opCounter = spawnOp(context, enqueue, {
     kind: 'top_up',
     playerId,
     amount,
     idempotencyKey: `top_up:${context.config.tableId}:${playerId}:${requestId}`,
-    reply,
+    ...answer,
   });
   enqueue.assign({ seats: updateSeat(context.seats, playerId, { busy: true, deferredTopUp: null }), opCounter });
 }
@@ -121,16 +150,51 @@ export function leave(context: TableContext, event: Ev<'seat.leave'>, enqueue: E
   if (seat.phase === 'cashing_out' || seat.leaving) return event.reply({ ok: true, cashedOut: null, pending: true });
   if (seat.phase !== 'seated' || seat.busy) return event.reply(reject('illegal_action', 'a chip movement for this seat is in progress'));
   if (inCurrentHand(context, event.playerId)) {
-    enqueue.assign({ seats: updateSeat(context.seats, event.playerId, { leaving: true }) });
+    enqueue.assign({ seats: updateSeat(context.seats, event.playerId, { leaving: true, deferredTopUp: null }) });
+    if (seat.deferredTopUp) enqueue(() => cancelTopUp(context, event.playerId, seat.deferredTopUp!));
     event.reply({ ok: true, cashedOut: null, pending: true });
     return;
   }
-  startCashOut(context, enqueue, event.playerId, `cash_out:${context.config.tableId}:${event.playerId}:${event.requestId}`, event.reply);
+  startCashOut(context, enqueue, seat, event.reply);
 }
 
-function startCashOut(context: TableContext, enqueue: Enqueue, playerId: string, idempotencyKey: string, reply?: Reply): void {
-  const opCounter = spawnOp(context, enqueue, { kind: 'cash_out', playerId, idempotencyKey, reply });
+/**
+ * The cash-out key is the seat session's, not the request's: a leave sent with a request id from an
+ * earlier session must cash out this session's chips for real, and a retried cash-out of this session
+ * (after a failure) must not move chips twice.
+ */
+function cashOutKey(context: TableContext, seat: TableSeat): string {
+  if (!seat.sessionId) throw new Error(`seat ${seat.seat} is seated without a buy-in session`);
+  return `cash_out:${context.config.tableId}:${seat.playerId}:${seat.sessionId}`;
+}
+
+function startCashOut(context: TableContext, enqueue: Enqueue, seat: TableSeat, reply?: Reply): void {
+  const playerId = seat.playerId;
+  const opCounter = spawnOp(context, enqueue, { kind: 'cash_out', playerId, idempotencyKey: cashOutKey(context, seat), reply });
   enqueue.assign({ seats: updateSeat(context.seats, playerId, { phase: 'cashing_out', busy: true }), opCounter });
+}
+
+/** Tells the player that their pending top-up was dropped because they are leaving (no chips moved). */
+function cancelTopUp(context: TableContext, playerId: string, pending: { amount: Chips; requestId: string }): void {
+  context.deps.broadcaster.topUp(playerId, {
+    tableId: context.config.tableId,
+    requestId: pending.requestId,
+    status: 'cancelled',
+    amount: formatAmount(pending.amount, context.config.unit),
+  });
+}
+
+/** Tells the player the outcome of a deferred top-up that ran after the hand. */
+function noticeTopUp(context: TableContext, output: SeatOpOutput, applied: boolean): void {
+  if (output.noticeRequestId === undefined) return;
+  const unit = context.config.unit;
+  context.deps.broadcaster.topUp(output.playerId, {
+    tableId: context.config.tableId,
+    requestId: output.noticeRequestId,
+    status: applied ? 'applied' : 'refused',
+    amount: formatAmount(output.requested!, unit),
+    ...(applied ? { stack: formatAmount(output.amount!, unit) } : { error: output.error ?? errorBody('request_replayed') }),
+  });
 }
 
 /** seat.sitout / seat.sitin. */
@@ -160,19 +224,24 @@ export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enq
   let seats = context.seats;
   if (output.kind === 'cash_out') {
     seats = output.ok ? withSeat(seats, seat.seat, null) : updateSeat(seats, output.playerId, { phase: 'seated', busy: false, sittingOut: true, leaving: false });
-    output.reply?.(output.ok ? { ok: true, cashedOut: output.amount!.toFixed(), pending: false } : { ok: false, error: output.error! });
-  } else if (!output.ok) {
+    output.reply?.(output.ok ? { ok: true, cashedOut: formatAmount(output.amount!, context.config.unit), pending: false } : { ok: false, error: output.error! });
+  } else if (!output.ok || output.replayed) {
+    // A replayed buy-in or top-up moved nothing now: its stored seat balance is history, not chips the
+    // seat holds. Seating or topping up from it would put chips on the table that the ledger does not hold.
     seats = output.kind === 'buy_in' ? withSeat(seats, seat.seat, null) : updateSeat(seats, output.playerId, { busy: false });
-    output.reply?.({ ok: false, error: output.error! });
+    output.reply?.({ ok: false, error: output.error ?? errorBody('request_replayed') });
+    enqueue(() => noticeTopUp(context, output, false));
   } else {
-    seats = updateSeat(seats, output.playerId, { phase: 'seated', busy: false, stack: output.amount! });
+    const session = output.kind === 'buy_in' ? { sessionId: output.transferId! } : {};
+    seats = updateSeat(seats, output.playerId, { phase: 'seated', busy: false, stack: output.amount!, ...session });
     const next = { ...context, seats };
-    const stack = output.amount!.toFixed(context.config.unit.decimalPlaces());
+    const stack = formatAmount(output.amount!, context.config.unit);
     output.reply?.(
       output.kind === 'buy_in'
         ? { ok: true, seat: seat.seat, stack, state: buildView(next, output.playerId) }
         : { ok: true, stack, pending: false },
     );
+    enqueue(() => noticeTopUp(context, output, true));
   }
   enqueue.assign({ seats });
   enqueue(() => broadcastState({ ...context, seats }));
@@ -184,12 +253,11 @@ export function afterHand(context: TableContext, enqueue: Enqueue): void {
   for (const seat of context.seats) {
     if (!seat || seat.phase !== 'seated') continue;
     if (seat.leaving) {
-      const key = `cash_out:${context.config.tableId}:${seat.playerId}:after:${context.lastHandNumber}`;
-      startCashOut(working, enqueue, seat.playerId, key);
+      startCashOut(working, enqueue, seat);
       working = { ...working, opCounter: working.opCounter + 1, seats: updateSeat(working.seats, seat.playerId, { phase: 'cashing_out', busy: true }) };
     } else if (seat.deferredTopUp) {
       const t = seat.deferredTopUp;
-      startTopUp(working, enqueue, seat.playerId, t.amount, t.requestId, t.reply);
+      startTopUp(working, enqueue, seat.playerId, t.amount, t.requestId, { noticeRequestId: t.requestId });
       working = { ...working, opCounter: working.opCounter + 1, seats: updateSeat(working.seats, seat.playerId, { busy: true, deferredTopUp: null }) };
     } else if (seat.stack.lte(0) && !seat.sittingOut) {
       working = { ...working, seats: updateSeat(working.seats, seat.playerId, { sittingOut: true }) };

@@ -12,6 +12,7 @@ import type {
   HandEventMessage,
   HandResultMessage,
   TableView,
+  TopUpNotice,
 } from '../../../shared/protocol';
 
 /** Static table configuration: the stored poker_table row, keyed by `tableId`. */
@@ -27,14 +28,23 @@ export interface TableSeat {
   username: string;
   /** Chips on the table as last committed by the ledger (the stack before the current hand). */
   stack: Chips;
+  /**
+   * The buy-in transfer that opened this seat (null while buying in). The seat's cash-out key is
+   * derived from it, so each seat session is cashed out exactly once and a leave can never replay the
+   * cash-out of an earlier session (which moved nothing now and would strand the chips).
+   */
+  sessionId: string | null;
   phase: SeatPhase;
   sittingOut: boolean;
   /** Asked to leave: folds at their turn and cashes out right after the hand. */
   leaving: boolean;
   /** Consecutive action timeouts; two in a row sit the player out. */
   timeouts: number;
-  /** A top-up asked for during a hand the player is in; it runs right after the hand settles. */
-  deferredTopUp: { amount: Chips; requestId: string; reply: Reply } | null;
+  /**
+   * A top-up asked for during a hand the player is in: acknowledged at once as pending, run right after
+   * the hand settles, and its fate told to the player with `seat:topup`.
+   */
+  deferredTopUp: { amount: Chips; requestId: string } | null;
   /** A ledger call for this seat is in flight; the seat sits out of new hands until it finishes. */
   busy: boolean;
   connected: boolean;
@@ -79,9 +89,10 @@ export function reject(code: ErrorCode, message?: string): { ok: false; error: E
 
 /** The ledger operations the actor needs, bound to a DataSource (see ledger-port.ts). */
 export interface LedgerPort {
-  buyIn(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<{ seatBalance: Chips }>;
-  topUp(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<{ seatBalance: Chips }>;
-  cashOut(p: { playerId: string; tableId: string; idempotencyKey: string }): Promise<{ amount: Chips }>;
+  /** `replayed`: the key was used before, nothing moved now and `seatBalance` is historic. */
+  buyIn(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<SeatMove>;
+  topUp(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<SeatMove>;
+  cashOut(p: { playerId: string; tableId: string; idempotencyKey: string }): Promise<{ amount: Chips; replayed: boolean }>;
   /** Writes the hand row (in_progress) together with its first events (the deal) and returns its id. */
   startHand(p: {
     tableId: string;
@@ -90,6 +101,8 @@ export interface LedgerPort {
     config: unknown;
     commitment: string;
     events: Array<{ seq: number; type: string; payload: unknown }>;
+    /** The stack the actor holds for every dealt player; the ledger refuses the hand if a seat account differs. */
+    seatStacks: Array<{ playerId: string; stack: Chips }>;
   }): Promise<{ handId: string }>;
   appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
   settleHand(p: {
@@ -103,6 +116,13 @@ export interface LedgerPort {
   voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string }): Promise<void>;
 }
 
+/** A committed (or replayed) wallet → seat movement. */
+export interface SeatMove {
+  transferId: string;
+  seatBalance: Chips;
+  replayed: boolean;
+}
+
 /** Where the actor's output goes; implemented over Socket.IO rooms. */
 export interface TableBroadcaster {
   /**
@@ -113,6 +133,8 @@ export interface TableBroadcaster {
   state(tableId: string, seatedPlayerIds: string[], viewFor: (playerId: string | null) => TableView, only?: string[]): void;
   event(tableId: string, seatedPlayerIds: string[], msg: HandEventMessage): void;
   cards(playerId: string, msg: { tableId: string; handId: string; cards: string[] }): void;
+  /** Tells a player what became of their pending (deferred) top-up. */
+  topUp(playerId: string, msg: TopUpNotice): void;
   result(tableId: string, seatedPlayerIds: string[], msg: HandResultMessage): void;
 }
 

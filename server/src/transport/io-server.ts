@@ -66,6 +66,9 @@ export function ioBroadcaster(io: FeltIo): TableBroadcaster {
     event(tableId, seated, msg) {
       io.to([tableRoom(tableId), ...seated.map(playerRoom)]).emit('hand:event', msg);
     },
+    topUp(playerId, msg) {
+      io.to(playerRoom(playerId)).emit('seat:topup', msg);
+    },
     cards(playerId, msg) {
       io.to(playerRoom(playerId)).emit('hand:cards', msg);
     },
