@@ -132,6 +132,20 @@ describe('table behaviour', () => {
     for (const x of [a, b, c]) x.close();
   });
 
+  it('never sends one socket the same table:state twice (heads-up: last to act on a street is first on the next)', async () => {
+    const tableId = await table();
+    const a = await player();
+    const b = await player();
+    for (const c of [a, b]) expect((await c.call('table:sit', { tableId, buyIn: '100', requestId: randomUUID() })).ok).toBe(true);
+    await playHands([a, b], 4, passive);
+    for (const c of [a, b]) {
+      const seqs = c.frames.filter((f) => f.event === 'table:state').map((f) => f.payload.seq as number);
+      const repeated = seqs.filter((s, i) => seqs.indexOf(s) !== i);
+      expect({ player: c.playerId, repeated }).toEqual({ player: c.playerId, repeated: [] });
+    }
+    for (const c of [a, b]) c.close();
+  });
+
   it.each([2, 5, 9])('plays full hands with %i players and the books balance', async (count) => {
     const tableId = await table();
     const clients: TestClient[] = [];

@@ -16,6 +16,7 @@ import { verifyStoredHand } from '../history/hand-verify';
 import { pokerStarsFile, pokerStarsFromStored } from '../history/pokerstars-export';
 import { phhsText, phhText } from '../history/phh-export';
 import { handSteps } from '../history/hand-steps';
+import { chips, formatAmount } from '../../../shared/money';
 
 /** Most hands one bulk export may contain. */
 export const MAX_EXPORT_HANDS = 1000;
@@ -77,11 +78,15 @@ export function handDetail(stored: StoredHand): Record<string, unknown> {
   const hand = redactLive(stored);
   let seats: unknown[] = [];
   let steps: unknown[] = [];
+  let config = hand.config;
+  // Amounts are shown in the table unit's scale ("149.50", not "149.5"); without a readable config, as stored.
+  let f = (x: string) => x;
   try {
     const meta = parseMeta(hand.config);
-    seats = meta.seats.map((s) => ({
-      seat: s.seat, playerId: s.playerId, username: hand.usernames[s.playerId] ?? '', stack: s.stack.toFixed(meta.engine.unit.decimalPlaces()),
-    }));
+    const unit = meta.engine.unit;
+    f = (x: string) => formatAmount(chips(x), unit);
+    seats = meta.seats.map((s) => ({ seat: s.seat, playerId: s.playerId, username: hand.usernames[s.playerId] ?? '', stack: formatAmount(s.stack, unit) }));
+    config = scaledConfig(hand.config, f);
     steps = handSteps(hand);
   } catch (e) {
     if (!(e instanceof HandRecordError)) throw e;
@@ -91,12 +96,26 @@ export function handDetail(stored: StoredHand): Record<string, unknown> {
     handId: hand.handId, handNumber: hand.handNumber, tableId: hand.tableId, tableName: hand.tableName, status: hand.status,
     buttonSeat: hand.buttonSeat, startedAt: hand.startedAt.toISOString(), endedAt: hand.endedAt?.toISOString() ?? null,
     commitment: hand.commitment, seed: hand.seed, voidReason: hand.voidReason,
-    config: hand.config, seats, events: hand.events, result: hand.result, pots: result?.pots ?? [],
+    config, seats, events: hand.events, result: hand.result, pots: result?.pots ?? [],
     transfers: hand.transfers.map((t) => ({
-      ...t, entries: t.entries.map((e) => ({ ...e, username: e.playerId ? hand.usernames[e.playerId] ?? '' : null })),
+      ...t,
+      entries: t.entries.map((e) => ({
+        ...e, amount: f(e.amount), balanceAfter: f(e.balanceAfter), username: e.playerId ? hand.usernames[e.playerId] ?? '' : null,
+      })),
     })),
     steps,
   };
+}
+
+const ENGINE_AMOUNTS = ['smallBlind', 'bigBlind', 'ante', 'minBet', 'smallBet', 'bigBet', 'rakeCap'] as const;
+
+/** The stored hand config with the engine's amounts written in the unit's scale. */
+function scaledConfig(config: unknown, f: (x: string) => string): unknown {
+  const engine = (config as { engine?: Record<string, unknown> } | null)?.engine;
+  if (!engine) return config;
+  const scaled = { ...engine };
+  for (const k of ENGINE_AMOUNTS) if (typeof scaled[k] === 'string') scaled[k] = f(scaled[k]);
+  return { ...(config as object), engine: scaled };
 }
 
 async function oneHand(deps: RouteDeps, handId: string | undefined): Promise<StoredHand> {

@@ -104,7 +104,8 @@ export function beginTurn(context: TableContext): Partial<TableContext> {
     turnPlayerId,
   };
   const seq = context.seq + 1;
-  const only = fullView ? undefined : [hand.turnPlayerId, turnPlayerId].filter((p): p is string => !!p);
+  // The player who acted last on a street is often first on the next: they get one view, not two.
+  const only = fullView ? undefined : [...new Set([hand.turnPlayerId, turnPlayerId])].filter((p): p is string => !!p);
   broadcastState({ ...context, hand: next, seq }, 'hand', only);
   return { hand: next, seq };
 }

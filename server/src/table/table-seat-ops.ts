@@ -174,6 +174,16 @@ function startCashOut(context: TableContext, enqueue: Enqueue, seat: TableSeat, 
   enqueue.assign({ seats: updateSeat(context.seats, playerId, { phase: 'cashing_out', busy: true }), opCounter });
 }
 
+/**
+ * Assigns `seats` and shows them to everyone under a new seq: views are ordered by seq, so a client
+ * may drop any view whose seq it has already seen, and two different views must never share one.
+ */
+function publishSeats(context: TableContext, enqueue: Enqueue, seats: TableContext['seats'], phase?: TableContext['phase']): void {
+  const seq = context.seq + 1;
+  enqueue.assign({ seats, seq });
+  enqueue(() => broadcastState({ ...context, seats, seq }, phase));
+}
+
 /** Tells the player that their pending top-up was dropped because they are leaving (no chips moved). */
 function cancelTopUp(context: TableContext, playerId: string, pending: { amount: Chips; requestId: string }): void {
   context.deps.broadcaster.topUp(playerId, {
@@ -203,8 +213,7 @@ export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<
   if (!seat || seat.phase !== 'seated') return event.reply(reject('not_seated'));
   const sittingOut = event.type === 'seat.sitout';
   if (!sittingOut && seat.stack.lte(0)) return event.reply(reject('illegal_action', 'top up before sitting in'));
-  enqueue.assign({ seats: updateSeat(context.seats, event.playerId, { sittingOut, timeouts: 0 }) });
-  enqueue(() => broadcastState({ ...context, seats: updateSeat(context.seats, event.playerId, { sittingOut }) }));
+  publishSeats(context, enqueue, updateSeat(context.seats, event.playerId, { sittingOut, timeouts: 0 }));
   event.reply({ ok: true });
 }
 
@@ -212,9 +221,7 @@ export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<
 export function presence(context: TableContext, event: Ev<'player.presence'>, enqueue: Enqueue): void {
   const seat = seatOf(context.seats, event.playerId);
   if (!seat || seat.connected === event.connected) return;
-  const seats = updateSeat(context.seats, event.playerId, { connected: event.connected });
-  enqueue.assign({ seats });
-  enqueue(() => broadcastState({ ...context, seats }));
+  publishSeats(context, enqueue, updateSeat(context.seats, event.playerId, { connected: event.connected }));
 }
 
 /** Applies the outcome of a seat ledger call. */
@@ -243,8 +250,7 @@ export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enq
     );
     enqueue(() => noticeTopUp(context, output, true));
   }
-  enqueue.assign({ seats });
-  enqueue(() => broadcastState({ ...context, seats }));
+  publishSeats(context, enqueue, seats);
 }
 
 /** After a hand: cash out leavers, run deferred top-ups, sit out busted players. */
@@ -264,5 +270,5 @@ export function afterHand(context: TableContext, enqueue: Enqueue): void {
       enqueue.assign({ seats: working.seats });
     }
   }
-  enqueue(() => broadcastState(working, 'between_hands'));
+  publishSeats(working, enqueue, working.seats, 'between_hands');
 }
