@@ -94,7 +94,11 @@ export interface LegalActionsView {
   maxTo: string | null;
 }
 
-export type TablePhase = 'waiting' | 'hand' | 'settling' | 'between_hands';
+/**
+ * `paused`: the database did not answer when a hand was to start (or end); no hand starts and no chip
+ * moves until it answers again. The table retries by itself with a growing delay.
+ */
+export type TablePhase = 'waiting' | 'hand' | 'settling' | 'between_hands' | 'paused';
 
 /** The whole table as one viewer sees it (built by the server's player-view module only). */
 export interface TableView {

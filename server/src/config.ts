@@ -24,7 +24,9 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   FELT_DATA_DIR: z.string().min(1).default('./.felt'),
-  EMBEDDED_PG_PORT: intInRange(1024, 65535).default(54329),
+  // Below Linux's ephemeral range (32768-60999): a client retrying against a stopped server on an
+  // ephemeral port can end up connected to itself on that very port and keep PostgreSQL from restarting.
+  EMBEDDED_PG_PORT: intInRange(1024, 65535).default(25432),
   DB_POOL_SIZE: intInRange(1, 200).default(20),
   REDIS_URL: z
     .string()

@@ -70,6 +70,40 @@ describe('table failure handling', () => {
     }
   });
 
+  it('hand starts that the database refuses back off, show the table paused, and resume when it answers', async () => {
+    const tableId = await createTable(felt.url, admin, { variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200' });
+    // Every hand start of this table fails (a non-retryable error), counted by a sequence, which no rollback undoes.
+    await felt.dataSource.query(`CREATE SEQUENCE felt_test_start_attempts`);
+    await felt.dataSource.query(`
+      CREATE FUNCTION felt_test_refuse_start() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.table_id = '${tableId}' THEN
+          PERFORM nextval('felt_test_start_attempts');
+          RAISE EXCEPTION 'injected outage';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await felt.dataSource.query(`CREATE TRIGGER felt_test_refuse_start BEFORE INSERT ON hand FOR EACH ROW EXECUTE FUNCTION felt_test_refuse_start()`);
+    let clients: TestClient[] = [];
+    try {
+      clients = await seatTwo(tableId);
+      await clients[0]!.until(() => clients[0]!.latest?.phase === 'paused', 5000, 'the table to show paused');
+      await new Promise((r) => setTimeout(r, 2500));
+      const [{ attempts }] = (await felt.dataSource.query(`SELECT last_value::int AS attempts FROM felt_test_start_attempts`)) as Array<{ attempts: number }>;
+      // With HAND_PAUSE_MS=0 and no backoff this was a hot loop (about 1,450 tries a second); with
+      // 0.5 s doubling it is 3 tries (0, 0.5, 1.5 s), and 4 if the 3.5 s one lands in the window.
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect(attempts).toBeLessThanOrEqual(4);
+    } finally {
+      await felt.dataSource.query(`DROP TRIGGER felt_test_refuse_start ON hand`);
+      await felt.dataSource.query(`DROP FUNCTION felt_test_refuse_start()`);
+      await felt.dataSource.query(`DROP SEQUENCE felt_test_start_attempts`);
+    }
+    await playHands(clients, 1, passive, 20_000);
+    expect(await handStatuses(tableId)).toContain('settled');
+    for (const c of clients) c.close();
+  });
+
   it('a seat balance changed behind the server\'s back halts the table at settlement', async () => {
     const tableId = await createTable(felt.url, admin, { variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200' });
     const clients = await seatTwo(tableId);

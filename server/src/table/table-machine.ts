@@ -28,6 +28,17 @@ export interface TableContext {
   opCounter: number;
   /** The phase clients see, kept in step with the machine's state by entry actions. */
   phase: TablePhase;
+  /** Database failures in a row at hand start or end; sets the backoff before the next try. */
+  dbFailures: number;
+}
+
+/** First and longest wait after a database failure before the table tries to deal again. */
+export const DB_RETRY_BASE_MS = 500;
+export const DB_RETRY_MAX_MS = 30_000;
+
+/** The wait before the next try after `failures` database failures in a row (bounded exponential). */
+export function dbRetryDelayMs(failures: number): number {
+  return Math.min(DB_RETRY_MAX_MS, DB_RETRY_BASE_MS * 2 ** Math.max(0, Math.min(failures, 16) - 1));
 }
 
 /** What the registry passes when it creates a table actor. */
@@ -62,6 +73,7 @@ export const tableMachine = setup({
   delays: {
     actionTimeout: ({ context }) => context.config.actionTimeoutMs,
     handPause: ({ context }) => context.deps.handPauseMs,
+    dbRetry: ({ context }) => dbRetryDelayMs(context.dbFailures),
   },
   guards: {
     canDeal: ({ context }) => eligibleForHand(context.seats).length >= 2,
@@ -115,6 +127,9 @@ export const tableMachine = setup({
     afterVoid: assign(({ context }) => handOps.afterVoid(context)),
     afterHand: enqueueActions(({ context, enqueue }) => seatOps.afterHand(context, enqueue)),
     enterPhase: assign((_, params: { phase: TablePhase }) => ({ phase: params.phase })),
+    countDbFailure: assign(({ context }) => ({ dbFailures: context.dbFailures + 1 })),
+    clearDbFailures: assign({ dbFailures: 0 }),
+    announcePause: enqueueActions(({ context, enqueue }) => seatOps.announcePause(context, enqueue)),
     logOpError: ({ context, event }) => context.deps.logger.error({ event: event.type, err: (event as { error?: unknown }).error }, 'table child actor failed'),
   },
 }).createMachine({
@@ -131,6 +146,7 @@ export const tableMachine = setup({
     writer: new HandEventWriter((handId, events) => input.deps.ledger.appendHandEvents(handId, events), input.deps.logger),
     opCounter: 0,
     phase: 'waiting',
+    dbFailures: 0,
   }),
   on: {
     'seat.join': { actions: 'joinSeat' },
@@ -154,8 +170,9 @@ export const tableMachine = setup({
       invoke: {
         src: 'recordHandStart',
         input: ({ context }) => ({ context }),
-        onDone: { target: 'inHand', actions: 'announceHand' },
-        onError: { target: 'pausing', actions: ['logOpError', 'dropHand'] },
+        onDone: { target: 'inHand', actions: ['clearDbFailures', 'announceHand'] },
+        // Without a backoff a database outage turned into thousands of failed hand starts per second.
+        onError: { target: 'paused', actions: ['logOpError', 'dropHand', 'countDbFailure'] },
       },
     },
     inHand: {
@@ -188,8 +205,12 @@ export const tableMachine = setup({
         src: 'voidHand',
         input: ({ context }) => ({ context, reason: 'settlement failed' }),
         onDone: { target: 'pausing', actions: 'afterVoid' },
-        onError: { target: 'pausing', actions: ['logOpError', 'afterVoid'] },
+        onError: { target: 'paused', actions: ['logOpError', 'afterVoid', 'countDbFailure'] },
       },
+    },
+    paused: {
+      entry: [{ type: 'enterPhase', params: { phase: 'paused' } }, 'announcePause'],
+      after: { dbRetry: 'waiting' },
     },
     pausing: {
       entry: [{ type: 'enterPhase', params: { phase: 'between_hands' } }, 'afterHand'],

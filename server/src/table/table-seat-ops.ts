@@ -184,6 +184,12 @@ function publishSeats(context: TableContext, enqueue: Enqueue, seats: TableConte
   enqueue(() => broadcastState({ ...context, seats, seq }, phase));
 }
 
+/** Shows every viewer that the table is paused (the database did not answer); nothing else changes. */
+export function announcePause(context: TableContext, enqueue: Enqueue): void {
+  context.deps.logger.warn({ failures: context.dbFailures }, 'table paused: the database did not answer');
+  publishSeats(context, enqueue, context.seats, 'paused');
+}
+
 /** Tells the player that their pending top-up was dropped because they are leaving (no chips moved). */
 function cancelTopUp(context: TableContext, playerId: string, pending: { amount: Chips; requestId: string }): void {
   context.deps.broadcaster.topUp(playerId, {
