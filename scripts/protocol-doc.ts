@@ -68,6 +68,8 @@ export function renderProtocolDoc(): string {
   out.push('- `hand:result` (`HandResultMessage`): pots, winners, rake, shown hands and the revealed seed, sent only after the settlement transaction committed.');
   out.push('- `seat:topup` (`TopUpNotice`): the fate of a top-up acknowledged as pending, only to your own sockets: `applied` (with the new');
   out.push('  stack), `cancelled` (you left first) or `refused` (with the error); no chips moved unless `applied`.');
+  out.push('', '`TableView.phase` is `waiting`, `hand`, `settling`, `between_hands` or `paused`: the database did not answer when a');
+  out.push('hand was to start or end, so no hand starts and no chip moves; the table retries by itself (0.5 s, doubling to 30 s).');
   out.push('', 'Request ids: a repeated `requestId` gets the first answer while the table remembers it (the last');
   out.push('256 per player per table). A buy-in or top-up id is also remembered by the ledger forever: reusing one after the table');
   out.push('forgot it (or after a restart) is refused with `request_replayed` and changes nothing. A leave always cashes out the seat you');
