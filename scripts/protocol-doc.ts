@@ -62,7 +62,9 @@ export function renderProtocolDoc(): string {
   out.push('## Server → client events', '');
   out.push('- `table:state` (`TableView`): the table as *you* may see it; `you.legal` is present only on your turn. Everyone gets one at');
   out.push('  every seat change, at each deal and after each result; during a hand only the player now to act and the player who just');
-  out.push('  acted get a new one (everyone learns of each action and street from `hand:event`). `seq` orders them.');
+  out.push('  acted get a new one (everyone learns of each action and street from `hand:event`). `seq` orders them: every view');
+  out.push('  sent has a new `seq`, and no socket gets the same one twice. A turn may be shown more than once (a seat change during');
+  out.push('  it, a reconnect), so a bot answers each `(handId, turn.number)` once.');
   out.push('- `hand:cards` (`{ tableId, handId, cards }`): your hole cards, only to your own sockets.');
   out.push('- `hand:event` (`HandEventMessage`): each post, action, street and uncalled return as it happens.');
   out.push('- `hand:result` (`HandResultMessage`): pots, winners, rake, shown hands and the revealed seed, sent only after the settlement transaction committed.');

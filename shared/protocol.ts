@@ -115,7 +115,12 @@ export interface TableView {
   board: string[];
   pots: Array<{ amount: string }>;
   seats: SeatView[];
-  turn: { seat: number; deadline: number } | null;
+  /**
+   * Whose turn it is. `number` counts the turns of this hand from 1 and changes exactly when a new turn
+   * begins: a view can be re-sent during one turn (a seat change, a reconnect), so answer each
+   * (handId, turn.number) once, not each view.
+   */
+  turn: { seat: number; deadline: number; number: number } | null;
   /** sha256 of this hand's deck seed, published before the deal. */
   commitment: string | null;
   /** The viewer's own seat and, on their turn, legal actions. */

@@ -157,13 +157,14 @@ export class Bot {
     if (m.seat !== undefined && m.seat === this.latest?.you?.seat) this.opts.chaos?.timedOut(this, m.handId);
   }
 
-  /** Acts when the latest view says it is this bot's turn and it has not answered this view yet. */
+  /** Acts when the latest view says it is this bot's turn and it has not answered this turn yet. */
   maybeAct(): void {
     const v = this.latest;
     const legal = v?.you?.legal;
     if (!v || !legal || !v.handId || this.phase !== 'seated' || this.stopping) return;
-    if (v.turn?.seat !== v.you?.seat) return;
-    const key = `${v.handId}:${v.seq}`;
+    if (!v.turn || v.turn.seat !== v.you?.seat) return;
+    // One answer per turn: a turn's view can be re-sent (a seat change, a reconnect) with a newer seq.
+    const key = `${v.handId}:${v.turn.number}`;
     if (key === this.actedKey) return;
     this.actedKey = key;
     const decision = this.opts.strategy.decide({ legal, view: v, holeCards: this.cards.get(v.handId) ?? v.you?.holeCards ?? [], rng: this.opts.rng });

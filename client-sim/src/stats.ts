@@ -19,10 +19,22 @@ export interface LatencySummary {
 /** A latency recorder; values are kept in whole microseconds with 3 significant digits. */
 export class Latency {
   private readonly h = hdr.build({ bitBucketSize: 64, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  /**
+   * The largest sample exactly as recorded. HdrHistogram answers percentiles (and its own max) at the
+   * top of a bucket, up to 0.1% above any recorded value, which printed p99 above max; every figure
+   * is clamped to what was observed.
+   */
+  private observedMaxUs = 0;
 
   /** Records one sample given in milliseconds. */
   record(ms: number): void {
-    this.h.recordValue(Math.max(1, Math.round(ms * 1000)));
+    const us = Math.max(1, Math.round(ms * 1000));
+    this.h.recordValue(us);
+    if (us > this.observedMaxUs) this.observedMaxUs = us;
+  }
+
+  private valueAt(percentile: number): number {
+    return Math.min(this.h.getValueAtPercentile(percentile), this.observedMaxUs);
   }
 
   /** Number of samples. */
@@ -32,7 +44,7 @@ export class Latency {
 
   /** The value at `percentile` (0–100) in milliseconds. */
   at(percentile: number): number {
-    return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(percentile) / 1000;
+    return this.h.totalCount === 0 ? 0 : this.valueAt(percentile) / 1000;
   }
 
   /** p50/p95/p99/max/mean in milliseconds. */
@@ -42,11 +54,11 @@ export class Latency {
     if (n === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
     return {
       count: n,
-      p50: ms(this.h.getValueAtPercentile(50)),
-      p95: ms(this.h.getValueAtPercentile(95)),
-      p99: ms(this.h.getValueAtPercentile(99)),
-      max: ms(this.h.maxValue),
-      mean: ms(this.h.mean),
+      p50: ms(this.valueAt(50)),
+      p95: ms(this.valueAt(95)),
+      p99: ms(this.valueAt(99)),
+      max: ms(this.observedMaxUs),
+      mean: ms(Math.min(this.h.mean, this.observedMaxUs)),
     };
   }
 }

@@ -28,7 +28,7 @@ export async function playHands(clients: TestClient[], hands: number, policy: Po
     for (const c of clients) {
       const v = c.latest;
       if (!v || !c.myTurn() || !v.you?.legal || !v.handId) continue;
-      const key = `${v.handId}:${v.seq}:${c.playerId}`;
+      const key = `${v.handId}:${v.turn!.number}:${c.playerId}`;
       if (acted.has(key)) continue;
       acted.add(key);
       const choice = policy(v.you.legal, c);

@@ -7,7 +7,9 @@
 import { runSim } from '../../client-sim/src/sim';
 import { createEmptyDatabase } from '../helpers/db';
 
-jest.setTimeout(120_000);
+// Generous on purpose: a first run on a fresh machine can share the CPU with package installs. The
+// run stops at the hand target; the duration is only a cap, and every check below stays strict.
+jest.setTimeout(360_000);
 
 describe('client-sim end to end', () => {
   it('plays hundreds of hands with chaos, conserves every chip and sees no unexpected error', async () => {
@@ -16,7 +18,7 @@ describe('client-sim end to end', () => {
       tables: 4,
       seats: 4,
       hands: 240,
-      durationMs: 90_000,
+      durationMs: 300_000,
       variant: 'NT',
       strategy: 'mixed',
       chaos: true,
@@ -27,8 +29,10 @@ describe('client-sim end to end', () => {
       progress: { stream: process.stderr, mode: 'off' },
     });
     if (process.env.SIM_TEST_DEBUG) console.log(JSON.stringify(report, null, 1));
-    const context = JSON.stringify({ errors: report.unexpectedErrors, rejections: report.rejections, conservation: report.conservation }, null, 2);
-    expect({ ok: report.ok, context }).toEqual({ ok: true, context });
+    // On failure the received value is the reason itself (errors, rejections, conservation), not a
+    // boolean beside an identical context that the diff would hide.
+    const verdict = report.ok ? 'PASS' : JSON.stringify({ errors: report.unexpectedErrors, rejections: report.rejections, conservation: report.conservation }, null, 2);
+    expect(verdict).toBe('PASS');
     expect(report.hands).toBeGreaterThanOrEqual(240);
     expect(report.unexpectedErrors.count).toBe(0);
     expect(report.conservation).toMatchObject({ ok: true, seats: '0', walletMismatches: [], notLeft: [] });

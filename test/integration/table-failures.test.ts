@@ -89,7 +89,8 @@ describe('table failure handling', () => {
       clients = await seatTwo(tableId);
       await clients[0]!.until(() => clients[0]!.latest?.phase === 'paused', 5000, 'the table to show paused');
       await new Promise((r) => setTimeout(r, 2500));
-      const [{ attempts }] = (await felt.dataSource.query(`SELECT last_value::int AS attempts FROM felt_test_start_attempts`)) as Array<{ attempts: number }>;
+      const [row] = (await felt.dataSource.query(`SELECT last_value::int AS attempts FROM felt_test_start_attempts`)) as Array<{ attempts: number }>;
+      const attempts = row!.attempts;
       // With HAND_PAUSE_MS=0 and no backoff this was a hot loop (about 1,450 tries a second); with
       // 0.5 s doubling it is 3 tries (0, 0.5, 1.5 s), and 4 if the 3.5 s one lands in the window.
       expect(attempts).toBeGreaterThanOrEqual(2);

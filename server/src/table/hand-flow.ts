@@ -47,6 +47,7 @@ export function dealHand(
       startedAt: now,
       announcedStreet: null,
       turnPlayerId: null,
+      turnNumber: 0,
     },
     button,
     events,

@@ -75,7 +75,7 @@ export function buildPublicView(source: ViewSource): TableView {
     board: engine ? engine.board.map(formatCard) : [],
     pots: engine ? [{ amount: f(collectedPot(engine)) }] : [],
     seats,
-    turn: toAct && source.phase === 'hand' && hand ? { seat: toAct.seat, deadline: hand.deadline ?? 0 } : null,
+    turn: toAct && source.phase === 'hand' && hand ? { seat: toAct.seat, deadline: hand.deadline ?? 0, number: hand.turnNumber } : null,
     commitment: hand?.commitment ?? null,
     you: null,
   };

@@ -102,6 +102,7 @@ export function beginTurn(context: TableContext): Partial<TableContext> {
     deadline: context.deps.now() + context.config.actionTimeoutMs,
     announcedStreet: hand.engine.street,
     turnPlayerId,
+    turnNumber: hand.turnNumber + 1,
   };
   const seq = context.seq + 1;
   // The player who acted last on a street is often first on the next: they get one view, not two.

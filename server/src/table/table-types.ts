@@ -67,6 +67,8 @@ export interface LiveHand {
   announcedStreet: string | null;
   /** The player whose personal view last offered legal actions. */
   turnPlayerId: string | null;
+  /** Turns begun in this hand (the current turn's number in views). */
+  turnNumber: number;
 }
 
 /** Events the table actor accepts. `reply` answers the socket ack (or HTTP request) that caused it. */
