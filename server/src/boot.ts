@@ -15,6 +15,8 @@ import { registerHealthRoutes } from './transport/health.routes';
 import { registerAuthRoutes, type RouteDeps } from './transport/auth.routes';
 import { registerAdminRoutes } from './admin/admin.routes';
 import { registerHistoryRoutes } from './admin/history.routes';
+import { registerPlayerRoutes } from './admin/players.routes';
+import { registerMyHistoryRoutes } from './history/my-history.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
@@ -68,6 +70,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     registerAuthRoutes(router, routeDeps);
     registerAdminRoutes(router, routeDeps);
     registerHistoryRoutes(router, routeDeps);
+    registerPlayerRoutes(router, routeDeps);
+    registerMyHistoryRoutes(router, routeDeps);
     const httpServer = createServer((req, res) => {
       if (!req.url?.startsWith('/socket.io/')) {
         res.on('finish', () => metrics.recordHttpRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, res.statusCode));
@@ -89,6 +93,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       tables.addById(row.id).catch((error: unknown) => logger.error({ err: error, tableId: row.id }, 'starting a new table failed'));
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
+    routeDeps.seatsOf = (playerId) => tables.tablesOf(playerId).map((t) => ({ tableId: t.config.tableId, seat: t.seatNumberOf(playerId)! }));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.PORT, config.HOST, () => resolve());

@@ -119,6 +119,11 @@ export class TableHandle {
     return buildView(this.context(), viewerId);
   }
 
+  /** The seat number the player holds here, if any. */
+  seatNumberOf(playerId: string): number | undefined {
+    return seatOf(this.context().seats, playerId)?.seat;
+  }
+
   /** True when the player holds a seat here. */
   isSeated(playerId: string): boolean {
     return !!seatOf(this.context().seats, playerId);

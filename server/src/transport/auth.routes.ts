@@ -23,6 +23,8 @@ export interface RouteDeps {
   onTableCreated?: (row: TableRow) => void;
   /** Adds live fields (such as seated counts) to each entry of the public table list. */
   decorateTable?: (tableId: string) => Record<string, unknown>;
+  /** The seats a player holds right now at live tables. */
+  seatsOf?: (playerId: string) => Array<{ tableId: string; seat: number }>;
 }
 
 /** The authenticated caller. */
