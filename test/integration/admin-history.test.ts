@@ -18,6 +18,7 @@ import { run } from '../../scripts/hands-cli';
 import { randomBytes } from 'node:crypto';
 import { startWithEvents } from '../../shared/engine/hand';
 import { commitment, seedToHex, shuffle } from '../../shared/engine/shuffle';
+import { SEED_SHA256_SCHEME } from '../../shared/engine/deck-commitment';
 import { appendHandEvents, startHand, voidHand } from '../../server/src/ledger/transactions';
 import { parseMeta } from '../../server/src/history/hand-record';
 
@@ -283,7 +284,7 @@ describe('admin hand history', () => {
     const seed = randomBytes(32);
     const deck = shuffle(seed);
     const { handId } = await startHand(ds, {
-      tableId: h.tables.holdem, buttonSeat: stored.buttonSeat, commitment: commitment(seed),
+      tableId: h.tables.holdem, buttonSeat: stored.buttonSeat, commitment: commitment(seed), commitmentScheme: SEED_SHA256_SCHEME,
       config: stored.config,
     });
     // The table's own first rows: start, posts and the deal of this seed's deck.

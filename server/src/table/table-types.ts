@@ -9,10 +9,13 @@ import type { HandState, HandConfig } from '../../../shared/engine/types';
 import type { PokerTable } from '../ledger/poker-tables';
 import type {
   Ack,
+  HandCardsMessage,
   HandEventMessage,
+  HandOpeningsMessage,
   HandResultMessage,
   TableView,
 } from '../../../shared/protocol';
+import type { CommitmentScheme } from '../../../shared/engine/deck-commitment';
 
 /** Static table configuration: the stored poker_table row, keyed by `tableId`. */
 export type TableConfig = Omit<PokerTable, 'id' | 'status' | 'nextHandNumber' | 'createdAt'> & { tableId: string };
@@ -44,7 +47,9 @@ export interface TableSeat {
 export interface LiveHand {
   handId: string;
   handNumber: number;
+  /** Merkle root over the deck's positions (felt-deck-merkle-v1), published before the deal. */
   commitment: string;
+  /** The deck seed; stored for admin verification, never sent to any client. */
   seedHex: string;
   /** Player of each engine seat index, fixed at the deal. */
   playerBySeat: Record<number, string>;
@@ -89,6 +94,7 @@ export interface LedgerPort {
     buttonSeat: number;
     config: unknown;
     commitment: string;
+    commitmentScheme: CommitmentScheme;
     events: Array<{ seq: number; type: string; payload: unknown }>;
   }): Promise<{ handId: string }>;
   appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
@@ -112,8 +118,10 @@ export interface TableBroadcaster {
    */
   state(tableId: string, seatedPlayerIds: string[], viewFor: (playerId: string | null) => TableView, only?: string[]): void;
   event(tableId: string, seatedPlayerIds: string[], msg: HandEventMessage): void;
-  cards(playerId: string, msg: { tableId: string; handId: string; cards: string[] }): void;
+  cards(playerId: string, msg: HandCardsMessage): void;
   result(tableId: string, seatedPlayerIds: string[], msg: HandResultMessage): void;
+  /** To one player only, after the result: the openings of their own hole-card positions. */
+  openings(playerId: string, msg: HandOpeningsMessage): void;
 }
 
 /** Hooks for metrics; all optional so tests can omit them. */
