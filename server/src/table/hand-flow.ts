@@ -5,7 +5,7 @@
 import { formatAmount, sumChips, type Chips, ZERO } from '../../../shared/money';
 import { formatCard } from '../../../shared/engine/cards';
 import { startWithEvents, result as engineResult } from '../../../shared/engine/hand';
-import { seedFromHex, seedToHex } from '../../../shared/engine/shuffle';
+import { seedToHex } from '../../../shared/engine/shuffle';
 import { DECK_MERKLE_SCHEME, commitDeck, openPositions, positionsOf, type DeckOpening } from '../../../shared/engine/deck-commitment';
 import type { HandConfig, HandEvent, HandResult } from '../../../shared/engine/types';
 import type { HandEventMessage, HandOpeningsMessage, HandResultMessage } from '../../../shared/protocol';
@@ -41,6 +41,7 @@ export function dealHand(
       handNumber,
       commitment: committed.root,
       seedHex: seedToHex(seed),
+      committedDeck: committed,
       playerBySeat,
       engine: state,
       nextEventSeq: 1,
@@ -188,7 +189,7 @@ export interface HandOpenings {
  * it would let anyone rebuild every folded and mucked hand. Cards burned or never dealt stay closed.
  */
 export function handOpenings(hand: LiveHand, result: HandResult): HandOpenings {
-  const committed = commitDeck(seedFromHex(hand.seedHex));
+  const committed = hand.committedDeck;
   const open = (cards: readonly number[]) => openPositions(committed, positionsOf(committed.deck, cards));
   const shown = result.showdown.filter((s) => s.shown).flatMap((s) => s.cards);
   const byPlayer = new Map<string, DeckOpening[]>();

@@ -15,7 +15,7 @@ import type {
   HandResultMessage,
   TableView,
 } from '../../../shared/protocol';
-import type { CommitmentScheme } from '../../../shared/engine/deck-commitment';
+import type { CommitmentScheme, CommittedDeck } from '../../../shared/engine/deck-commitment';
 
 /** Static table configuration: the stored poker_table row, keyed by `tableId`. */
 export type TableConfig = Omit<PokerTable, 'id' | 'status' | 'nextHandNumber' | 'createdAt'> & { tableId: string };
@@ -51,6 +51,8 @@ export interface LiveHand {
   commitment: string;
   /** The deck seed; stored for admin verification, never sent to any client. */
   seedHex: string;
+  /** The salts and Merkle tree behind `commitment`, kept so the openings at the end cost no re-hashing. */
+  committedDeck: CommittedDeck;
   /** Player of each engine seat index, fixed at the deal. */
   playerBySeat: Record<number, string>;
   engine: HandState;
