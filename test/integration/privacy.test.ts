@@ -131,6 +131,12 @@ describe('privacy of hole cards, seeds and the deck', () => {
   it('a player verifies their own cards and the board against the root published before the deal; nobody else learns folded cards', () => {
     const hands = players[0]!.results;
     let foldedHidden = 0;
+    // Most strings reach every socket (the public openings), so each candidate seed is tried once.
+    const roots = new Map<string, string>();
+    const rootOf = (candidate: string): string => {
+      if (!roots.has(candidate)) roots.set(candidate, commitDeck(seedFromHex(candidate)).root);
+      return roots.get(candidate)!;
+    };
     for (const result of hands) {
       const h = result.handId;
       const forHand = (c: TestClient, event: string) => c.frames.filter((f) => f.event === event && f.payload.handId === h);
@@ -170,7 +176,7 @@ describe('privacy of hole cards, seeds and the deck', () => {
         foldedHidden += others.length;
         for (const x of others) expect(received.has(x.salt)).toBe(false);
         // A string is this hand's seed exactly when the deck it shuffles has the published root.
-        for (const candidate of received) expect(commitDeck(seedFromHex(candidate)).root).not.toBe(root);
+        for (const candidate of received) expect(rootOf(candidate)).not.toBe(root);
       }
     }
     // Over 25 mixed hands some players folded and someone else was there to try.
