@@ -152,6 +152,9 @@ describe('privacy of hole cards, seeds and the deck', () => {
       const shownCards = result.showdown.flatMap((x) => x.cards);
       expect(result.openings.map((o) => o.card)).toEqual([...result.board, ...shownCards]);
       expect(result.openings.every((o) => verifyOpening(root, o))).toBe(true);
+      // The board sits where the documented deal order puts it: after two hole cards per player dealt in.
+      const dealtIn = players.filter((p) => forHand(p, 'hand:cards').length > 0).length;
+      expect(result.openings.slice(0, result.board.length).map((o) => o.position)).toEqual(result.board.map((_, i) => 2 * dealtIn + i));
       // Each player's own cards, privately, in the deal's order and at distinct positions.
       const hidden: Array<{ ownerId: string; position: number; card: string; salt: string }> = [];
       for (const p of players) {
