@@ -143,10 +143,12 @@ export class TableHandle {
     return !!seatOf(this.context().seats, playerId);
   }
 
-  /** The player's hole cards in the current hand, if dealt. */
-  holeCards(playerId: string): { handId: string; cards: string[] } | null {
+  /** The player's hole cards in the current hand, if dealt, with the deck commitment they were dealt under. */
+  holeCards(playerId: string): { handId: string; cards: string[]; commitment: string } | null {
     const v = this.view(playerId);
-    return v.handId && v.you && v.you.holeCards.length > 0 ? { handId: v.handId, cards: v.you.holeCards } : null;
+    return v.handId && v.commitment && v.you && v.you.holeCards.length > 0
+      ? { handId: v.handId, cards: v.you.holeCards, commitment: v.commitment }
+      : null;
   }
 
   /** The lobby entry. */

@@ -8,6 +8,7 @@ import { CreateLedger1763769800000 } from './1763769800000-create-ledger';
 import { HandHistoryIndexes1763769900000 } from './1763769900000-hand-history-indexes';
 import { PerTableRake1763770000000 } from './1763770000000-per-table-rake';
 import { DebitTransfer1763770200000 } from './1763770200000-debit-transfer';
+import { HandCommitmentScheme1763770500000 } from './1763770500000-hand-commitment-scheme';
 
 export const MIGRATIONS = [
   CreatePlayer1763769600000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   HandHistoryIndexes1763769900000,
   PerTableRake1763770000000,
   DebitTransfer1763770200000,
+  HandCommitmentScheme1763770500000,
 ];
