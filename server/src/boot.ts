@@ -170,6 +170,7 @@ async function startTables(
     logger,
     broadcaster: ioBroadcaster(io),
     handPauseMs: config.HAND_PAUSE_MS,
+    seatTimers: { disconnectSitOutMs: config.SEAT_DISCONNECT_SITOUT_MS, sitOutStandUpMs: config.SEAT_SITOUT_STANDUP_MS },
     metrics: {
       handSettled: (ms) => {
         metrics.handsTotal.inc();
