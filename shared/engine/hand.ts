@@ -179,19 +179,26 @@ function liveCount(d: Draft): number {
 }
 
 /**
+ * True when the betting round has nobody left to ask: at most one player can still put chips in and
+ * that player has already matched the highest bet. Such a player could only check or fold (a raise
+ * has nobody to answer it), so asking them is pointless and PokerKit deals on instead (PHH replay).
+ */
+function nobodyToAsk(d: Draft): boolean {
+  let only = -1;
+  for (let i = 0; i < d.seats.length; i++) {
+    if (!canAct(d.seats[i]!)) continue;
+    if (only >= 0) return false;
+    only = i;
+  }
+  return only < 0 || gte(d.seats[only]!.streetBet, d.currentBet);
+}
+
+/**
  * Opens a betting round: everyone who can still put chips in owes an action, except that a lone
  * player who owes nothing has nobody to bet against. `after` is the player the action starts left of.
  */
 function beginRound(d: Draft, after: number): void {
-  let able = 0;
-  let only = -1;
-  for (let i = 0; i < d.seats.length; i++) {
-    if (canAct(d.seats[i]!)) {
-      able++;
-      only = i;
-    }
-  }
-  const lone = able === 1 && gte(d.seats[only]!.streetBet, d.currentBet);
+  const lone = nobodyToAsk(d);
   for (let i = 0; i < d.seats.length; i++) {
     const s = d.seats[i]!;
     const pending = canAct(s) && !lone;
@@ -207,7 +214,9 @@ function beginRound(d: Draft, after: number): void {
 
 /** Moves the turn on after player `from` acted, or closes the betting round. */
 function advance(d: Draft, from: number): void {
-  if (liveCount(d) === 1) {
+  // The round also ends when the last player who could still act has matched the bet: heads-up, a
+  // small blind who calls or completes all-in leaves the big blind (who has matched) nothing to decide.
+  if (liveCount(d) === 1 || nobodyToAsk(d)) {
     closeRound(d);
     return;
   }
