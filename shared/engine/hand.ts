@@ -152,7 +152,11 @@ export function startWithEvents(
   for (const s of d.seats) currentBet = max(currentBet, s.streetBet);
   d.currentBet = currentBet;
   // A straddle is a blind raise: the minimum raise is then the straddle itself (1/2/4 → raise to 8).
-  for (const amount of config.straddles ?? []) d.minRaise = max(d.minRaise, amount);
+  // Fixed limit keeps its fixed bet size (a straddle there is one bet more, and so is every raise),
+  // and PHH replay follows PokerKit, which keeps the big blind as the increment (see HandConfig).
+  if (config.variant !== 'FT' && !config.straddleKeepsMinRaise) {
+    for (const amount of config.straddles ?? []) d.minRaise = max(d.minRaise, amount);
+  }
   beginRound(d, lastPoster);
   const state = freeze(d);
   return { state, events: state.events.slice() };

@@ -69,7 +69,7 @@ function configOf(hand: PhhHand, unit: Chips): HandConfig {
     ...(straddles.length > 0 ? { straddles } : {}),
     minBet: fixed ? smallBet! : amount(hand.minBet!, 'min_bet', unit),
     ...(fixed ? { smallBet, bigBet: amount(hand.bigBet!, 'big_bet', unit) } : {}),
-    rakePercent: ZERO, rakeCap: ZERO, shortAllInReopens: true,
+    rakePercent: ZERO, rakeCap: ZERO, shortAllInReopens: true, straddleKeepsMinRaise: true,
   };
 }
 
@@ -114,8 +114,29 @@ function deckOf(hand: PhhHand, config: HandConfig): Card[] {
   return [...used, ...orderedDeck().filter((c) => !used.includes(c))];
 }
 
+/** How far the history has got: board cards dealt so far, and whether a pointless check was skipped. */
+interface Progress {
+  count: number;
+  skippedCheck?: boolean;
+}
+
+/**
+ * True for the one check PokerKit asks for and Felt does not: the last player who can still act has
+ * matched the bet after everyone else folded or went all-in (PokerKit only drops such a player when a
+ * round opens). The engine has then already closed the round and run the board out, while the history
+ * has not dealt it yet. Only one such check per hand is skipped; anything else stays an error.
+ */
+function pointlessCheck(state: HandState, index: number, progress: Progress): boolean {
+  const seat = state.seats[index]!;
+  // The player had chips behind (was not all-in), so PokerKit could still ask them.
+  if (progress.skippedCheck || state.street !== 'complete' || seat.folded || !seat.contributed.lt(seat.startingStack)) return false;
+  if (progress.count >= state.board.length) return false;
+  progress.skippedCheck = true;
+  return true;
+}
+
 /** Applies one PHH action to the engine state. */
-function step(state: HandState, text: string, n: number, boardSeen: { count: number }): HandState {
+function step(state: HandState, text: string, n: number, boardSeen: Progress): HandState {
   const parts = text.trim().split(/\s+/);
   if (parts[0] === 'd') {
     if (parts[1] === 'dh') return state;
@@ -132,6 +153,7 @@ function step(state: HandState, text: string, n: number, boardSeen: { count: num
     }
     return state;
   }
+  if (parts[1] === 'cc' && parts.length === 2 && pointlessCheck(state, index, boardSeen)) return state;
   let outcome;
   if (parts[1] === 'f' && parts.length === 2) outcome = apply(state, { seat, type: 'fold' });
   else if (parts[1] === 'cc' && parts.length === 2) {
@@ -156,7 +178,7 @@ export function replayPhh(hand: PhhHand): ReplayOutcome {
     const n = hand.startingStacks.length;
     const seats = hand.startingStacks.map((s, i) => ({ seat: i, stack: amount(s, 'starting_stacks', unit) }));
     let state = start(config, seats, n - 1, deckOf(hand, config));
-    const boardSeen = { count: 0 };
+    const boardSeen: Progress = { count: 0 };
     hand.actions.forEach((text, ai) => {
       try {
         state = step(state, text, n, boardSeen);

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { type Chips, ZERO, chips } from '../money';
 import { orderedDeck } from './cards';
 import { apply, isComplete, legalActions, result, start } from './hand';
-import { c, f, nlConfig, play, r, startHand, turn, x } from './test-kit';
+import { parsePhh, replayPhh } from './phh';
+import { c, f, nlConfig, play, r, s, startHand, turn, x } from './test-kit';
 import { type HandConfig, type HandState, type LegalActions, type PlayerAction, type Variant } from './types';
 
 const fl = (o: Partial<HandConfig> = {}): HandConfig => nlConfig({ variant: 'FT', smallBet: chips(2), bigBet: chips(4), ...o });
@@ -45,6 +46,42 @@ describe('a betting round asks nobody who cannot be answered', () => {
       const la = legalActions(state)!;
       expect([turn(state), meaningful(la)]).toEqual([then, true]);
     }
+  });
+});
+
+describe('straddles and the minimum raise', () => {
+  it.each([
+    // Fixed limit: a straddle is one bet more, and every raise is one more bet (PokerKit agrees).
+    ['FT: the raise after a 1/2/4 straddle is to 6', fl({ straddles: [chips(4)] }), {}, '6', '6'],
+    ['NT: the raise after a 1/2/4 straddle is to 8 (the straddle is a full raise)', nlConfig({ straddles: [chips(4)] }), {}, '8', '100'],
+    ['NT, PHH replay: PokerKit keeps the big blind as the increment', nlConfig({ straddles: [chips(4)] }), { straddleKeepsMinRaise: true }, '6', '100'],
+  ])('%s', (_name, config, extra, minTo, maxTo) => {
+    const state = startHand({ ...config, ...extra }, [[0, 100], [1, 100], [2, 100], [3, 100]], 0);
+    const la = legalActions(state)!;
+    expect([turn(state), s(la.minTo), s(la.maxTo)]).toEqual([0, minTo, maxTo]);
+  });
+});
+
+/** Hand 168 of short-stacks-300: PokerKit asks p2 to check after p3, p4 fold and p1 calls all-in. */
+const POKERKIT_CHECK = `variant = 'FT'
+ante_trimming_status = true
+antes = [0, 0, 0, 0]
+blinds_or_straddles = [25, 50, 0, 0]
+small_bet = 50
+big_bet = 100
+starting_stacks = [33, 1343, 236, 111]
+actions = ['d dh p1 3hTs', 'd dh p2 5cKh', 'd dh p3 9d4c', 'd dh p4 2s7c', 'p3 f', 'p4 f', 'p1 cc', 'p2 cc', 'p1 sm 3hTs', 'p2 sm 5cKh', 'd db 9c6s8d', 'd db 4d', 'd db Ks']
+finishing_stacks = [0, 1376, 236, 111]
+`;
+
+describe('PHH replay of PokerKit histories', () => {
+  it('skips the one pointless check PokerKit asks for, and nothing more', () => {
+    const hand = parsePhh(POKERKIT_CHECK);
+    expect(replayPhh(hand)).toMatchObject({ ok: true, finishingStacks: ['0', '1376', '236', '111'] });
+    const twice = { ...hand, actions: hand.actions.flatMap((a) => (a === 'p2 cc' ? [a, a] : [a])) };
+    expect(replayPhh(twice).error).toMatch(/action 8 'p2 cc': hand_complete/);
+    const folded = { ...hand, actions: hand.actions.map((a) => (a === 'p2 cc' ? 'p3 cc' : a)) };
+    expect(replayPhh(folded).error).toMatch(/action 7 'p3 cc': hand_complete/);
   });
 });
 

@@ -39,6 +39,11 @@ export interface HandConfig {
    * leave this unset.
    */
   shortAllInReopens?: boolean;
+  /**
+   * PokerKit compatibility for PHH replay only: a straddle leaves the minimum raise increment at the
+   * big blind (PokerKit: 1/2/4 → raise to 6) instead of the straddle (Felt: raise to 8).
+   */
+  straddleKeepsMinRaise?: boolean;
 }
 
 /** A player at the start of a hand: table seat index (0..9) and chips behind. */
