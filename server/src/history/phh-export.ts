@@ -3,9 +3,9 @@
  * (shared/engine/phh.ts `phhFromHand`): players in action order (p1 first left of the button, the last
  * player is the button; heads-up p2 is the button and posts the small blind), every deal, action and
  * shown hand, and `finishing_stacks` from the engine's re-execution. Felt adds the optional descriptive
- * fields (hand, table, seats, seat_count, players, date) and `rake` when a pot was raked.
+ * fields (hand, table, seats, seat_count, players, date); the engine's writer adds `_rake`, `_rake_percent` and
+ * `_rake_cap` to raked hands (docs/HAND-HISTORY.md).
  */
-import { formatAmount } from '../../../shared/money';
 import { orderFromButton } from '../../../shared/engine/hand';
 import { type PhhHand, phhFromHand, serialisePhhs, writePhh } from '../../../shared/engine/phh';
 import { type ReplayedHand, type StoredHand, nameOf, replayStored } from './hand-record';
@@ -35,8 +35,8 @@ export function phhFromStored(hand: StoredHand, replayed: ReplayedHand = replayS
     ['year', String(d.getUTCFullYear())],
     ['time_zone', "'UTC'"],
   ];
-  if (state.handResult.rake.gt(0)) extra.push(['rake', formatAmount(state.handResult.rake, state.config.unit)]);
-  return { ...phh, extra: [...phh.extra, ...extra] };
+  // The descriptive fields first, then the engine's own (the rake of a raked hand).
+  return { ...phh, extra: [...extra, ...phh.extra] };
 }
 
 /** One hand as a `.phh` file. */
