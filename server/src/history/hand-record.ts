@@ -44,7 +44,10 @@ export interface StoredHand {
   handId: string;
   tableId: string;
   tableName: string;
+  /** The table's own count (1, 2, … per table). */
   handNumber: string;
+  /** Unique across the site and increasing in start order; exports use this one. */
+  siteHandNumber: string;
   status: 'in_progress' | 'settled' | 'voided';
   buttonSeat: number;
   config: unknown;
