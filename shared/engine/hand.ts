@@ -220,7 +220,7 @@ function beginRound(d: Draft, after: number): void {
 function advance(d: Draft, from: number): void {
   // The round also ends when the last player who could still act has matched the bet: heads-up, a
   // small blind who calls or completes all-in leaves the big blind (who has matched) nothing to decide.
-  if (liveCount(d) === 1 || nobodyToAsk(d)) {
+  if (liveCount(d) === 1 || (!d.config.legacyAsksMatchedPlayer && nobodyToAsk(d))) {
     closeRound(d);
     return;
   }

@@ -44,6 +44,12 @@ export interface HandConfig {
    * big blind (PokerKit: 1/2/4 → raise to 6) instead of the straddle (Felt: raise to 8).
    */
   straddleKeepsMinRaise?: boolean;
+  /**
+   * Re-execution of hands stored before December 2026 only: the engine then still asked the last
+   * player who could act for a check after they had matched the bet with nobody left to bet against
+   * (heads-up, the big blind after the small blind called all-in). Those stored hands hold that check.
+   */
+  legacyAsksMatchedPlayer?: boolean;
 }
 
 /** A player at the start of a hand: table seat index (0..9) and chips behind. */
