@@ -311,6 +311,17 @@ describe('admin hand history', () => {
     expect(await run(['export', '--format', 'pokerstars', '--table', h.tables.limit, '--out', out], h.felt.dataSource, (l) => exported.push(l))).toBe(0);
     expect(exported).toEqual([`wrote 2 hands to ${out}`]);
     expect(readFileSync(out, 'utf8').match(/^PokerStars Hand #\d+: {2}Hold'em Limit/gm)).toHaveLength(2);
+    // With --hero: only the hero's hands, numbered site-wide, with the hero's cards and no one else's.
+    const limitRows = await allHands(`&tableId=${h.tables.limit}&status=settled`);
+    const hero = limitRows[0]!.players[0]!;
+    const heroLines: string[] = [];
+    expect(await run(['export', '--format', 'pokerstars', '--table', h.tables.limit, '--hero', hero.playerId], h.felt.dataSource, (l) => heroLines.push(l))).toBe(0);
+    const heroText = heroLines.join('\n');
+    const heroRows = limitRows.filter((x) => x.players.some((p) => p.playerId === hero.playerId));
+    expect([...heroText.matchAll(/^PokerStars Hand #(\d+):/gm)].map((m) => m[1]).sort()).toEqual(heroRows.map((x) => x.siteHandNumber).sort());
+    expect(heroText.match(/^Dealt to /gm)).toHaveLength(heroRows.length);
+    const outsider = h.players.find((p) => !limitRows[0]!.players.some((x) => x.playerId === p.playerId))!;
+    await expect(run(['export', '--format', 'phh', '--hand', limitRows[0]!.handId, '--hero', outsider.playerId], h.felt.dataSource, () => undefined)).rejects.toThrow(/hero_not_in_hand/);
     // The npm script itself, as an operator runs it.
     const { stdout } = await runFile('npm', ['run', '-s', 'hands', '--', 'verify', '--table', h.tables.omaha], {
       cwd: path.join(__dirname, '../..'), env: { ...process.env, DATABASE_URL: h.felt.config.DATABASE_URL },
