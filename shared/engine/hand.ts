@@ -185,7 +185,7 @@ function liveCount(d: Draft): number {
 /**
  * True when the betting round has nobody left to ask: at most one player can still put chips in and
  * that player has already matched the highest bet. Such a player could only check or fold (a raise
- * has nobody to answer it), so asking them is pointless and PokerKit deals on instead (PHH replay).
+ * has nobody to answer it), so the round is over: no turn is ever a choice without consequence.
  */
 function nobodyToAsk(d: Draft): boolean {
   let only = -1;

@@ -224,7 +224,7 @@ export function replayPhh(hand: PhhHand): ReplayOutcome {
   }
 }
 
-/** Exports an engine hand as PHH (players listed from left of the button; a mucked hand is `pK sm`, its cards never written). */
+/** Exports an engine hand as PHH (players listed from left of the button; a muck after the river is `pK sm`). */
 export function phhFromHand(state: HandState): PhhHand {
   const c = state.config;
   const order = orderFromButton(state);
