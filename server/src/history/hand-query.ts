@@ -25,7 +25,10 @@ export interface HandFilter {
 /** One row of the search result. */
 export interface HandSummary {
   handId: string;
+  /** The table's own count (1, 2, … per table). */
   handNumber: string;
+  /** Unique across the site, increasing in start order: the number exports use. */
+  siteHandNumber: string;
   tableId: string;
   tableName: string;
   startedAt: string;
@@ -42,6 +45,7 @@ interface HandRow {
   table_id: string;
   table_name: string;
   hand_number: string;
+  site_hand_number: string;
   status: StoredHand['status'];
   button_seat: number;
   config: unknown;
@@ -55,7 +59,8 @@ interface HandRow {
   started_text: string;
 }
 
-const HAND_COLUMNS = `h.id, h.table_id, t.name AS table_name, h.hand_number::text AS hand_number, h.status, h.button_seat,
+const HAND_COLUMNS = `h.id, h.table_id, t.name AS table_name, h.hand_number::text AS hand_number,
+  h.site_hand_number::text AS site_hand_number, h.status, h.button_seat,
   h.config, h.commitment, h.commitment_scheme, h.seed, h.void_reason, h.result, h.started_at, h.ended_at, h.started_at::text AS started_text`;
 
 /** Encodes a keyset position as an opaque string. */
@@ -133,6 +138,7 @@ function summaryOf(row: HandRow, names: Record<string, string>): HandSummary {
   return {
     handId: row.id,
     handNumber: row.hand_number,
+    siteHandNumber: row.site_hand_number,
     tableId: row.table_id,
     tableName: row.table_name,
     startedAt: row.started_at.toISOString(),
@@ -247,7 +253,7 @@ function toStored(row: HandRow, events: StoredEvent[], joins: TransferJoinRow[],
   }
   return {
     handId: row.id, tableId: row.table_id, tableName: (row.config as { tableName?: string } | null)?.tableName ?? row.table_name,
-    handNumber: row.hand_number, status: row.status, buttonSeat: row.button_seat, config: row.config,
+    handNumber: row.hand_number, siteHandNumber: row.site_hand_number, status: row.status, buttonSeat: row.button_seat, config: row.config,
     commitment: row.commitment, commitmentScheme: row.commitment_scheme, seed: row.seed, voidReason: row.void_reason, result: row.result,
     startedAt: row.started_at, endedAt: row.ended_at,
     events: events.map((e) => ({ seq: e.seq, type: e.type, payload: e.payload })),
