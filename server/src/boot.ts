@@ -85,8 +85,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);
     cleanups.push(() => playerLimiter.close());
     const tables = await startTables(io, dataSource, logger, config, playerLimiter, options);
-    routeDeps.onTableCreated = (row) => {
-      tables.addById(row.id).catch((error: unknown) => logger.error({ err: error, tableId: row.id }, 'starting a new table failed'));
+    routeDeps.onTableCreated = async (row) => {
+      await tables.addById(row.id);
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
     await new Promise<void>((resolve, reject) => {

@@ -19,8 +19,8 @@ export interface RouteDeps {
   config: Config;
   logger: Logger;
   auth: AuthService;
-  /** Called after an admin creates a table, so the table server can start its actor. */
-  onTableCreated?: (row: TableRow) => void;
+  /** Called after an admin creates a table; resolves once the table's actor runs and accepts events. */
+  onTableCreated?: (row: TableRow) => Promise<void>;
   /** Adds live fields (such as seated counts) to each entry of the public table list. */
   decorateTable?: (tableId: string) => Record<string, unknown>;
 }
