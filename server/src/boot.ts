@@ -18,6 +18,7 @@ import { registerHistoryRoutes } from './admin/history.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
+import { endPlayerSessions } from './transport/socket-guards';
 import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
 import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
@@ -79,7 +80,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
         }
       }, (error: unknown) => logger.error({ err: error }, 'router crashed'));
     });
-    const io = createIoServer(httpServer, { auth, dataSource, logger, corsOrigins: config.CORS_ORIGINS });
+    const io = createIoServer(httpServer, { auth, logger, corsOrigins: config.CORS_ORIGINS });
+    routeDeps.onLogout = (playerId) => endPlayerSessions(io, playerId, 'logged_out');
     const playerLimiter = config.REDIS_URL
       ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);

@@ -35,6 +35,19 @@ interface PlayerRow {
   username: string;
   password_hash: string;
   role: Role;
+  token_version: number;
+}
+
+/** A token that is signed, unexpired and not revoked, with the player's current role and name from the database. */
+export interface LiveSession {
+  playerId: string;
+  username: string;
+  /** The role now in the database (a demoted admin is a player at once). */
+  role: Role;
+  /** The role the token was signed with. */
+  tokenRole: Role;
+  /** Unix seconds after which the token stops working. */
+  expiresAt: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -97,7 +110,7 @@ export class AuthService {
     if (needsRehash(player.password_hash)) {
       await this.dataSource.query(`UPDATE player SET password_hash = $2 WHERE id = $1`, [player.id, await hashPassword(password)]);
     }
-    return { token: this.tokens.sign(player.id, player.role), playerId: player.id };
+    return { token: this.tokens.sign(player.id, player.role, player.token_version), playerId: player.id };
   }
 
   /** The signed-in player's profile and wallet balance; unauthorized when the player no longer exists. */
@@ -111,6 +124,30 @@ export class AuthService {
   /** Verifies a bearer token (for HTTP routes and the Socket.IO handshake); undefined when invalid or expired. */
   verifyToken(token: unknown): TokenClaims | undefined {
     return this.tokens.verify(token);
+  }
+
+  /**
+   * Checks a token fully: signature and expiry, then that the player still exists and has not logged
+   * out since it was signed (the token's version is the stored one). Undefined for anything else.
+   */
+  async session(token: unknown): Promise<LiveSession | undefined> {
+    const claims = this.tokens.verify(token);
+    if (!claims) return undefined;
+    const player = await this.findById(claims.playerId);
+    if (!player || player.token_version !== claims.version) return undefined;
+    return { playerId: player.id, username: player.username, role: player.role, tokenRole: claims.role, expiresAt: claims.expiresAt };
+  }
+
+  /** Revokes every token of the player by bumping their token version; false when the player does not exist. */
+  async logout(playerId: string): Promise<boolean> {
+    if (!isUuid(playerId)) return false;
+    // As a SELECT over the UPDATE, the driver answers plain rows whatever the statement kind.
+    const rows = (await this.dataSource.query(
+      `WITH bumped AS (UPDATE player SET token_version = token_version + 1 WHERE id = $1 RETURNING id) SELECT count(*)::int AS n FROM bumped`,
+      [playerId],
+    )) as Array<{ n: number }>;
+    this.logger.info({ playerId }, 'logged out: every token of the player revoked');
+    return (rows[0]?.n ?? 0) > 0;
   }
 
   /** The player's current role from the database, or undefined when the player does not exist. */
@@ -170,7 +207,7 @@ export class AuthService {
 
   private async findByUsername(username: string): Promise<PlayerRow | undefined> {
     const rows = (await this.dataSource.query(
-      `SELECT id, username, password_hash, role FROM player WHERE lower(username) = lower($1)`,
+      `SELECT id, username, password_hash, role, token_version FROM player WHERE lower(username) = lower($1)`,
       [username],
     )) as PlayerRow[];
     return rows[0];
@@ -178,7 +215,10 @@ export class AuthService {
 
   private async findById(playerId: string): Promise<PlayerRow | undefined> {
     if (!isUuid(playerId)) return undefined;
-    const rows = (await this.dataSource.query(`SELECT id, username, password_hash, role FROM player WHERE id = $1`, [playerId])) as PlayerRow[];
+    const rows = (await this.dataSource.query(
+      `SELECT id, username, password_hash, role, token_version FROM player WHERE id = $1`,
+      [playerId],
+    )) as PlayerRow[];
     return rows[0];
   }
 }

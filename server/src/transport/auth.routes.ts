@@ -21,6 +21,8 @@ export interface RouteDeps {
   auth: AuthService;
   /** Called after an admin creates a table; resolves once the table's actor runs and accepts events. */
   onTableCreated?: (row: TableRow) => Promise<void>;
+  /** Called after a logout revoked the player's tokens, so their open sockets can be closed. */
+  onLogout?: (playerId: string) => void;
   /** Adds live fields (such as seated counts) to each entry of the public table list. */
   decorateTable?: (tableId: string) => Record<string, unknown>;
 }
@@ -41,6 +43,8 @@ const loginSchema = z
     password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
   })
   .strict();
+
+const emptySchema = z.object({}).strict();
 
 /** Parses `body` with `schema` or throws invalid_payload naming the first problem. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -81,19 +85,29 @@ export function authenticate(auth: Pick<AuthService, 'verifyToken'>, source: Rou
 }
 
 /**
- * Like authenticate, but also requires the admin role, both in the token and still in the database, so
- * that a demoted admin's unexpired token stops working at once.
+ * Like authenticate, but also checks the database: the player must still exist and must not have
+ * logged out since the token was signed (its token version is the current one). The role is the
+ * current one from the database.
+ */
+export async function authenticateSession(auth: Pick<AuthService, 'session'>, source: RouteContext | IncomingMessage | string | undefined): Promise<Caller> {
+  const session = await auth.session(tokenFrom(source));
+  if (!session) throw new HttpError('unauthorized');
+  return { playerId: session.playerId, role: session.role };
+}
+
+/**
+ * Like authenticateSession, but also requires the admin role, both in the token and still in the
+ * database, so that a demoted admin's unexpired token stops working at once.
  */
 export async function requireAdmin(auth: AuthService, source: RouteContext | IncomingMessage | string | undefined): Promise<Caller> {
-  const caller = authenticate(auth, source);
+  const claims = authenticate(auth, source);
+  if (claims.role !== 'admin') throw new HttpError('forbidden');
+  const caller = await authenticateSession(auth, source);
   if (caller.role !== 'admin') throw new HttpError('forbidden');
-  const role = await auth.currentRole(caller.playerId);
-  if (role === undefined) throw new HttpError('unauthorized');
-  if (role !== 'admin') throw new HttpError('forbidden');
   return caller;
 }
 
-/** Registers POST /api/auth/register, POST /api/auth/login and GET /api/me. */
+/** Registers POST /api/auth/register, POST /api/auth/login, POST /api/auth/logout and GET /api/me. */
 export function registerAuthRoutes(router: Router, deps: RouteDeps): void {
   const { auth } = deps;
   router.on('POST', '/api/auth/register', async (ctx) => {
@@ -106,8 +120,18 @@ export function registerAuthRoutes(router: Router, deps: RouteDeps): void {
     const { username, password } = parseBody(loginSchema, ctx.body);
     return { json: await auth.login(username, password) };
   });
+  router.on('POST', '/api/auth/logout', async (ctx) => {
+    parseBody(emptySchema, ctx.body ?? {});
+    const caller = await authenticateSession(auth, ctx);
+    // Bumping the token version revokes this token and every other one the player holds; their open
+    // sockets are closed as well, since they were authorised by one of those tokens.
+    if (!(await auth.logout(caller.playerId))) throw new HttpError('unauthorized');
+    deps.onLogout?.(caller.playerId);
+    ctx.log.info({ playerId: caller.playerId }, 'logout');
+    return { json: { loggedOut: true } };
+  });
   router.on('GET', '/api/me', async (ctx) => {
-    const caller = authenticate(auth, ctx);
+    const caller = await authenticateSession(auth, ctx);
     return { json: await auth.getMe(caller.playerId) };
   });
 }
