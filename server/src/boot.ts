@@ -63,7 +63,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     const router = new Router(logger);
     registerHealthRoutes(router, dataSource, () => shuttingDown);
     metrics.registerMetricsRoute(router);
-    const auth = createAuthService({ dataSource, config, logger });
+    const auth = await createAuthService({ dataSource, config, logger });
+    cleanups.push(() => auth.close());
     if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) await auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
     const routeDeps: RouteDeps = { dataSource, config, logger, auth };
     registerAuthRoutes(router, routeDeps);

@@ -57,6 +57,22 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
+/**
+ * The client's address for rate limits: the TCP peer (forwarded-for headers are not trusted, since any
+ * client can send them). IPv4-mapped IPv6 is shown as IPv4, and an IPv6 address counts as its /64,
+ * because one host usually holds a whole /64 and could otherwise rotate through it.
+ */
+export function clientAddress(req: IncomingMessage): string {
+  const raw = req.socket.remoteAddress ?? 'unknown';
+  if (raw.startsWith('::ffff:') && raw.includes('.')) return raw.slice(7);
+  if (!raw.includes(':')) return raw;
+  const [head = '', tail = ''] = raw.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = raw.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '').toLowerCase()).join(':')}::/64`;
+}
+
 /** Extracts the token from an `Authorization: Bearer <token>` header value; undefined when absent or malformed. */
 export function bearerToken(header: string | string[] | undefined): string | undefined {
   const value = Array.isArray(header) ? header[0] : header;
@@ -112,13 +128,13 @@ export function registerAuthRoutes(router: Router, deps: RouteDeps): void {
   const { auth } = deps;
   router.on('POST', '/api/auth/register', async (ctx) => {
     const { username, password } = parseBody(registerSchema, ctx.body);
-    const session = await auth.register(username, password);
+    const session = await auth.register(username, password, clientAddress(ctx.req));
     ctx.log.info({ playerId: session.playerId }, 'register');
     return { status: 201, json: session };
   });
   router.on('POST', '/api/auth/login', async (ctx) => {
     const { username, password } = parseBody(loginSchema, ctx.body);
-    return { json: await auth.login(username, password) };
+    return { json: await auth.login(username, password, clientAddress(ctx.req)) };
   });
   router.on('POST', '/api/auth/logout', async (ctx) => {
     parseBody(emptySchema, ctx.body ?? {});
