@@ -172,11 +172,6 @@ export class AuthService {
     return (rows[0]?.n ?? 0) > 0;
   }
 
-  /** The player's current role from the database, or undefined when the player does not exist. */
-  async currentRole(playerId: string): Promise<Role | undefined> {
-    return (await this.findById(playerId))?.role;
-  }
-
   /** True when a player with this id exists. */
   async playerExists(playerId: string): Promise<boolean> {
     return (await this.findById(playerId)) !== undefined;
