@@ -3,6 +3,7 @@
  * never a failed query (500), and a table is usable as soon as its creation is answered.
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import type { Felt } from '../../server/src/boot';
 import { startTestServer } from '../helpers/server';
 import { login, registerPlayer, request } from '../helpers/auth-http';
@@ -35,6 +36,10 @@ describe('admin routes refuse crafted input and answer table creation once the t
       `cursor=${crafted(['2026-02-30 10:00:00+00', id])}`,
       `cursor=${crafted(['2026-01-01 10:00:00+00', '------------------------------------'])}`,
       `cursor=${crafted(['0000-01-01 00:00:00+00', id])}`,
+      `cursor=${crafted(['2026-01-01 10:00:00+99', id])}`,
+      `cursor=${crafted(['2026-01-01 10:00:00+05:99', id])}`,
+      'from=2026-01-01T25:00',
+      'from=2026-01-01T10:00%2B99:00',
       'from=99999',
       'to=99999',
       'from=%2B275760-09-13',
@@ -52,6 +57,26 @@ describe('admin routes refuse crafted input and answer table creation once the t
       const res = await request<{ error: { code: string } }>('GET', `${felt.url}/api/admin/hands/export?${q}`, { token: admin });
       expect({ q, status: res.status }).toEqual({ q, status: 400 });
     }
+  });
+
+  it('never answers 500 for generated dates and cursors', async () => {
+    const dateLike = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.tuple(fc.integer({ min: -300_000, max: 300_000 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(
+        ([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      ),
+    );
+    const cursorLike = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.tuple(dateLike, fc.oneof(fc.uuid(), fc.string({ maxLength: 36 }))).map(([t, i]) => crafted([`${t} 10:00:00+00`, i])),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('from', 'to', 'cursor'), fc.oneof(dateLike, cursorLike), async (name, value) => {
+        const res = await request('GET', `${felt.url}/api/admin/hands?${name}=${encodeURIComponent(value)}`, { token: admin });
+        expect([200, 400]).toContain(res.status);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('still accepts real dates and its own cursors', async () => {

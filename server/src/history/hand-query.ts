@@ -58,7 +58,7 @@ const HAND_COLUMNS = `h.id, h.table_id, t.name AS table_name, h.hand_number::tex
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The shape of `started_at::text` under the server's ISO DateStyle, e.g. 2026-12-01 22:44:22.123456+00.
-const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d){0,2}$/;
 
 /** True when `text` is a timestamptz as PostgreSQL prints it, with a real calendar date and time. */
 export function isTimestampText(text: string): boolean {
