@@ -47,13 +47,13 @@ export function readPostmasterLock(dataDir: string): PostmasterLock | undefined 
   return { pid, dataDir: lines[1] ?? '', port: Number(lines[3]) };
 }
 
-/** The process's state letter and start time from /proc/<pid>/stat; undefined without /proc or when it is gone. */
-function procStat(pid: number): { state: string; startTime: string } | undefined {
+/** The process's state letter, parent pid and start time from /proc/<pid>/stat; undefined without /proc or when it is gone. */
+function procStat(pid: number): { state: string; ppid: number; startTime: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may contain spaces, so fields are counted after it.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', startTime: fields[19] ?? '' };
+    return { state: fields[0] ?? '', ppid: Number(fields[1]), startTime: fields[19] ?? '' };
   } catch {
     return undefined;
   }
@@ -98,6 +98,18 @@ function ownerAlive(owner: Owner): boolean {
   return owner.startTime === null || now === undefined || now === owner.startTime;
 }
 
+/** The pid of the process's parent when that parent is a live Node.js process other than this one. */
+function liveNodeParent(pid: number): number | undefined {
+  const ppid = procStat(pid)?.ppid;
+  if (ppid === undefined || ppid <= 1 || ppid === process.pid) return undefined;
+  try {
+    const argv0 = readFileSync(`/proc/${ppid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    return /node/.test(path.basename(argv0)) && isAlive(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Records this process as the one that runs the embedded server on `dataDir`. */
 export function claimDataDir(dataDir: string): void {
   const owner: Owner = { pid: process.pid, startTime: procStat(process.pid)?.startTime ?? null };
@@ -126,8 +138,11 @@ export async function stopStalePostmaster(dataDir: string, log: Log): Promise<vo
   const lock = readPostmasterLock(dataDir);
   if (!lock || !isAlive(lock.pid) || !isPostmasterOf(lock.pid, dataDir)) return;
   const owner = readOwner(dataDir);
-  if (owner && ownerAlive(owner)) {
-    throw new Error(`another Felt (pid ${owner.pid}) is running the embedded PostgreSQL (pid ${lock.pid}) on ${dataDir}; stop it first`);
+  // Without an owner record (a Felt from before owner records), a postmaster whose parent is still a
+  // live Node.js process is taken to belong to a running Felt; a stale one was re-parented to init.
+  const ownerPid = owner ? (ownerAlive(owner) ? owner.pid : undefined) : liveNodeParent(lock.pid);
+  if (ownerPid !== undefined) {
+    throw new Error(`another Felt (pid ${ownerPid}) is running the embedded PostgreSQL (pid ${lock.pid}) on ${dataDir}; stop it first`);
   }
   log.warn({ pid: lock.pid, dataDir, previousOwner: owner?.pid ?? null }, 'stopping the PostgreSQL left running by a Felt that did not shut down');
   // SIGINT is PostgreSQL's fast shutdown: sessions are cut, and the data is checkpointed and consistent.
