@@ -5,7 +5,7 @@
  * identified by the pid in the data directory's postmaster.pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../setup/ports';
@@ -70,7 +70,8 @@ describe('npm start with the embedded PostgreSQL', () => {
     await Promise.all(spawned.map((s) => s.exited));
     for (const dir of pgDirs) {
       const lock = readPostmasterLock(dir);
-      if (lock && isAlive(lock.pid)) process.kill(lock.pid, 'SIGINT');
+      if (!lock || !isAlive(lock.pid)) rmSync(path.dirname(dir), { recursive: true, force: true });
+      else process.kill(lock.pid, 'SIGINT');
     }
   });
 
