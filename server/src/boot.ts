@@ -19,6 +19,7 @@ import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
 import { endPlayerSessions } from './transport/socket-guards';
+import { localSessionBus, redisSessionBus } from './transport/session-bus';
 import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
 import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
@@ -82,7 +83,10 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       }, (error: unknown) => logger.error({ err: error }, 'router crashed'));
     });
     const io = createIoServer(httpServer, { auth, logger, corsOrigins: config.CORS_ORIGINS });
-    routeDeps.onLogout = (playerId) => endPlayerSessions(io, playerId, 'logged_out');
+    const endSessions = (playerId: string) => endPlayerSessions(io, playerId, 'logged_out');
+    const sessionBus = config.REDIS_URL ? await redisSessionBus(config.REDIS_URL, logger, endSessions) : localSessionBus(endSessions);
+    cleanups.push(() => sessionBus.close());
+    routeDeps.onLogout = (playerId) => sessionBus.publishLogout(playerId);
     const playerLimiter = config.REDIS_URL
       ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);

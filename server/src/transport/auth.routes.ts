@@ -21,8 +21,8 @@ export interface RouteDeps {
   auth: AuthService;
   /** Called after an admin creates a table; resolves once the table's actor runs and accepts events. */
   onTableCreated?: (row: TableRow) => Promise<void>;
-  /** Called after a logout revoked the player's tokens, so their open sockets can be closed. */
-  onLogout?: (playerId: string) => void;
+  /** Called after a logout revoked the player's tokens, so their open sockets (in every process) are closed. */
+  onLogout?: (playerId: string) => Promise<void>;
   /** Adds live fields (such as seated counts) to each entry of the public table list. */
   decorateTable?: (tableId: string) => Record<string, unknown>;
 }
@@ -142,7 +142,7 @@ export function registerAuthRoutes(router: Router, deps: RouteDeps): void {
     // Bumping the token version revokes this token and every other one the player holds; their open
     // sockets are closed as well, since they were authorised by one of those tokens.
     if (!(await auth.logout(caller.playerId))) throw new HttpError('unauthorized');
-    deps.onLogout?.(caller.playerId);
+    await deps.onLogout?.(caller.playerId);
     ctx.log.info({ playerId: caller.playerId }, 'logout');
     return { json: { loggedOut: true } };
   });
