@@ -22,7 +22,23 @@ import { chips, formatAmount } from '../../../shared/money';
 export const MAX_EXPORT_HANDS = 1000;
 
 const uuid = z.string().refine(isUuid, 'must be a uuid');
-const isoDate = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date');
+// An ISO 8601 date with an optional time and zone. JavaScript alone would accept `99999` or
+// `+275760-09-13` as dates that PostgreSQL cannot store, so the year of the UTC instant must be 1..9999.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const isoDate = z
+  .string()
+  .max(40)
+  .refine((s) => {
+    const ms = ISO_DATE.test(s) ? Date.parse(s) : Number.NaN;
+    if (Number.isNaN(ms)) return false;
+    const year = new Date(ms).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'must be an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]) in years 1..9999');
+// Statement cursors are ledger entry ids, PostgreSQL bigints: at most 2^63 - 1.
+const entryCursor = z
+  .string()
+  .regex(/^[0-9]{1,19}$/)
+  .refine((s) => BigInt(s) <= 9223372036854775807n, 'must be a ledger entry id');
 const limit = z.string().regex(/^[0-9]{1,4}$/).transform(Number).refine((n) => n >= 1 && n <= MAX_PAGE, `must be 1..${MAX_PAGE}`);
 const filterFields = {
   tableId: uuid.optional(),
@@ -36,7 +52,7 @@ const searchSchema = z.object({ ...filterFields, limit: limit.optional(), cursor
 const formatField = z.enum(['pokerstars', 'phh']);
 const bulkExportSchema = z.object({ ...filterFields, format: formatField, hero: uuid.optional() }).strict();
 const exportSchema = z.object({ format: formatField, hero: uuid.optional() }).strict();
-const statementSchema = z.object({ limit: limit.optional(), cursor: z.string().regex(/^[0-9]{1,19}$/).optional() }).strict();
+const statementSchema = z.object({ limit: limit.optional(), cursor: entryCursor.optional() }).strict();
 const emptySchema = z.object({}).strict();
 
 function queryOf<T>(schema: z.ZodType<T>, ctx: RouteContext): T {

@@ -63,6 +63,19 @@ const HAND_COLUMNS = `h.id, h.table_id, t.name AS table_name, h.hand_number::tex
   h.site_hand_number::text AS site_hand_number, h.status, h.button_seat,
   h.config, h.commitment, h.commitment_scheme, h.seed, h.void_reason, h.result, h.started_at, h.ended_at, h.started_at::text AS started_text`;
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// The shape of `started_at::text` under the server's ISO DateStyle, e.g. 2026-12-01 22:44:22.123456+00.
+const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d){0,2}$/;
+
+/** True when `text` is a timestamptz as PostgreSQL prints it, with a real calendar date and time. */
+export function isTimestampText(text: string): boolean {
+  const m = TIMESTAMP_TEXT.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
+
 /** Encodes a keyset position as an opaque string. */
 export function encodeCursor(startedText: string, id: string): string {
   return Buffer.from(JSON.stringify([startedText, id]), 'utf8').toString('base64url');
@@ -73,7 +86,9 @@ export function decodeCursor(cursor: string): { startedAt: string; id: string } 
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') return undefined;
-    if (!/^[0-9a-f-]{36}$/.test(v[1]) || v[0].length > 64) return undefined;
+    // Both halves reach PostgreSQL as ::timestamptz and ::uuid, so anything PostgreSQL would refuse is
+    // refused here: a crafted cursor is bad input (400), never a failed query (500).
+    if (!UUID_TEXT.test(v[1]) || !isTimestampText(v[0])) return undefined;
     return { startedAt: v[0], id: v[1] };
   } catch {
     return undefined;
