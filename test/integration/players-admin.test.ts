@@ -141,6 +141,10 @@ describe('admin players and a player\'s own history', () => {
       expect(summary.body).toMatchObject({ playerId: p.playerId, handsPlayed: hands.length, credited: '300.00' });
       expect(cents(summary.body.net)).toBe(held - cents(summary.body.credited) + cents(summary.body.paidOut));
       rakeSum += cents(summary.body.rakePaid);
+      // Seat lines and seat accounts name their table, so the console never shows a bare table id.
+      const tableName = (await get(`${felt.url}/api/tables`)).body.tables.find((t: { tableId: string }) => t.tableId === tableId).name;
+      expect(statement.lines.find((l: { account: string }) => l.account === 'seat')).toMatchObject({ tableId, tableName });
+      expect(statement.accounts.find((a: { kind: string }) => a.kind === 'seat')).toMatchObject({ tableId, tableName });
     }
     expect((await get(`${felt.url}/api/admin/players/${people[0]!.playerId}/summary`, admin)).body.paidOut).toBe('12.34');
     expect(rakeSum).toBe(hands.reduce((sum, h) => sum + Math.round(Number(h.rake) * 100), 0));
