@@ -35,7 +35,7 @@ const PLAIN_WORDS = {
   unauthorized: 'You are not signed in.',
   forbidden: 'This account is not an admin.',
   invalid_payload: 'The form is not filled in correctly',
-  invalid_amount: 'That amount is not valid (a positive number with at most two decimals for a wallet)',
+  invalid_amount: 'That amount is not valid',
   player_not_found: 'There is no such player.',
   table_not_found: 'There is no such table (or it is not running).',
   hand_not_found: 'There is no such hand.',
