@@ -182,10 +182,19 @@ describe('admin console in Chromium', () => {
     expect((await get(`${h.felt.url}/api/admin/players/${someone.playerId}`, h.admin)).body.balance).toBe(await balance());
     await until(page, 'the statement line', async () => ((await page.textContent('#statement tbody tr >> nth=0')) ?? '').includes('debit'));
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-console-player.png'), fullPage: true });
+    await page.click('#player-hands');
+    await page.waitForSelector('#search-view:not([hidden])');
+    expect(new URL(page.url()).hash).toBe(`#/hands?playerId=${someone.playerId}`);
+    await until(page, 'the player\'s hands', async () => (await page.locator('#hands tbody tr[data-hand]').count()) > 0);
+    for (const text of await page.locator('#hands tbody tr[data-hand] td:nth-child(4)').allTextContents()) expect(text).toContain(someone.username);
     expect(problems).toEqual([]);
   }, 60_000);
 
   it('opens, edits and closes a table from the console', async () => {
+    // A running table's page shows what happens there: its latest hands, each a link.
+    await page.goto(`${h.felt.url}/admin#/table/${h.tables.holdem}`);
+    await until(page, 'the recent hands', async () => (await page.locator('#table-recent tbody tr[data-hand]').count()) >= 2);
+    expect(await page.textContent('#table-title')).toMatch(/^Alcor II · NT 1\/2$/);
     await page.click('#nav a[data-section=tables]');
     await page.waitForSelector('#tables tbody tr[data-table]');
     const form = '#create-table';

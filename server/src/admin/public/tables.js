@@ -1,6 +1,6 @@
 // Table pages: the open tables with who sits there, opening a table, and one table's page where
 // its stakes and limits can be edited (applied between hands) and the table closed.
-import { $, api, el, link, messageRow, say } from './api.js';
+import { $, api, el, link, messageRow, say, when } from './api.js';
 
 /** The fields of the edit form, as the PATCH route names them. */
 const EDITABLE = ['name', 'smallBlind', 'bigBlind', 'ante', 'minBuyIn', 'maxBuyIn', 'rakePercent', 'rakeCap', 'actionTimeoutMs'];
@@ -46,8 +46,28 @@ async function createTable(event) {
   }
 }
 
+/** Rows shown in a table's recent hands. */
+const RECENT_HANDS = 10;
+
+/** The table's latest hands, so an operator sees what happens there (live hands show no cards). */
+async function loadRecentHands(tableId) {
+  const body = $('#table-recent tbody');
+  try {
+    const { data } = await api('GET', `/api/admin/hands?tableId=${tableId}&limit=${RECENT_HANDS}`);
+    body.replaceChildren(...data.hands.map((h) => el('tr', { 'data-hand': h.handId },
+      el('td', {}, link(`#/hand/${h.handId}`, `#${h.handNumber}`)), el('td', {}, when(h.startedAt)),
+      el('td', {}, h.players.map((p) => p.username || p.playerId.slice(0, 8)).join(', ')), el('td', { class: 'num' }, h.pot ?? '—'),
+      el('td', {}, h.winners.map((w) => `${w.username} ${w.amount}`).join(', ') || '—'),
+      el('td', {}, el('span', { class: `status ${h.status}` }, h.status.replace('_', ' '))))));
+    if (data.hands.length === 0) body.append(messageRow(6, 'No hand dealt here yet.'));
+  } catch (e) {
+    body.replaceChildren(messageRow(6, e.message, 'error'));
+  }
+}
+
 /** Opens one table by id (the #/table/<id> route); a closed table is no longer listed. */
 export async function openTable(tableId) {
+  loadRecentHands(tableId);
   const { data } = await api('GET', '/api/tables');
   shown = data.tables.find((t) => t.tableId === tableId) || null;
   $('#table-notice').textContent = '';
