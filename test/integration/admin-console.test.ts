@@ -75,7 +75,7 @@ describe('admin console in Chromium', () => {
     expect(await page.textContent('#login-error')).toBe('Wrong username or password.');
     expect(await page.isVisible('#login-view')).toBe(true);
     // A stored token that stopped working is the one case that reads "session expired".
-    await page.evaluate(() => sessionStorage.setItem('felt-admin-token', 'v1.bogus.token'));
+    await page.evaluate("sessionStorage.setItem('felt-admin-token', 'v1.bogus.token')");
     await page.reload();
     await until(page, 'the expiry message', async () => ((await page.textContent('#login-error')) ?? '') !== '');
     expect(await page.textContent('#login-error')).toBe('Your session expired; sign in again.');
@@ -247,7 +247,7 @@ describe('admin console in Chromium', () => {
       await narrow.waitForSelector(`#${name === 'search' ? 'search' : name}-view:not([hidden])`);
       await narrow.waitForTimeout(300);
       await narrow.screenshot({ path: path.join(ARTIFACTS, `admin-console-390-${name}.png`), fullPage: true });
-      const width = await narrow.evaluate(() => document.documentElement.scrollWidth);
+      const width = await narrow.evaluate<number>('document.documentElement.scrollWidth');
       expect({ name, width }).toEqual({ name, width: 390 });
     }
     await narrow.close();
