@@ -127,6 +127,8 @@ export function renderProtocolDoc(): string {
   out.push('- `seat:topup` (`TopUpNotice`): the fate of a top-up acknowledged as pending, only to your own sockets: `applied` (with the new');
   out.push('  stack), `cancelled` (you left first) or `refused` (with the error); no chips moved unless `applied`.');
   out.push('- `session:ended` (`SessionEndedMessage`): the token expired or was revoked; the socket is closed right after it.');
+  out.push('- `server:shutdown` (`{ drainMs }`): the server is stopping: no new hand starts; a hand in play finishes within `drainMs`');
+  out.push('  or is voided (no chips move), then the socket closes. Reconnect (to another node, or after the restart).');
   out.push('', '`TableView.phase` is `waiting`, `hand`, `settling`, `between_hands` or `paused`: the database did not answer when a');
   out.push('hand was to start or end, so no hand starts and no chip moves; the table retries by itself (0.5 s, doubling to 30 s).');
   out.push('', 'Request ids: a repeated `requestId` gets the first answer while the table remembers it (the last');

@@ -220,6 +220,8 @@ export interface ServerToClientEvents {
   'seat:topup': (msg: TopUpNotice) => void;
   'hand:openings': (msg: HandOpeningsMessage) => void;
   'session:ended': (msg: SessionEndedMessage) => void;
+  /** The server is shutting down: no new hand starts; hands in play finish within `drainMs` or are voided. */
+  'server:shutdown': (msg: { drainMs: number }) => void;
 }
 
 /**

@@ -120,8 +120,14 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       tables,
       async close() {
         shuttingDown = true;
-        // Tables and sockets stop first, so no table starts a transaction while the pool closes. A hand
-        // cut off here stays in_progress and is voided by the next start's recovery; no chips move.
+        // Drain: players are told, no table deals again, hands in play finish (or are voided) and their
+        // settlements commit, all before the tables stop and the pool closes. With SHUTDOWN_DRAIN_MS=0 the
+        // tables stop at once; a hand cut off then stays in_progress and the next start voids it.
+        if (config.SHUTDOWN_DRAIN_MS > 0) {
+          io.emit('server:shutdown', { drainMs: config.SHUTDOWN_DRAIN_MS });
+          const voided = await tables.drain(config.SHUTDOWN_DRAIN_MS);
+          logger.info({ voidedHands: voided }, 'tables drained');
+        }
         tables.stopAll();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => {

@@ -43,6 +43,7 @@ const envSchema = z.object({
   SOCKET_EVENTS_PER_SECOND: intInRange(1, 10_000).default(20),
   SOCKET_EVENT_BURST: intInRange(1, 10_000).default(40),
   PLAYER_EVENTS_PER_SECOND: intInRange(1, 100_000).default(60),
+  SHUTDOWN_DRAIN_MS: intInRange(0, 600_000).default(30_000),
   SEAT_DISCONNECT_SITOUT_MS: intInRange(100, 24 * 3600 * 1000).default(60_000),
   SEAT_SITOUT_STANDUP_MS: intInRange(100, 7 * 24 * 3600 * 1000).default(600_000),
 });

@@ -17,6 +17,8 @@ export async function startTestServerOn(url: string, env: Record<string, string>
     // limit allows; tests that are about rate limits set their own values.
     SOCKET_EVENTS_PER_SECOND: '2000',
     SOCKET_EVENT_BURST: '2000',
+    // Tests that are not about shutdown stop at once; hands cut off are voided by the next start.
+    SHUTDOWN_DRAIN_MS: '0',
     ...env,
   });
   return startFelt(config, createLogger(config.LOG_LEVEL), options);

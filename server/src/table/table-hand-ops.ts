@@ -287,9 +287,9 @@ export function afterVoid(context: TableContext): Partial<TableContext> {
   context.deps.logger.warn({ handId: hand.handId, handNumber: hand.handNumber }, 'hand voided');
   context.deps.metrics?.handVoided?.(context.config.variant);
   context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
-    tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'voided', reason: 'settlement failed; no chips moved',
+    tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'voided', reason: `${context.voidReason ?? 'settlement failed'}; no chips moved`,
   });
-  return { hand: null, seq: context.seq + 1 };
+  return { hand: null, seq: context.seq + 1, voidReason: null };
 }
 
 function requireHand(context: TableContext): LiveHand {

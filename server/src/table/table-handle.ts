@@ -114,8 +114,13 @@ export class TableHandle {
     return answer;
   }
 
-  /** Fire-and-forget events (presence). */
-  notify(event: Extract<TableEvent, { type: 'player.presence' }>): void {
+  /** True when no hand is in play here (nothing to finish before a shutdown). */
+  get idle(): boolean {
+    return this.haltedBy !== null || this.actor.getSnapshot().status !== 'active' || this.context().hand === null;
+  }
+
+  /** Fire-and-forget events (presence, shutdown). */
+  notify(event: Extract<TableEvent, { type: 'player.presence' | 'table.drain' | 'table.abortHand' }>): void {
     if (!this.haltedBy) this.actor.send(event);
   }
 

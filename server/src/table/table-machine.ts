@@ -36,6 +36,10 @@ export interface TableContext {
   closing: boolean;
   /** Settings changed during a hand, applied before the next deal. */
   pendingConfig: TableConfig | null;
+  /** The server is shutting down: the hand in play finishes, no new hand starts. */
+  draining: boolean;
+  /** Why the hand being voided is voided (a failed settlement unless said otherwise). */
+  voidReason: string | null;
 }
 
 /** First and longest wait after a database failure before the table tries to deal again. */
@@ -88,7 +92,7 @@ export const tableMachine = setup({
     dbRetry: ({ context }) => dbRetryDelayMs(context.dbFailures),
   },
   guards: {
-    canDeal: ({ context }) => !context.closing && eligibleForHand(context.seats).length >= 2,
+    canDeal: ({ context }) => !context.closing && !context.draining && eligibleForHand(context.seats).length >= 2,
     closedOut: ({ context }) => context.closing && context.seats.every((s) => s === null),
     handComplete: ({ context }) => handOps.isHandComplete(context),
     turnPlayerAway: ({ context }) => handOps.turnPlayerAway(context),
@@ -169,6 +173,8 @@ export const tableMachine = setup({
     dbFailures: 0,
     closing: false,
     pendingConfig: null,
+    draining: false,
+    voidReason: null,
   }),
   on: {
     'seat.join': { actions: 'joinSeat' },
@@ -179,6 +185,7 @@ export const tableMachine = setup({
     'player.presence': { actions: 'presence' },
     'table.close': { actions: 'close' },
     'seat.clock': { actions: 'seatClockTick' },
+    'table.drain': { actions: assign({ draining: true }) },
     'table.reconfigure': { actions: 'reconfigure' },
     'player.act': { actions: 'rejectStale' },
     'xstate.done.actor.*': { actions: 'finishSeatOp' },
@@ -228,6 +235,8 @@ export const tableMachine = setup({
       },
       on: {
         'player.act': [{ guard: 'actAccepted', target: 'inHand', reenter: true, actions: 'commitAct' }, { actions: 'rejectAct' }],
+        // Shutdown could not wait for the hand to end: void it now (no chips moved), rather than leave it open.
+        'table.abortHand': { target: 'voiding', actions: assign(({ event }) => ({ voidReason: event.reason })) },
       },
     },
     settling: {
@@ -245,7 +254,7 @@ export const tableMachine = setup({
       entry: { type: 'enterPhase', params: { phase: 'settling' } },
       invoke: {
         src: 'voidHand',
-        input: ({ context }) => ({ context, reason: 'settlement failed' }),
+        input: ({ context }) => ({ context, reason: context.voidReason ?? 'settlement failed' }),
         onDone: { target: 'pausing', actions: 'afterVoid' },
         onError: { target: 'paused', actions: ['logOpError', 'afterVoid', 'countDbFailure'] },
       },

@@ -15,6 +15,15 @@ import { ledgerPort } from './ledger-port';
 import { TableHandle } from './table-handle';
 import type { SeatTimers, TableBroadcaster, TableConfig, TableMetrics } from './table-types';
 
+/** How long a shutdown waits for the voids of hands that did not finish in time. */
+export const VOID_ON_SHUTDOWN_MS = 5_000;
+
+/** Resolves once `done()` holds (checked every 20 ms) or `ms` passed. */
+async function waitFor(done: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /** Most live tables one process runs. */
 export const MAX_TABLES = 2_000;
 
@@ -141,6 +150,21 @@ export class TableRegistry {
   /** Number of live tables. */
   get size(): number {
     return this.tables.size;
+  }
+
+  /**
+   * Shutdown without losing a hand: no table deals again; hands in play may finish within `drainMs`;
+   * those still open then are voided (bounded too). Resolves with how many were voided.
+   */
+  async drain(drainMs: number): Promise<number> {
+    const all = [...this.tables.values()];
+    for (const t of all) t.notify({ type: 'table.drain' });
+    const idle = () => all.every((t) => t.idle);
+    await waitFor(idle, drainMs);
+    const open = all.filter((t) => !t.idle);
+    for (const t of open) t.notify({ type: 'table.abortHand', reason: 'server shutdown' });
+    if (open.length > 0) await waitFor(idle, VOID_ON_SHUTDOWN_MS);
+    return open.length;
   }
 
   /** Stops every actor. */

@@ -93,6 +93,8 @@ export type TableEvent =
   | { type: 'player.presence'; playerId: string; connected: boolean }
   | { type: 'seat.clock' }
   | { type: 'table.close'; reply: Reply }
+  | { type: 'table.drain' }
+  | { type: 'table.abortHand'; reason: string }
   | { type: 'table.reconfigure'; config: TableConfig; reply: Reply };
 
 /** Answers one request exactly once. */
