@@ -1,12 +1,14 @@
 /**
- * `npm run hands -- <command>` over the database at DATABASE_URL:
+ * `npm run hands -- <command>` over the database at DATABASE_URL, or without it over the embedded
+ * PostgreSQL of `npm start` (connected to if Felt runs, else started for the command; see
+ * server/src/persistence/cli-database.ts):
  *   verify --hand <id> | --table <id> | --all   re-executes hands; one line per hand, then a summary.
  *   export --format pokerstars|phh [--hand <id> | --table <id>] [--out <file>]   settled hands as one file.
  * Exit codes: 0 success (every hand verified), 1 a difference was found, 2 usage or runtime error.
  */
 import { writeFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../server/src/persistence/data-source';
+import { withCliDataSource } from '../server/src/persistence/cli-database';
 import { type HandFilter, loadHands, searchHands } from '../server/src/history/hand-query';
 import type { StoredHand } from '../server/src/history/hand-record';
 import { verifyStoredHand } from '../server/src/history/hand-verify';
@@ -88,18 +90,7 @@ export async function run(args: readonly string[], ds: DataSource, write: (line:
 }
 
 async function main(): Promise<number> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    process.stderr.write('hands: set DATABASE_URL to the PostgreSQL database to read\n');
-    return 2;
-  }
-  const ds = createDataSource({ url, poolSize: 2, applicationName: 'felt-hands' });
-  await ds.initialize();
-  try {
-    return await run(process.argv.slice(2), ds, (line) => process.stdout.write(`${line}\n`));
-  } finally {
-    await ds.destroy();
-  }
+  return withCliDataSource('hands', process.env, (ds) => run(process.argv.slice(2), ds, (line) => process.stdout.write(`${line}\n`)));
 }
 
 if (require.main === module) {

@@ -36,6 +36,38 @@ function interfaceBlock(source: string, name: string): string {
   throw new Error(`unbalanced interface ${name}`);
 }
 
+/** The leading doc comment of a source file as plain text, so the algorithm is written down once, beside its code. */
+function headerComment(file: string): string[] {
+  const source = readFileSync(path.join(ROOT, file), 'utf8');
+  const match = /^\/\*\*\n([\s\S]*?)\n \*\//.exec(source);
+  if (!match) throw new Error(`${file} has no leading doc comment`);
+  return match[1]!.split('\n').map((line) => line.replace(/^ \* ?/, '').replace(/^ \*$/, ''));
+}
+
+/** The fairness section: what is committed when, who gets which opening, and the algorithm itself. */
+function fairnessSection(): string[] {
+  return [
+    '## Fairness: the deck commitment', '',
+    'Each hand is dealt from `shuffle(seed)` (a 32-byte secret seed, algorithm `felt-shuffle-v1` in',
+    '`shared/engine/shuffle.ts`). The server never sends the seed to anyone, during or after the hand: it would let anyone',
+    'rebuild every folded and mucked hand. It commits instead to each deck position separately:', '',
+    '- **Before the first action**: the Merkle root, as `hand:cards.commitment` (with your hole cards) and `TableView.commitment`.',
+    '- **After settlement, to everyone**: `hand:result.openings`, the openings of the board\'s positions and of the hole cards',
+    '  shown at showdown (`commitmentScheme` names the algorithm).',
+    '- **After settlement, to you alone**: `hand:openings`, the openings of your own hole cards, whether you folded or not.',
+    '- **Never**: the seed, the salts or openings of anyone else\'s unshown cards, or of cards that were not dealt face up.',
+    '  The seed is stored with the hand for the admin\'s `verify` (docs/HAND-HISTORY.md), which recomputes the root from it.', '',
+    'Algorithm (from `shared/engine/deck-commitment.ts`, which implements it):', '',
+    ...headerComment('shared/engine/deck-commitment.ts'), '',
+    'To check a hand, call `verifyOpening(root, opening)` (same file) on each opening, with the root received before the first',
+    'action, and check that each opening\'s `position` is where the deal order puts that card: each player\'s hole cards, all of',
+    'a player\'s cards at once, players from left of the button round to the button, then flop (3), turn (1) and river (1), no',
+    'burn cards. Test vector: the seed of bytes 0x00, 0x01, …, 0x1f has root',
+    '`5ce2d2bc008fa854c3749d0389679b4604d8c65f94b12c6887359e4a7cf40373`; its position 0 holds `7h` with salt',
+    '`052939969e411d287821a9c57d30d9ceba8d6ca72a8c2d15cc1983c6592d99c3`.', '',
+  ];
+}
+
 /** The document's text. */
 export function renderProtocolDoc(): string {
   const source = readFileSync(path.join(ROOT, 'shared/protocol.ts'), 'utf8');
@@ -65,9 +97,10 @@ export function renderProtocolDoc(): string {
   out.push('  acted get a new one (everyone learns of each action and street from `hand:event`). `seq` orders them: every view');
   out.push('  sent has a new `seq`, and no socket gets the same one twice. A turn may be shown more than once (a seat change during');
   out.push('  it, a reconnect), so a bot answers each `(handId, turn.number)` once.');
-  out.push('- `hand:cards` (`{ tableId, handId, cards }`): your hole cards, only to your own sockets.');
+  out.push('- `hand:cards` (`HandCardsMessage`): your hole cards and the deck commitment, only to your own sockets.');
   out.push('- `hand:event` (`HandEventMessage`): each post, action, street and uncalled return as it happens.');
-  out.push('- `hand:result` (`HandResultMessage`): pots, winners, rake, shown hands and the revealed seed, sent only after the settlement transaction committed.');
+  out.push('- `hand:result` (`HandResultMessage`): pots, winners, rake, shown hands and the openings of the board and shown cards, sent only after the settlement transaction committed.');
+  out.push('- `hand:openings` (`HandOpeningsMessage`): right after `hand:result`, only to your own sockets: the openings of your own hole cards.');
   out.push('- `seat:topup` (`TopUpNotice`): the fate of a top-up acknowledged as pending, only to your own sockets: `applied` (with the new');
   out.push('  stack), `cancelled` (you left first) or `refused` (with the error); no chips moved unless `applied`.');
   out.push('', '`TableView.phase` is `waiting`, `hand`, `settling`, `between_hands` or `paused`: the database did not answer when a');
@@ -77,12 +110,11 @@ export function renderProtocolDoc(): string {
   out.push('forgot it (or after a restart) is refused with `request_replayed` and changes nothing. A leave always cashes out the seat you');
   out.push('hold now. An answer `outcome_unknown` means the request may still take effect: the next `table:state` shows the outcome.');
   out.push('', '```ts');
-  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage', 'TopUpNotice']) {
+  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage', 'TopUpNotice', 'HandCardsMessage', 'HandOpeningsMessage']) {
     out.push(interfaceBlock(source, name), '');
   }
-  out.push('```', '');
-  out.push('Fairness: `TableView.commitment` is sha256 of the hand\'s 32-byte seed, published before the first card;');
-  out.push('`hand:result.seed` reveals the seed. `shuffle(seed)` in shared/engine/shuffle.ts re-derives the whole deck.', '');
+  out.push('type DeckOpening = { position: number; card: string; salt: string; path: string[] };', '```', '');
+  out.push(...fairnessSection());
   out.push('## Error codes', '', '| code | HTTP status | meaning |', '| --- | --- | --- |');
   for (const [code, meaning] of Object.entries(ERROR_CODES)) out.push(`| \`${code}\` | ${HTTP_STATUS[code as keyof typeof HTTP_STATUS]} | ${meaning} |`);
   out.push('', '## Example exchange', '', '```text');
@@ -91,13 +123,15 @@ export function renderProtocolDoc(): string {
     '← ack         { "ok": true, "seat": 2, "stack": "100.00", "state": { … } }',
     '← table:state { "phase": "hand", "handId": "a9e2…", "commitment": "4023f8…", "turn": { "seat": 2, "deadline": 1763770000000 },',
     '                "you": { "seat": 2, "holeCards": ["As", "Kd"], "legal": { "actions": ["fold", "call", "raise"], "callAmount": "1.00", "minTo": "2.00", "maxTo": "100.00" } }, … }',
-    '← hand:cards  { "tableId": "6f1c…", "handId": "a9e2…", "cards": ["As", "Kd"] }',
+    '← hand:cards  { "tableId": "6f1c…", "handId": "a9e2…", "cards": ["As", "Kd"], "commitment": "4023f8…" }',
     '→ table:act   { "tableId": "6f1c…", "handId": "a9e2…", "action": "raise", "amount": "3.00", "requestId": "r-2" }',
     '← ack         { "ok": true, "seq": 7 }',
     '← hand:event  { "type": "action", "seat": 2, "action": "raise", "amount": "3.00", "to": "3.00", "allIn": false, … }',
     '→ table:act   { "tableId": "6f1c…", "handId": "a9e2…", "action": "bet", "amount": "1.005", "requestId": "r-3" }',
     '← ack         { "ok": false, "error": { "code": "invalid_amount", "message": "amount too many decimals (unit 0.01)" } }',
-    '← hand:result { "pots": [{ "amount": "6.50", "winners": [{ "seat": 2, "amount": "6.50", … }] }], "rake": "0.00", "seed": "e78f…", … }',
+    '← hand:result { "pots": [{ "amount": "6.50", "winners": [{ "seat": 2, "amount": "6.50", … }] }], "rake": "0.00", "commitment": "4023f8…",',
+    '                "commitmentScheme": "felt-deck-merkle-v1", "openings": [{ "position": 4, "card": "Jc", "salt": "91d0…", "path": ["5c10…", …] }, …], … }',
+    '← hand:openings { "handId": "a9e2…", "commitment": "4023f8…", "openings": [{ "position": 1, "card": "As", "salt": "77ab…", "path": […] }, …], … }',
   );
   out.push('```', '');
   return out.join('\n');

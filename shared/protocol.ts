@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import type { ErrorBody } from './codes';
+import type { DeckOpening } from './engine/deck-commitment';
+
+export type { DeckOpening } from './engine/deck-commitment';
 
 /** Longest string we accept for an amount before even looking at it. */
 const AMOUNT_MAX_CHARS = 32;
@@ -121,7 +124,7 @@ export interface TableView {
    * (handId, turn.number) once, not each view.
    */
   turn: { seat: number; deadline: number; number: number } | null;
-  /** sha256 of this hand's deck seed, published before the deal. */
+  /** Merkle root committing to every position of this hand's deck, published before the deal (see Fairness). */
   commitment: string | null;
   /** The viewer's own seat and, on their turn, legal actions. */
   you: { playerId: string; seat: number | null; legal: LegalActionsView | null; holeCards: string[] } | null;
@@ -153,9 +156,11 @@ export interface HandResultMessage {
   pots: Array<{ amount: string; winners: Array<{ seat: number; playerId: string; amount: string }> }>;
   rake: string;
   showdown: Array<{ seat: number; playerId: string; cards: string[]; description: string }>;
-  /** The revealed deck seed: sha256(seed) equals the commitment published before the deal. */
-  seed: string;
+  /** The deck commitment published before the deal, and how it was made. */
   commitment: string;
+  commitmentScheme: 'felt-deck-merkle-v1';
+  /** Openings of the board's positions and of the cards shown at showdown; nothing else (never the seed). */
+  openings: DeckOpening[];
   stacks: Array<{ seat: number; playerId: string; stack: string }>;
 }
 
@@ -171,6 +176,24 @@ export interface TopUpNotice {
   amount: string;
   stack?: string;
   error?: ErrorBody;
+}
+
+/** A player's own hole cards, sent to that player alone as the hand is dealt, with the deck commitment. */
+export interface HandCardsMessage {
+  tableId: string;
+  handId: string;
+  cards: string[];
+  /** The same Merkle root as `TableView.commitment`, so the cards arrive already committed to. */
+  commitment: string;
+}
+
+/** After settlement, to one player only: the openings of that player's own hole-card positions. */
+export interface HandOpeningsMessage {
+  tableId: string;
+  handId: string;
+  commitment: string;
+  commitmentScheme: 'felt-deck-merkle-v1';
+  openings: DeckOpening[];
 }
 
 type AckFn<T extends object> = (ack: Ack<T>) => void;
@@ -191,10 +214,11 @@ export interface ClientToServerEvents {
 /** Events the server sends. */
 export interface ServerToClientEvents {
   'table:state': (view: TableView) => void;
-  'hand:cards': (msg: { tableId: string; handId: string; cards: string[] }) => void;
+  'hand:cards': (msg: HandCardsMessage) => void;
   'hand:event': (msg: HandEventMessage) => void;
   'hand:result': (msg: HandResultMessage) => void;
   'seat:topup': (msg: TopUpNotice) => void;
+  'hand:openings': (msg: HandOpeningsMessage) => void;
 }
 
 /** Per-socket data the server keeps after the handshake. */

@@ -1,8 +1,9 @@
 /** Rows the ledger tests need: players, tables and hands, created through the real code where it exists. */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { chips } from '../../shared/money';
 import { createTable, startHand } from '../../server/src/ledger/transactions';
+import { DECK_MERKLE_SCHEME, commitDeck } from '../../shared/engine/deck-commitment';
 
 /** Inserts a player row (auth is not under test here) and returns its id. */
 export async function createPlayer(ds: DataSource, name = `p_${randomBytes(5).toString('hex')}`): Promise<string> {
@@ -27,15 +28,15 @@ export async function createTestTable(ds: DataSource, overrides: Partial<Paramet
   return id;
 }
 
-/** A fresh deck seed and its commitment. */
+/** A fresh deck seed and its commitment (the Merkle root the table publishes). */
 export function seedPair(): { seed: string; commitment: string } {
-  const seed = randomBytes(32).toString('hex');
-  return { seed, commitment: createHash('sha256').update(Buffer.from(seed, 'hex')).digest('hex') };
+  const seed = randomBytes(32);
+  return { seed: seed.toString('hex'), commitment: commitDeck(seed).root };
 }
 
 /** Starts the table's next hand and returns its id and seed. */
 export async function startTestHand(ds: DataSource, tableId: string): Promise<{ handId: string; seed: string }> {
   const { seed, commitment } = seedPair();
-  const { handId } = await startHand(ds, { tableId, buttonSeat: 0, config: { test: true }, commitment });
+  const { handId } = await startHand(ds, { tableId, buttonSeat: 0, config: { test: true }, commitment, commitmentScheme: DECK_MERKLE_SCHEME });
   return { handId, seed };
 }

@@ -17,7 +17,8 @@ import { playHistory, type PlayedHistory } from '../helpers/history-fixture';
 import { run } from '../../scripts/hands-cli';
 import { randomBytes } from 'node:crypto';
 import { startWithEvents } from '../../shared/engine/hand';
-import { commitment, seedToHex, shuffle } from '../../shared/engine/shuffle';
+import { commitment, seedFromHex, seedToHex, shuffle } from '../../shared/engine/shuffle';
+import { DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, commitDeck } from '../../shared/engine/deck-commitment';
 import { appendHandEvents, startHand, voidHand } from '../../server/src/ledger/transactions';
 import { parseMeta } from '../../server/src/history/hand-record';
 
@@ -28,7 +29,7 @@ interface Row { handId: string; handNumber: string; tableId: string; tableName: 
 interface Ev { seq: number; type: string; payload: { amount?: string; allIn?: boolean } }
 interface Pot { amount: string; winners: Array<{ amount: string }> }
 interface Transfer { kind: string; entries: Array<{ accountKind: string; amount: string }> }
-interface Detail { config: { engine: Record<string, string> }; seats: unknown[]; events: Ev[]; pots: Pot[]; seed: string; commitment: string; result: { rake: string }; transfers: Transfer[]; steps: Array<{ board: string[] }> }
+interface Detail { config: { engine: Record<string, string> }; seats: unknown[]; events: Ev[]; pots: Pot[]; seed: string; commitment: string; commitmentScheme: string; result: { rake: string }; transfers: Transfer[]; steps: Array<{ board: string[] }> }
 interface Line { kind: string; account: string; amount: string; balanceAfter: string }
 
 async function text(url: string, token: string): Promise<{ status: number; body: string; headers: Headers }> {
@@ -129,7 +130,8 @@ describe('admin hand history', () => {
     expect(d.seats.length).toBe(3);
     expect(d.events.filter((e) => e.payload.allIn).length).toBeGreaterThanOrEqual(2);
     expect(d.seed).toMatch(/^[0-9a-f]{64}$/);
-    expect(d.commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.commitment).toBe(commitDeck(seedFromHex(d.seed)).root);
+    expect(d.commitmentScheme).toBe(DECK_MERKLE_SCHEME);
     const settlement = d.transfers.find((t) => t.kind === 'hand_settlement')!;
     expect(Number(settlement.entries.find((e) => e.accountKind === 'house_rake')!.amount)).toBe(Number(d.result.rake));
     expect(Number(d.result.rake)).toBeGreaterThan(0);
@@ -144,6 +146,7 @@ describe('admin hand history', () => {
       expect(res.status).toBe(200);
       expect({ hand: row.handNumber, status: row.status, differences: res.body.differences }).toEqual({ hand: row.handNumber, status: row.status, differences: [] });
       expect(res.body.ok).toBe(true);
+      if (row.status === 'settled') expect(res.body.checked).toContain('the Merkle root of the seed\'s deck equals the commitment');
     }
     expect((await post(`${base}/api/admin/hands/${hands[0]!.handId}/verify`, { extra: 1 }, h.admin)).status).toBe(400);
   });
@@ -276,14 +279,14 @@ describe('admin hand history', () => {
     expect(await run(['verify'], h.felt.dataSource, () => undefined).catch((e: Error) => e.message)).toBe('choose --hand, --table or --all');
   }, 60_000);
 
-  it('hides the hole cards of a live hand, and verifies it once voided (no money moved)', async () => {
+  it('hides the hole cards of a live hand, and verifies it once voided (no money moved) under the older sha256(seed) commitment', async () => {
     const ds = h.felt.dataSource;
     const source = (await allHands(`&tableId=${h.tables.holdem}&status=settled`))[0]!;
     const stored = (await get(`${base}/api/admin/hands/${source.handId}`, h.admin)).body as Detail & { buttonSeat: number };
     const seed = randomBytes(32);
     const deck = shuffle(seed);
     const { handId } = await startHand(ds, {
-      tableId: h.tables.holdem, buttonSeat: stored.buttonSeat, commitment: commitment(seed),
+      tableId: h.tables.holdem, buttonSeat: stored.buttonSeat, commitment: commitment(seed), commitmentScheme: SEED_SHA256_SCHEME,
       config: stored.config,
     });
     // The table's own first rows: start, posts and the deal of this seed's deck.

@@ -1,19 +1,25 @@
 /**
  * Privacy: records every frame sent to every socket (players and a watcher) over many hands and proves
- * that no socket ever received another player's unrevealed hole cards, that mucked cards were never
- * revealed, and that no seed or deck left the server before its hand ended.
+ * that no socket ever received another player's unrevealed hole cards, that mucked and folded cards
+ * were never revealed (not even after the hand: the deck seed never leaves the server), and that each
+ * player can still check their own cards and the board against the deck commitment published before
+ * the deal.
  */
 import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { startTestServer } from '../helpers/server';
 import { adminToken, createTable, credit, open, register, type Frame, type TestClient } from '../helpers/clients';
 import { playHands, type Policy } from '../helpers/play';
+import { commitDeck, verifyOpening, type DeckOpening } from '../../shared/engine/deck-commitment';
+import { seedFromHex } from '../../shared/engine/shuffle';
+import type { HandResultMessage } from '../../shared/protocol';
 
 const CARD_KEYS = new Set(['cards', 'board', 'shownCards', 'holeCards']);
 
-/** Every card string found under a card-bearing key anywhere in `value`. */
+/** Every card string found under a card-bearing key anywhere in `value` (and every opening's `card`). */
 function cardsIn(value: unknown, out: string[] = [], key = ''): string[] {
-  if (Array.isArray(value)) {
+  if (key === 'card' && typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) {
     for (const v of value) {
       if (typeof v === 'string' && CARD_KEYS.has(key)) out.push(v);
       else cardsIn(v, out, key);
@@ -39,19 +45,14 @@ const mixed: Policy = (legal, client) => {
 
 describe('privacy of hole cards, seeds and the deck', () => {
   let felt: Felt;
+  const players: TestClient[] = [];
+  let watcher: TestClient;
   beforeAll(async () => {
     felt = await startTestServer({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' });
-  });
-  afterAll(async () => {
-    await felt.close();
-  });
-
-  it('no socket receives cards it may not see, over many hands', async () => {
     const admin = await adminToken(felt.url, 'admin', 'admin-password-1');
     const tableId = await createTable(felt.url, admin, {
       variant: 'NT', maxSeats: 4, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '100', maxBuyIn: '400',
     });
-    const players: TestClient[] = [];
     for (let i = 0; i < 4; i++) {
       const p = await register(felt.url);
       await credit(felt.url, admin, p.playerId, '100000');
@@ -60,10 +61,22 @@ describe('privacy of hole cards, seeds and the deck', () => {
       players.push(c);
     }
     const watcherAccount = await register(felt.url, 'w');
-    const watcher = await open(felt.url, watcherAccount.token, watcherAccount.playerId);
+    watcher = await open(felt.url, watcherAccount.token, watcherAccount.playerId);
     expect((await watcher.call('table:watch', { tableId })).ok).toBe(true);
     await playHands(players, 25, mixed, 60_000);
+    // Each player's private openings follow the result; wait for those of every finished hand they were dealt into.
+    const finished = new Set(players[0]!.results.map((r) => r.handId));
+    for (const p of players) {
+      const dealt = p.frames.filter((f) => f.event === 'hand:cards' && finished.has(f.payload.handId)).map((f) => f.payload.handId as string);
+      await p.until(() => dealt.every((h) => p.frames.some((f) => f.event === 'hand:openings' && f.payload.handId === h)), 10_000, 'openings');
+    }
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of [...players, watcher]) c?.close();
+    await felt.close();
+  });
 
+  it('no socket receives cards it may not see, over many hands', () => {
     // Whose cards were dealt in which hand, from each owner's own hand:cards frames.
     const holeByHand = new Map<string, Map<string, string[]>>();
     for (const p of players) {
@@ -89,7 +102,8 @@ describe('privacy of hole cards, seeds and the deck', () => {
           resultSeen.add(frame.payload.handId);
           lastResultHand = frame.payload.handId;
         }
-        if (frame.event !== 'hand:result') expect(JSON.stringify(frame.payload)).not.toMatch(/"(seed|deck)"/);
+        // Not even after the hand: a revealed seed would rebuild every folded and mucked hand.
+        expect(JSON.stringify(frame.payload)).not.toMatch(/"(seed|deck)"/);
         const seen = new Set(cardsIn(frame.payload));
         for (const [handId, holes] of holeByHand) {
           for (const [ownerId, cards] of holes) {
@@ -111,6 +125,68 @@ describe('privacy of hole cards, seeds and the deck', () => {
       }
     }
     expect(checkedFrames).toBeGreaterThan(500);
-    for (const c of [...players, watcher]) c.close();
+  });
+
+
+  it('a player verifies their own cards and the board against the root published before the deal; nobody else learns folded cards', () => {
+    const hands = players[0]!.results;
+    let foldedHidden = 0;
+    for (const result of hands) {
+      const h = result.handId;
+      const forHand = (c: TestClient, event: string) => c.frames.filter((f) => f.event === event && f.payload.handId === h);
+      // The root the table showed before the first action of the hand (players[0], seated first, saw every deal).
+      const seen = players[0]!.frames;
+      const firstView = seen.findIndex((f) => f.event === 'table:state' && f.payload.handId === h && f.payload.commitment);
+      const firstAction = seen.findIndex((f) => f.event === 'hand:event' && f.payload.handId === h && f.payload.type === 'action');
+      expect(firstView).toBeGreaterThanOrEqual(0);
+      if (firstAction >= 0) expect(firstView).toBeLessThan(firstAction);
+      const root = seen[firstView]!.payload.commitment as string;
+      expect(result.commitment).toBe(root);
+      // The board (and shown cards) are opened to everyone, and check out against the root.
+      const shownCards = result.showdown.flatMap((x) => x.cards);
+      expect(result.openings.map((o) => o.card)).toEqual([...result.board, ...shownCards]);
+      expect(result.openings.every((o) => verifyOpening(root, o))).toBe(true);
+      // Each player's own cards, privately, in the deal's order and at distinct positions.
+      const hidden: Array<{ ownerId: string; position: number; card: string; salt: string }> = [];
+      for (const p of players) {
+        const dealt = forHand(p, 'hand:cards')[0];
+        if (!dealt) continue;
+        expect(dealt.payload.commitment).toBe(root);
+        const own = forHand(p, 'hand:openings');
+        expect(own).toHaveLength(1);
+        const openings = own[0]!.payload.openings as DeckOpening[];
+        expect(own[0]!.payload.commitment).toBe(root);
+        expect(openings.map((o) => o.card)).toEqual(dealt.payload.cards);
+        expect(openings.every((o) => verifyOpening(root, o))).toBe(true);
+        expect(new Set([...openings, ...result.openings].map((o) => o.position)).size).toBe(openings.length + result.openings.length - countShown(result, p.playerId));
+        if (!result.showdown.some((x) => x.playerId === p.playerId)) hidden.push(...openings.map((o) => ({ ownerId: p.playerId, ...o })));
+      }
+      // Nothing any other socket received about this hand reproduces a hidden card: no string it got
+      // is the seed (a spectator used to rebuild every hand that way) or the salt of a hidden position.
+      for (const socket of [...players, watcher]) {
+        const received = hexStrings(socket.frames.filter((f) => f.payload?.handId === h).map((f) => f.payload));
+        const others = hidden.filter((x) => x.ownerId !== socket.playerId);
+        if (others.length === 0) continue;
+        foldedHidden += others.length;
+        for (const x of others) expect(received.has(x.salt)).toBe(false);
+        // A string is this hand's seed exactly when the deck it shuffles has the published root.
+        for (const candidate of received) expect(commitDeck(seedFromHex(candidate)).root).not.toBe(root);
+      }
+    }
+    // Over 25 mixed hands some players folded and someone else was there to try.
+    expect(foldedHidden).toBeGreaterThan(20);
   });
 });
+
+/** How many of `playerId`'s cards were shown at the showdown of `result` (opened twice, once to all). */
+function countShown(result: HandResultMessage, playerId: string): number {
+  return result.showdown.find((x) => x.playerId === playerId)?.cards.length ?? 0;
+}
+
+/** Every 64-hex-character string anywhere in `value`. */
+function hexStrings(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)) out.add(value);
+  else if (Array.isArray(value)) for (const v of value) hexStrings(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) hexStrings(v, out);
+  return out;
+}

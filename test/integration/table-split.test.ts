@@ -10,6 +10,7 @@ import { startTestServer } from '../helpers/server';
 import { adminToken, createTable, credit, open, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 import { findSplitSeed } from '../helpers/seeds';
+import { commitDeck } from '../../shared/engine/deck-commitment';
 
 describe('split pot over the real server', () => {
   let felt: Felt;
@@ -40,7 +41,9 @@ describe('split pot over the real server', () => {
     }
     await playHands(clients, 1, passive);
     const r = clients[0]!.results[0]!;
-    expect(r.seed).toBe(Buffer.from(splitSeed).toString('hex'));
+    // The pinned seed was used (its committed root), and it never went out on the wire.
+    expect(r.commitment).toBe(commitDeck(splitSeed).root);
+    expect(JSON.stringify(clients.map((c) => c.frames))).not.toContain(Buffer.from(splitSeed).toString('hex'));
     expect(r.pots).toHaveLength(1);
     expect(r.pots[0]!.winners.map((w) => w.amount)).toEqual(['0.10', '0.10']);
     expect(r.showdown).toHaveLength(2);

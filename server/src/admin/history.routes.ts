@@ -95,7 +95,7 @@ export function handDetail(stored: StoredHand): Record<string, unknown> {
   return {
     handId: hand.handId, handNumber: hand.handNumber, tableId: hand.tableId, tableName: hand.tableName, status: hand.status,
     buttonSeat: hand.buttonSeat, startedAt: hand.startedAt.toISOString(), endedAt: hand.endedAt?.toISOString() ?? null,
-    commitment: hand.commitment, seed: hand.seed, voidReason: hand.voidReason,
+    commitment: hand.commitment, commitmentScheme: hand.commitmentScheme, seed: hand.seed, voidReason: hand.voidReason,
     config, seats, events: hand.events, result: hand.result, pots: result?.pots ?? [],
     transfers: hand.transfers.map((t) => ({
       ...t,

@@ -45,6 +45,7 @@ interface HandRow {
   button_seat: number;
   config: unknown;
   commitment: string;
+  commitment_scheme: string;
   seed: string | null;
   void_reason: string | null;
   result: unknown;
@@ -54,7 +55,7 @@ interface HandRow {
 }
 
 const HAND_COLUMNS = `h.id, h.table_id, t.name AS table_name, h.hand_number::text AS hand_number, h.status, h.button_seat,
-  h.config, h.commitment, h.seed, h.void_reason, h.result, h.started_at, h.ended_at, h.started_at::text AS started_text`;
+  h.config, h.commitment, h.commitment_scheme, h.seed, h.void_reason, h.result, h.started_at, h.ended_at, h.started_at::text AS started_text`;
 
 /** Encodes a keyset position as an opaque string. */
 export function encodeCursor(startedText: string, id: string): string {
@@ -246,7 +247,7 @@ function toStored(row: HandRow, events: StoredEvent[], joins: TransferJoinRow[],
   return {
     handId: row.id, tableId: row.table_id, tableName: (row.config as { tableName?: string } | null)?.tableName ?? row.table_name,
     handNumber: row.hand_number, status: row.status, buttonSeat: row.button_seat, config: row.config,
-    commitment: row.commitment, seed: row.seed, voidReason: row.void_reason, result: row.result,
+    commitment: row.commitment, commitmentScheme: row.commitment_scheme, seed: row.seed, voidReason: row.void_reason, result: row.result,
     startedAt: row.started_at, endedAt: row.ended_at,
     events: events.map((e) => ({ seq: e.seq, type: e.type, payload: e.payload })),
     transfers, usernames: names,

@@ -49,6 +49,9 @@ export interface StoredHand {
   buttonSeat: number;
   config: unknown;
   commitment: string;
+  /** How `commitment` was made: `felt-deck-merkle-v1`, or `felt-seed-sha256-v1` for hands dealt before it. */
+  commitmentScheme: string;
+  /** The deck seed, stored at the end of the hand for admin verification only. */
   seed: string | null;
   voidReason: string | null;
   result: unknown;

@@ -6,6 +6,7 @@ import type { PlayerAction } from '../../../shared/engine/types';
 import { storedHand, type KitSeat } from './history-test-kit';
 import type { StoredHand } from './hand-record';
 import { verifyStoredHand } from './hand-verify';
+import { type CommitmentScheme, DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, commitDeck } from '../../../shared/engine/deck-commitment';
 
 const seats: KitSeat[] = [
   { seat: 0, playerId: '00000000-0000-4000-8000-00000000000a', username: 'alice', stack: '100' },
@@ -13,11 +14,11 @@ const seats: KitSeat[] = [
 ];
 const checkDown: PlayerAction[] = [c(0), x(1), x(1), x(0), x(1), x(0), x(1), x(0)];
 
-function played(actions = checkDown, rake = false): StoredHand {
+function played(actions = checkDown, rake = false, scheme: CommitmentScheme = DECK_MERKLE_SCHEME): StoredHand {
   const seedHex = randomBytes(32).toString('hex');
   return storedHand({
     config: nlConfig(rake ? { rakePercent: chips(25), rakeCap: chips(1) } : {}), seats, button: 0,
-    deck: shuffle(seedFromHex(seedHex)), actions, seedHex,
+    deck: shuffle(seedFromHex(seedHex)), actions, seedHex, scheme,
   });
 }
 
@@ -58,6 +59,28 @@ describe('verifyStoredHand', () => {
     const found = fields(hand);
     expect(found).toContain('commitment');
     expect(found.some((f) => f.includes('deal_hole'))).toBe(true);
+  });
+
+  it('checks the stored seed against the Merkle root, and hands dealt before it against sha256(seed)', () => {
+    const merkle = verifyStoredHand(played());
+    expect(merkle).toMatchObject({ ok: true, differences: [] });
+    expect(merkle.checked).toContain('the Merkle root of the seed\'s deck equals the commitment');
+    const legacy = verifyStoredHand(played(checkDown, false, SEED_SHA256_SCHEME));
+    expect(legacy).toMatchObject({ ok: true, differences: [] });
+    expect(legacy.checked).toContain('sha256(seed) equals the commitment');
+  });
+
+  it('reports a commitment made under another scheme than the stored one, or an unknown scheme', () => {
+    const legacyRoot = played(checkDown, false, SEED_SHA256_SCHEME);
+    // The sha256 commitment presented as a Merkle root (and the other way round) is refused.
+    expect(fields({ ...legacyRoot, commitmentScheme: DECK_MERKLE_SCHEME })).toEqual(['commitment']);
+    const merkle = played();
+    expect(fields({ ...merkle, commitmentScheme: SEED_SHA256_SCHEME })).toEqual(['commitment']);
+    expect(fields({ ...merkle, commitmentScheme: 'none' })).toEqual(['commitmentScheme']);
+    // The root of another seed's deck.
+    const other = commitDeck(randomBytes(32)).root;
+    expect(fields({ ...merkle, commitment: other, events: merkle.events.map((e) => (e.seq === 0 ? { ...e, payload: { ...e.payload, commitment: other } } : e)) }))
+      .toEqual(['commitment']);
   });
 
   it('reports stored events the engine does not reproduce', () => {

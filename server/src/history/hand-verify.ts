@@ -1,6 +1,8 @@
 /**
  * Re-executes a stored hand and checks that it was dealt fairly and paid correctly:
- * - the revealed seed hashes (sha256) to the commitment published before the deal;
+ * - the stored seed reproduces the commitment published before the deal, under the hand's scheme: the
+ *   Merkle root over every deck position (felt-deck-merkle-v1), or for hands dealt before it, sha256 of
+ *   the seed (felt-seed-sha256-v1);
  * - the deck derived from that seed deals exactly the stored hole cards and board;
  * - every stored action is legal and the engine, replaying them, produces exactly the stored events;
  * - the settlement transfer's ledger entries equal the engine's per-player nets and rake, and each seat
@@ -8,12 +10,12 @@
  * - a voided hand moved no money, and an unfinished hand has no final transfer.
  * Nothing is trusted from hand.result: it is compared too, as the summary an admin reads.
  */
-import { createHash } from 'node:crypto';
 import { chips, formatAmount } from '../../../shared/money';
 import type { Card } from '../../../shared/engine/cards';
 import { formatCards } from '../../../shared/engine/cards';
 import { result as engineResult } from '../../../shared/engine/hand';
 import { seedFromHex, shuffle } from '../../../shared/engine/shuffle';
+import { DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, verifySeedCommitment } from '../../../shared/engine/deck-commitment';
 import type { HandResult } from '../../../shared/engine/types';
 import {
   type HandMeta, type ReplayedHand, type StoredHand, canonicalEvent, engineEvents, nameOf, parseMeta, replayStored, deckFromEvents,
@@ -115,13 +117,11 @@ function seedDeck(hand: StoredHand, meta: HandMeta, deckFromSeed: DeckFromSeed, 
     else checked.push('seed not revealed: the deal is checked for consistency only');
     return undefined;
   }
-  if (!/^[0-9a-f]+$/.test(hand.seed) || hand.seed.length % 2 !== 0) {
-    diff('seed', 'lowercase hex', hand.seed);
+  if (!/^[0-9a-f]{64}$/.test(hand.seed)) {
+    diff('seed', '64 lowercase hex characters', hand.seed);
     return undefined;
   }
-  const hash = createHash('sha256').update(Buffer.from(hand.seed, 'hex')).digest('hex');
-  if (hash !== hand.commitment) diff('commitment', `sha256(seed) = ${hash}`, hand.commitment);
-  checked.push('sha256(seed) equals the commitment');
+  checkCommitment(hand, hand.seed, diff, checked);
   try {
     const deck = deckFromSeed(hand.seed);
     checked.push('the deck derived from the seed deals the stored cards');
@@ -130,6 +130,24 @@ function seedDeck(hand: StoredHand, meta: HandMeta, deckFromSeed: DeckFromSeed, 
     diff('seed', 'a seed the shuffle accepts', (e as Error).message);
     return deckFromEvents(hand, meta);
   }
+}
+
+const SCHEME_CHECKS: Record<string, string> = {
+  [DECK_MERKLE_SCHEME]: 'the Merkle root of the seed\'s deck equals the commitment',
+  [SEED_SHA256_SCHEME]: 'sha256(seed) equals the commitment',
+};
+
+/** Checks the stored seed against the commitment published before the deal, under the hand's scheme. */
+function checkCommitment(hand: StoredHand, seedHex: string, diff: Diff, checked: string[]): void {
+  const check = SCHEME_CHECKS[hand.commitmentScheme];
+  if (!check) {
+    diff('commitmentScheme', Object.keys(SCHEME_CHECKS).join(' or '), hand.commitmentScheme);
+    return;
+  }
+  if (!verifySeedCommitment(hand.commitmentScheme, seedFromHex(seedHex), hand.commitment)) {
+    diff('commitment', `${hand.commitmentScheme} commitment of the seed`, hand.commitment);
+  }
+  checked.push(check);
 }
 
 function compareEvents(hand: StoredHand, replayed: ReplayedHand, diff: Diff): void {

@@ -9,6 +9,8 @@ import type { Card } from '../../../shared/engine/cards';
 import { result as engineResult, startWithEvents } from '../../../shared/engine/hand';
 import { play } from '../../../shared/engine/test-kit';
 import type { HandConfig, PlayerAction } from '../../../shared/engine/types';
+import { type CommitmentScheme, DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, commitDeck } from '../../../shared/engine/deck-commitment';
+import { seedFromHex } from '../../../shared/engine/shuffle';
 import { resultSummary, serialiseHandConfig } from '../table/hand-flow';
 import type { LiveHand, TableConfig } from '../table/table-types';
 import type { StoredEntry, StoredEvent, StoredHand } from './hand-record';
@@ -28,8 +30,13 @@ export interface KitHand {
   button: number;
   deck: Card[];
   actions: PlayerAction[];
-  /** The revealed seed (hex) whose sha256 becomes the commitment; any hex when the deck is chosen by hand. */
+  /** The stored seed (hex) the commitment is made from; any hex when the deck is chosen by hand. */
   seedHex: string;
+  /**
+   * How the commitment is made. Default: the Merkle root for a 32-byte seed, else (a deck chosen by
+   * hand, for the exports) the older SHA-256 of the seed, which accepts any bytes.
+   */
+  scheme?: CommitmentScheme;
   handNumber?: string;
   tableName?: string;
   maxSeats?: number;
@@ -44,7 +51,10 @@ export function storedHand(k: KitHand): StoredHand {
   const f = (x: Chips) => formatAmount(x, unit);
   const started = startWithEvents(k.config, k.seats.map((s) => ({ seat: s.seat, stack: chips(s.stack) })), k.button, k.deck);
   const state = play(started.state, k.actions);
-  const commitment = createHash('sha256').update(Buffer.from(k.seedHex, 'hex')).digest('hex');
+  const scheme = k.scheme ?? (k.seedHex.length === 64 ? DECK_MERKLE_SCHEME : SEED_SHA256_SCHEME);
+  const commitment = scheme === DECK_MERKLE_SCHEME
+    ? commitDeck(seedFromHex(k.seedHex)).root
+    : createHash('sha256').update(Buffer.from(k.seedHex, 'hex')).digest('hex');
   const seatsJson = k.seats.map((s) => ({ seat: s.seat, playerId: s.playerId, stack: s.stack }));
   const events: StoredEvent[] = [
     { seq: 0, type: 'start', payload: { button: k.button, commitment, seats: seatsJson } },
@@ -56,7 +66,7 @@ export function storedHand(k: KitHand): StoredHand {
     handId: '00000000-0000-4000-8000-000000000001', tableId: '00000000-0000-4000-8000-0000000000aa',
     tableName: k.tableName ?? 'Test', handNumber: k.handNumber ?? '1', status: 'in_progress', buttonSeat: k.button,
     config: { tableName: k.tableName ?? 'Test', maxSeats: k.maxSeats ?? 6, engine: serialiseHandConfig(k.config), seats: seatsJson },
-    commitment, seed: null, voidReason: null, result: null, startedAt: k.startedAt ?? new Date('2026-01-02T03:04:05Z'), endedAt: null,
+    commitment, commitmentScheme: scheme, seed: null, voidReason: null, result: null, startedAt: k.startedAt ?? new Date('2026-01-02T03:04:05Z'), endedAt: null,
     events, transfers: [], usernames,
   };
   if (k.unfinished) return base;

@@ -6,6 +6,7 @@ import type { Chips } from '../../../shared/money';
 import { LedgerError, SeatDriftError, pgCode, toLedgerError } from './errors';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Db } from './db';
+import type { CommitmentScheme } from '../../../shared/engine/deck-commitment';
 
 /** Parameters of a new hand. `handNumber` defaults to the table's next number. */
 export interface StartHandParams {
@@ -13,8 +14,9 @@ export interface StartHandParams {
   handNumber?: number | bigint;
   buttonSeat: number;
   config: unknown;
-  /** sha256 hex of the deck seed, published before the first card. */
+  /** The deck commitment published before the first card (hex), made under `commitmentScheme`. */
   commitment: string;
+  commitmentScheme: CommitmentScheme;
 }
 
 /**
@@ -30,10 +32,10 @@ export async function startHand(db: Db, params: StartHandParams): Promise<{ hand
          UPDATE poker_table SET next_hand_number = GREATEST(next_hand_number, COALESCE($2::bigint, next_hand_number) + 1)
          WHERE id = $1 RETURNING COALESCE($2::bigint, next_hand_number - 1) AS hand_number
        )
-       INSERT INTO hand (table_id, hand_number, button_seat, config, commitment)
-       SELECT $1, n.hand_number, $3, $4::jsonb, $5 FROM n
+       INSERT INTO hand (table_id, hand_number, button_seat, config, commitment, commitment_scheme)
+       SELECT $1, n.hand_number, $3, $4::jsonb, $5, $6 FROM n
        RETURNING id, hand_number::text AS hand_number`,
-      [params.tableId, number, params.buttonSeat, JSON.stringify(params.config ?? null), params.commitment],
+      [params.tableId, number, params.buttonSeat, JSON.stringify(params.config ?? null), params.commitment, params.commitmentScheme],
     )) as { id: string; hand_number: string }[];
     const row = rows[0];
     if (!row) throw new LedgerError('table_not_found');

@@ -118,3 +118,11 @@ function makeTraversable(dir: string): void {
     }
   }
 }
+
+/**
+ * The URL of the embedded cluster on `port`, exactly as `startEmbeddedPostgres` returns it, for a
+ * process that did not start the cluster itself (the operator CLIs while Felt is running).
+ */
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}

@@ -5,14 +5,15 @@
 import { formatAmount, sumChips, type Chips, ZERO } from '../../../shared/money';
 import { formatCard } from '../../../shared/engine/cards';
 import { startWithEvents, result as engineResult } from '../../../shared/engine/hand';
-import { shuffle, commitment as commitmentOf, seedToHex } from '../../../shared/engine/shuffle';
+import { seedToHex } from '../../../shared/engine/shuffle';
+import { DECK_MERKLE_SCHEME, commitDeck, openPositions, positionsOf, type DeckOpening } from '../../../shared/engine/deck-commitment';
 import type { HandConfig, HandEvent, HandResult } from '../../../shared/engine/types';
-import type { HandEventMessage, HandResultMessage } from '../../../shared/protocol';
+import type { HandEventMessage, HandOpeningsMessage, HandResultMessage } from '../../../shared/protocol';
 import type { PendingEvent } from '../history/hand-event-writer';
 import { eligibleForHand, nextButton, type Seats } from './seating';
 import { handConfigOf, type LiveHand, type TableConfig } from './table-types';
 
-/** Deals the next hand: picks the button, commits to a fresh seed, shuffles and posts blinds. */
+/** Deals the next hand: picks the button, shuffles from a fresh seed, commits to every deck position and posts blinds. */
 export function dealHand(
   config: TableConfig,
   seats: Seats,
@@ -25,12 +26,12 @@ export function dealHand(
   const players = eligibleForHand(seats);
   if (players.length < 2) throw new Error('dealHand: fewer than two eligible players');
   const button = nextButton(players, previousButton);
-  const deck = shuffle(seed);
+  const committed = commitDeck(seed);
   const { state, events } = startWithEvents(
     handConfigOf(config),
     players.map((p) => ({ seat: p.seat, stack: p.stack })),
     button,
-    deck,
+    committed.deck,
   );
   const playerBySeat: Record<number, string> = {};
   for (const p of players) playerBySeat[p.seat] = p.playerId;
@@ -38,8 +39,9 @@ export function dealHand(
     hand: {
       handId,
       handNumber,
-      commitment: commitmentOf(seed),
+      commitment: committed.root,
       seedHex: seedToHex(seed),
+      committedDeck: committed,
       playerBySeat,
       engine: state,
       nextEventSeq: 1,
@@ -143,12 +145,16 @@ export function resultSummary(config: TableConfig, hand: LiveHand, result: HandR
   };
 }
 
-/** The hand:result message, built only from committed data; mucked hands are left out. */
+/**
+ * The hand:result message, built only from committed data; mucked hands are left out, and so are the
+ * seed and the openings of any card that was not dealt face up or shown (see `handOpenings`).
+ */
 export function resultMessage(
   config: TableConfig,
   hand: LiveHand,
   result: HandResult,
   stacks: Array<{ seat: number; playerId: string; stack: Chips }>,
+  openings: HandOpenings,
 ): HandResultMessage {
   const f = (c: Chips) => formatAmount(c, config.unit);
   return {
@@ -164,8 +170,38 @@ export function resultMessage(
     showdown: result.showdown
       .filter((s) => s.shown)
       .map((s) => ({ seat: s.seat, playerId: hand.playerBySeat[s.seat] ?? '', cards: s.cards.map(formatCard), description: s.description })),
-    seed: hand.seedHex,
     commitment: hand.commitment,
+    commitmentScheme: DECK_MERKLE_SCHEME,
+    openings: openings.public,
     stacks: stacks.map((s) => ({ seat: s.seat, playerId: s.playerId, stack: f(s.stack) })),
   };
+}
+
+/** What a hand's end opens of its deck commitment: to everyone, and to each player alone. */
+export interface HandOpenings {
+  /** The board's positions and the hole cards shown at showdown. */
+  public: DeckOpening[];
+  /** Each player's own hole-card positions (folded or not), sent to that player only. */
+  byPlayer: Map<string, DeckOpening[]>;
+}
+
+/**
+ * Opens the deck commitment as far as each viewer may see. The seed itself never leaves the server:
+ * it would let anyone rebuild every folded and mucked hand. Cards burned or never dealt stay closed.
+ */
+export function handOpenings(hand: LiveHand, result: HandResult): HandOpenings {
+  const committed = hand.committedDeck;
+  const open = (cards: readonly number[]) => openPositions(committed, positionsOf(committed.deck, cards));
+  const shown = result.showdown.filter((s) => s.shown).flatMap((s) => s.cards);
+  const byPlayer = new Map<string, DeckOpening[]>();
+  for (const s of hand.engine.seats) {
+    const playerId = hand.playerBySeat[s.seat];
+    if (playerId) byPlayer.set(playerId, open(s.hole));
+  }
+  return { public: open([...result.board, ...shown]), byPlayer };
+}
+
+/** The private hand:openings message of one player. */
+export function openingsMessage(tableId: string, hand: LiveHand, openings: DeckOpening[]): HandOpeningsMessage {
+  return { tableId, handId: hand.handId, commitment: hand.commitment, commitmentScheme: DECK_MERKLE_SCHEME, openings };
 }

@@ -13,6 +13,8 @@ import { SeatDriftError } from '../ledger/errors';
 import { seatOf, seatedPlayerIds, updateSeat } from './seating';
 import { broadcastState, type TableContext } from './table-machine';
 import { dealHand, publicEvent, resultMessage, resultSummary, settlementDeltas, startEventPayload, toRows } from './hand-flow';
+import { handOpenings, openingsMessage } from './hand-flow';
+import { DECK_MERKLE_SCHEME } from '../../../shared/engine/deck-commitment';
 import { handConfigOf, type TableEvent, type LiveHand } from './table-types';
 import { serialiseHandConfig } from './hand-flow';
 
@@ -46,6 +48,7 @@ export async function recordHandStart(context: TableContext): Promise<{ handId: 
     handNumber: hand.handNumber,
     buttonSeat: context.button!,
     commitment: hand.commitment,
+    commitmentScheme: DECK_MERKLE_SCHEME,
     config: {
       tableName: context.config.name,
       maxSeats: context.config.maxSeats,
@@ -77,7 +80,7 @@ export function announceHand(context: TableContext, handId: string): Partial<Tab
   const nextSeq = hand.nextEventSeq + hand.engine.events.length;
   for (const s of hand.engine.seats) {
     const playerId = hand.playerBySeat[s.seat]!;
-    context.deps.broadcaster.cards(playerId, { tableId: context.config.tableId, handId: hand.handId, cards: s.hole.map(formatCard) });
+    context.deps.broadcaster.cards(playerId, { tableId: context.config.tableId, handId: hand.handId, cards: s.hole.map(formatCard), commitment: hand.commitment });
   }
   publish(context, hand, hand.engine.events, 1);
   context.deps.metrics?.handStarted?.();
@@ -261,8 +264,13 @@ export function applySettlement(context: TableContext, output: SettleOutput): Pa
   }
   const shownCards: Record<number, string[]> = {};
   for (const entry of output.result.showdown) if (entry.shown) shownCards[entry.seat] = entry.cards.map(formatCard);
-  const message = resultMessage(context.config, hand, output.result, stacks);
+  const openings = handOpenings(hand, output.result);
+  const message = resultMessage(context.config, hand, output.result, stacks, openings);
   context.deps.broadcaster.result(context.config.tableId, seatedPlayerIds(seats), message);
+  // Each player alone gets the openings of their own hole cards, so they can check them against the root.
+  for (const [playerId, own] of openings.byPlayer) {
+    context.deps.broadcaster.openings(playerId, openingsMessage(context.config.tableId, hand, own));
+  }
   context.deps.metrics?.handSettled?.(output.latencyMs);
   return { hand: null, seats, shownCards, seq: context.seq + 1 };
 }

@@ -9,11 +9,14 @@ import type { HandState, HandConfig } from '../../../shared/engine/types';
 import type { PokerTable } from '../ledger/poker-tables';
 import type {
   Ack,
+  HandCardsMessage,
   HandEventMessage,
+  HandOpeningsMessage,
   HandResultMessage,
   TableView,
   TopUpNotice,
 } from '../../../shared/protocol';
+import type { CommitmentScheme, CommittedDeck } from '../../../shared/engine/deck-commitment';
 
 /** Static table configuration: the stored poker_table row, keyed by `tableId`. */
 export type TableConfig = Omit<PokerTable, 'id' | 'status' | 'nextHandNumber' | 'createdAt'> & { tableId: string };
@@ -54,8 +57,12 @@ export interface TableSeat {
 export interface LiveHand {
   handId: string;
   handNumber: number;
+  /** Merkle root over the deck's positions (felt-deck-merkle-v1), published before the deal. */
   commitment: string;
+  /** The deck seed; stored for admin verification, never sent to any client. */
   seedHex: string;
+  /** The salts and Merkle tree behind `commitment`, kept so the openings at the end cost no re-hashing. */
+  committedDeck: CommittedDeck;
   /** Player of each engine seat index, fixed at the deal. */
   playerBySeat: Record<number, string>;
   engine: HandState;
@@ -102,6 +109,7 @@ export interface LedgerPort {
     buttonSeat: number;
     config: unknown;
     commitment: string;
+    commitmentScheme: CommitmentScheme;
     events: Array<{ seq: number; type: string; payload: unknown }>;
     /** The stack the actor holds for every dealt player; the ledger refuses the hand if a seat account differs. */
     seatStacks: Array<{ playerId: string; stack: Chips }>;
@@ -134,10 +142,12 @@ export interface TableBroadcaster {
    */
   state(tableId: string, seatedPlayerIds: string[], viewFor: (playerId: string | null) => TableView, only?: string[]): void;
   event(tableId: string, seatedPlayerIds: string[], msg: HandEventMessage): void;
-  cards(playerId: string, msg: { tableId: string; handId: string; cards: string[] }): void;
+  cards(playerId: string, msg: HandCardsMessage): void;
   /** Tells a player what became of their pending (deferred) top-up. */
   topUp(playerId: string, msg: TopUpNotice): void;
   result(tableId: string, seatedPlayerIds: string[], msg: HandResultMessage): void;
+  /** To one player only, after the result: the openings of their own hole-card positions. */
+  openings(playerId: string, msg: HandOpeningsMessage): void;
 }
 
 /** Hooks for metrics; all optional so tests can omit them. */

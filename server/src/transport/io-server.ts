@@ -75,5 +75,8 @@ export function ioBroadcaster(io: FeltIo): TableBroadcaster {
     result(tableId, seated, msg) {
       io.to([tableRoom(tableId), ...seated.map(playerRoom)]).emit('hand:result', msg);
     },
+    openings(playerId, msg) {
+      io.to(playerRoom(playerId)).emit('hand:openings', msg);
+    },
   };
 }

@@ -148,7 +148,7 @@
       ['Hand id', h.handId], ['Status', h.status + (h.voidReason ? ` (${h.voidReason})` : '')],
       ['Game', `${h.config.engine.variant} ${h.config.engine.smallBlind}/${h.config.engine.bigBlind}` +
         (h.config.engine.ante !== '0' ? ` ante ${h.config.engine.ante}` : '') + ` · rake ${h.config.engine.rakePercent}% cap ${h.config.engine.rakeCap}`],
-      ['Button', `seat ${h.buttonSeat + 1}`], ['Commitment', h.commitment], ['Revealed seed', h.seed || 'not revealed'],
+      ['Button', `seat ${h.buttonSeat + 1}`], ['Commitment', `${h.commitment} (${h.commitmentScheme})`], ['Stored seed (admin only)', h.seed || 'not stored'],
       ['Started', h.startedAt], ['Ended', h.endedAt || '—'],
     ];
     $('#facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));

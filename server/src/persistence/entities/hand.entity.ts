@@ -3,7 +3,10 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 /** Lifecycle of a hand: it ends exactly once, settled or voided. */
 export type HandStatus = 'in_progress' | 'settled' | 'voided';
 
-/** One hand at one table. The deck seed's sha256 is committed at start and the seed revealed at the end. */
+/**
+ * One hand at one table. A commitment to the deck is published at start (under `commitmentScheme`) and
+ * the seed, kept for admin verification only, is stored at the end.
+ */
 @Entity({ name: 'hand' })
 export class HandEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -27,6 +30,10 @@ export class HandEntity {
 
   @Column({ type: 'text' })
   commitment!: string;
+
+  /** `felt-deck-merkle-v1` (Merkle root of per-position commitments) or the older `felt-seed-sha256-v1`. */
+  @Column({ type: 'text', name: 'commitment_scheme' })
+  commitmentScheme!: string;
 
   @Column({ type: 'text', nullable: true })
   seed!: string | null;
