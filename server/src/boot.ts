@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './transport/health.routes';
 import { registerAuthRoutes, type RouteDeps } from './transport/auth.routes';
 import { registerAdminRoutes } from './admin/admin.routes';
 import { registerHistoryRoutes } from './admin/history.routes';
+import { registerWebRoutes } from './web/web.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
@@ -68,6 +69,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     registerAuthRoutes(router, routeDeps);
     registerAdminRoutes(router, routeDeps);
     registerHistoryRoutes(router, routeDeps);
+    registerWebRoutes(router);
     const httpServer = createServer((req, res) => {
       if (!req.url?.startsWith('/socket.io/')) {
         res.on('finish', () => metrics.recordHttpRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, res.statusCode));
