@@ -1,0 +1,235 @@
+/**
+ * The players' client at `/` in real headless Chromium against a real server: two players (one on a
+ * phone-sized screen) and one spectator register, get credited by the admin API, sit, and play hands
+ * to showdown by clicking, typing and keyboard shortcuts: a split pot (pinned deck seed), an all-in,
+ * a reload mid-hand. The spectator's DOM and every WebSocket frame it received are checked for hole
+ * cards before showdown, and "verify" must say the deal matched its commitment. Screenshots go to
+ * test-artifacts/ for a human to look at.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Felt } from '../../server/src/boot';
+import { reconcile } from '../../server/src/ledger/reconcile';
+import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium';
+import { startTestServer } from '../helpers/server';
+import { adminToken, createTable, credit, post } from '../helpers/clients';
+import { findSplitSeed } from '../helpers/seeds';
+
+const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
+const WAIT_MS = 30_000;
+
+/** A signed-in browser tab and every frame its WebSockets received, in order. */
+interface Player {
+  page: Page;
+  username: string;
+  playerId: string;
+  frames: string[];
+  problems: string[];
+}
+
+describe('table client at / in Chromium', () => {
+  let felt: Felt;
+  let browser: Browser;
+  let admin: string;
+  let tableId: string;
+  const splitSeed = findSplitSeed('split');
+  let dealt = 0;
+
+  beforeAll(async () => {
+    const executablePath = ensureChromium();
+    felt = await startTestServer(
+      { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '1000' },
+      // The first deal is a heads-up check-down that splits the pot; later deals are random.
+      { randomSeed: () => (dealt++ === 0 ? splitSeed : randomBytes(32)) },
+    );
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
+    tableId = await createTable(felt.url, admin, {
+      name: 'Browser Table', variant: 'NT', maxSeats: 2, unit: '0.01', smallBlind: '0.05', bigBlind: '0.10',
+      minBuyIn: '5.00', maxBuyIn: '10.00', actionTimeoutMs: 120_000,
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await felt?.close();
+  });
+
+  async function newPlayer(name: string, viewport: { width: number; height: number }): Promise<Player> {
+    const page = await (await browser.newContext({ viewport })).newPage();
+    const p: Player = { page, username: `${name}${randomBytes(3).toString('hex')}`, playerId: '', frames: [], problems: [] };
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => p.frames.push(String(f.payload))));
+    page.on('pageerror', (e) => p.problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') p.problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(`${felt.url}/`);
+    await page.getByLabel('Username').fill(p.username);
+    await page.getByLabel('Password').fill('correct-horse-1');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.locator('#lobby-view:not([hidden])').waitFor({ timeout: WAIT_MS });
+    const login = await post(`${felt.url}/api/auth/login`, { username: p.username, password: 'correct-horse-1' });
+    p.playerId = login.body.playerId as string;
+    return p;
+  }
+
+  async function openTable(p: Player): Promise<void> {
+    await p.page.getByRole('link', { name: 'Open Browser Table' }).click();
+    await p.page.locator('#table-title', { hasText: 'Browser Table' }).waitFor({ timeout: WAIT_MS });
+  }
+
+  async function sit(p: Player, seat: number, amount: string): Promise<void> {
+    await p.page.getByRole('button', { name: `Sit here (seat ${seat + 1})` }).click();
+    await p.page.getByLabel('Buy-in amount').fill(amount);
+    await p.page.locator('#buyin-submit').click();
+    await p.page.locator(`.seat.me[data-seat="${seat}"]`).waitFor({ timeout: WAIT_MS });
+  }
+
+  const resultShown = (p: Player, hand: number) => p.page.locator('#result-title', { hasText: `Hand #${hand} result` }).isVisible();
+  const myTurn = (p: Player) => p.page.locator('#action-bar:not([hidden]) [data-action]:not([hidden]):not([disabled])').first().isVisible();
+
+  /** Plays check/call for everyone until both see hand `hand`'s result; `during` runs once per loop. */
+  async function checkDown(players: Player[], hand: number, during?: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    let keyboard = true;
+    while (!(await resultShown(players[0]!, hand)) || !(await resultShown(players[1]!, hand))) {
+      if (Date.now() > deadline) throw new Error(`hand ${hand} did not finish`);
+      await during?.();
+      for (const p of players) {
+        if (!(await myTurn(p))) continue;
+        // Alternate the keyboard shortcut (C) and the buttons, so both are exercised.
+        if (keyboard) await p.page.keyboard.press('c');
+        else if (await p.page.locator('#check:not([hidden])').isVisible()) await p.page.locator('#check').click();
+        else await p.page.getByRole('button', { name: /^Call / }).click();
+        keyboard = !keyboard;
+      }
+      await players[0]!.page.waitForTimeout(100);
+    }
+  }
+
+  it('serves / with the client, a strict CSP and the Socket.IO browser bundle', async () => {
+    const res = await fetch(`${felt.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('/play/app.js');
+    const io = await fetch(`${felt.url}/play/socket.io.min.js`);
+    expect(io.status).toBe(200);
+    expect(await io.text()).toContain('Socket.IO');
+    expect(await (await fetch(`${felt.url}/play/codes.js`)).text()).toContain('buy_in_out_of_range');
+  });
+
+  it('two players and a spectator play hands to showdown; nothing leaks; verify says match', async () => {
+    const alice = await newPlayer('alice', { width: 1280, height: 900 });
+    const bob = await newPlayer('bob', { width: 360, height: 780 });
+    const spectator = await newPlayer('sam', { width: 1024, height: 800 });
+    for (const p of [alice, bob]) await credit(felt.url, admin, p.playerId, '20.00');
+    // The lobby refreshes by itself: the wallet and the table appear without a reload.
+    await alice.page.locator('#wallet', { hasText: 'Wallet 20.00' }).waitFor({ timeout: WAIT_MS });
+    await alice.page.locator('#tables tr', { hasText: 'Browser Table' }).waitFor({ timeout: WAIT_MS });
+    expect(await alice.page.locator('#tables tr', { hasText: 'Browser Table' }).textContent()).toContain('0/2');
+    await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-lobby.png'), fullPage: true });
+
+    await openTable(spectator);
+    await openTable(alice);
+    // A refusal is worded from the closed list next to the control that caused it.
+    await alice.page.getByRole('button', { name: 'Sit here (seat 1)' }).click();
+    await alice.page.getByLabel('Buy-in amount').fill('50.00');
+    await alice.page.locator('#buyin-submit').click();
+    await alice.page.locator('#buyin-error', { hasText: 'The buy-in is outside the table minimum and maximum.' }).waitFor({ timeout: WAIT_MS });
+    await alice.page.getByRole('button', { name: 'Cancel' }).click();
+    await sit(alice, 0, '10.00');
+    await openTable(bob);
+    await sit(bob, 1, '10.00');
+    await spectator.page.locator('.seat[data-seat="1"] .name').waitFor({ timeout: WAIT_MS });
+
+    // Hand 1: check down to a split pot; bob reloads once the flop is out and carries on.
+    let reloaded = false;
+    let midHandShot = false;
+    await checkDown([alice, bob], 1, async () => {
+      if ((await alice.page.locator('#board .playing-card').count()) < 3) return;
+      if (!midHandShot) {
+        midHandShot = true;
+        await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-mid-hand.png'), fullPage: true });
+        await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-phone.png'), fullPage: true });
+        // The spectator sees backs only: no face-up card in any seat, and no "your cards".
+        expect(await spectator.page.locator('#seats .playing-card.back').count()).toBe(4);
+        expect(await spectator.page.locator('#seats .playing-card:not(.back)').count()).toBe(0);
+        expect(await spectator.page.locator('#my-cards .playing-card').count()).toBe(0);
+      }
+      if (!reloaded) {
+        reloaded = true;
+        await bob.page.reload();
+        await bob.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+        await bob.page.locator('#board .playing-card').nth(2).waitFor({ timeout: WAIT_MS });
+        expect(await bob.page.locator('#turn').textContent()).toMatch(/ · \d+ s$/);
+      }
+    });
+    expect(reloaded).toBe(true);
+    const pots = await alice.page.locator('#result .pots-list').textContent();
+    expect(pots).toContain(`${alice.username} wins 0.10`);
+    expect(pots).toContain(`${bob.username} wins 0.10`);
+    expect(await alice.page.locator('#result .showdown .playing-card').count()).toBe(4);
+    await alice.page.getByRole('button', { name: 'Verify the deal' }).click();
+    await alice.page.locator('#verify-result.verdict-ok', { hasText: 'Match' }).waitFor({ timeout: WAIT_MS });
+    await spectator.page.locator('#result-title', { hasText: 'Hand #1 result' }).waitFor({ timeout: WAIT_MS });
+    await spectator.page.getByRole('button', { name: 'Verify the deal' }).click();
+    await spectator.page.locator('#verify-result.verdict-ok', { hasText: 'Match' }).waitFor({ timeout: WAIT_MS });
+    await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-showdown.png'), fullPage: true });
+
+    // Hand 2: a typed raise, an all-in from the quick size, a call.
+    await playAllIn(alice, bob);
+    await bob.page.locator('#result-title', { hasText: 'Hand #2 result' }).waitFor({ timeout: WAIT_MS });
+    expect(await alice.page.locator('#log').textContent()).toContain('(all-in)');
+    await bob.page.getByRole('button', { name: 'Verify the deal' }).click();
+    await bob.page.locator('#verify-result.verdict-ok', { hasText: 'Match' }).waitFor({ timeout: WAIT_MS });
+    await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-showdown-phone.png'), fullPage: true });
+
+    expectNoLeak(spectator, [alice, bob]);
+    expect((await reconcile(felt.dataSource)).ok).toBe(true);
+    for (const p of [alice, bob, spectator]) expect(p.problems).toEqual([]);
+  }, 240_000);
+
+  /** The player to act types a raise; the other goes all-in with the quick size; the first calls. */
+  async function playAllIn(alice: Player, bob: Player): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    const turnOf = async () => ((await myTurn(alice)) ? alice : (await myTurn(bob)) ? bob : null);
+    let first: Player | null = null;
+    while (!(first = await turnOf())) {
+      if (Date.now() > deadline) throw new Error('hand 2 never gave anyone a turn');
+      await alice.page.waitForTimeout(100);
+    }
+    const second = first === alice ? bob : alice;
+    await first.page.getByLabel('Amount', { exact: true }).fill('0.50');
+    await first.page.getByRole('button', { name: 'Raise' }).click();
+    await second.page.locator('#action-bar:not([hidden]) #raise:not([disabled])').waitFor({ timeout: WAIT_MS });
+    await second.page.getByRole('button', { name: 'All-in' }).click();
+    expect(await second.page.getByLabel('Amount', { exact: true }).inputValue()).toMatch(/^\d+\.\d\d$/);
+    await second.page.getByRole('button', { name: 'Raise' }).click();
+    await first.page.locator('#action-bar:not([hidden]) #call:not([disabled])').waitFor({ timeout: WAIT_MS });
+    await first.page.getByRole('button', { name: /^Call / }).click();
+  }
+});
+
+/**
+ * No frame the spectator received carries a player's hole card before that hand's showdown, and it
+ * never receives the private events at all.
+ */
+function expectNoLeak(spectator: Player, players: Player[]): void {
+  const frames = spectator.frames;
+  expect(frames.some((f) => f.includes('"hand:cards"') || f.includes('"hand:openings"'))).toBe(false);
+  let checkedHands = 0;
+  for (const p of players) {
+    for (const f of p.frames) {
+      if (!f.startsWith('42["hand:cards"')) continue;
+      const msg = (JSON.parse(f.slice(2)) as [string, { handId: string; cards: string[] }])[1];
+      const cutoff = frames.findIndex((s) => s.includes(msg.handId) && (s.includes('"showdown"') || s.startsWith('42["hand:result"')));
+      expect(cutoff).toBeGreaterThan(0);
+      for (const s of frames.slice(0, cutoff)) for (const c of msg.cards) expect(s).not.toContain(`"${c}"`);
+      checkedHands++;
+    }
+  }
+  expect(checkedHands).toBeGreaterThanOrEqual(4);
+}
