@@ -55,7 +55,9 @@ export function registerWebRoutes(router: Router): void {
   router.on('GET', '/', () => serve('index.html'));
   for (const file of Object.keys(WEB_FILES)) router.on('GET', `/play/${file}`, () => serve(file));
 
-  const socketClient = readFileSync(require.resolve('socket.io-client/dist/socket.io.min.js'));
+  // The package exports only its package.json and the unminified bundle; the minified one sits beside it.
+  const clientDir = path.join(path.dirname(require.resolve('socket.io-client/package.json')), 'dist');
+  const socketClient = readFileSync(path.join(clientDir, 'socket.io.min.js'));
   router.on('GET', '/play/socket.io.min.js', () => ({ body: socketClient, contentType: 'text/javascript; charset=utf-8', headers: SECURITY_HEADERS }));
 
   const codes = Buffer.from(`'use strict';\nwindow.FELT_ERROR_CODES = Object.freeze(${JSON.stringify(ERROR_CODES)});\n`);

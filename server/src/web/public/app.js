@@ -110,7 +110,6 @@
     window.FeltTable.close();
     show('lobby-view');
     refreshLobby();
-    loadMyHands();
     stopLobby();
     session.lobbyTimer = setInterval(refreshLobby, LOBBY_REFRESH_MS);
   }
@@ -137,21 +136,6 @@
       $('#tables tbody').replaceChildren(...rows);
     });
     refreshWallet();
-  }
-
-  /** The player's own recent hands, when the server offers them (GET /api/me/hands). */
-  async function loadMyHands() {
-    try {
-      const data = await api('GET', '/api/me/hands');
-      const hands = Array.isArray(data && data.hands) ? data.hands : [];
-      $('#my-hands').replaceChildren(...hands.slice(0, 20).map((h) => el('li', {},
-        h.url ? el('a', { href: h.url }, `Hand #${h.handNumber}`) : `Hand #${h.handNumber}`,
-        h.tableName ? ` · ${h.tableName}` : '', h.net ? ` · ${h.net}` : '')));
-      $('#my-hands-card').hidden = hands.length === 0;
-    } catch {
-      // This server does not list a player's hands yet; the section stays hidden.
-      $('#my-hands-card').hidden = true;
-    }
   }
 
   $('#signin-form').addEventListener('submit', (e) => { e.preventDefault(); signin('login'); });
