@@ -165,6 +165,14 @@ describe('table client at / in Chromium', () => {
         expect(await spectator.page.locator('#seats .playing-card.back').count()).toBe(4);
         expect(await spectator.page.locator('#seats .playing-card:not(.back)').count()).toBe(0);
         expect(await spectator.page.locator('#my-cards .playing-card').count()).toBe(0);
+        // Only the legal actions are offered, and only to the player whose turn it is.
+        for (const p of [alice, bob]) {
+          const visible = async (id: string) => p.page.locator(id).isVisible();
+          expect((await visible('#check')) && (await visible('#call'))).toBe(false);
+          expect((await visible('#bet')) && (await visible('#raise'))).toBe(false);
+          expect((await visible('#sitout')) && (await visible('#sitin'))).toBe(false);
+          expect(await visible('#action-bar')).toBe(await myTurn(p));
+        }
       }
       if (!reloaded) {
         reloaded = true;

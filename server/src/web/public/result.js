@@ -49,6 +49,15 @@
 
   const nameOf = (h, seat) => h.names[seat] || `Seat ${seat + 1}`;
 
+  const isZero = (amount) => /^0(\.0+)?$/.test(amount);
+
+  /** " to 2.00" for raises, " 2.00" for bets and calls, nothing for checks and folds. */
+  function actionAmount(msg) {
+    if (msg.action === 'raise') return msg.to ? ` to ${msg.to}` : '';
+    if (msg.action === 'bet') return msg.to ? ` ${msg.to}` : '';
+    return msg.amount && !isZero(msg.amount) ? ` ${msg.amount}` : '';
+  }
+
   /** One log line per hand event, in words. */
   function log(msg, view) {
     const h = hand(msg.handId);
@@ -56,7 +65,7 @@
     const who = msg.seat !== undefined ? nameOf(h, msg.seat) : '';
     let text;
     if (msg.type === 'post') text = `${who} posts ${msg.amount}${msg.allIn ? ' (all-in)' : ''}`;
-    else if (msg.type === 'action') text = `${who} ${msg.action}s${msg.to ? ` to ${msg.to}` : msg.amount ? ` ${msg.amount}` : ''}${msg.allIn ? ' (all-in)' : ''}`;
+    else if (msg.type === 'action') text = `${who} ${msg.action}s${actionAmount(msg)}${msg.allIn ? ' (all-in)' : ''}`;
     else if (msg.type === 'street') text = `${msg.street}: ${(msg.cards || []).join(' ')}`;
     else if (msg.type === 'uncalled_return') text = `${msg.amount} returned to ${who}`;
     else if (msg.type === 'timeout') text = `${who} ran out of time`;
