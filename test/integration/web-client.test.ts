@@ -147,7 +147,7 @@ describe('table client at / in Chromium', () => {
     await alice.page.locator('#buyin-submit').click();
     expect(await alice.page.locator('#buyin-dialog').getAttribute('open')).not.toBeNull();
     await alice.page.getByRole('button', { name: 'Cancel' }).click();
-    await sit(alice, 0, '10.00');
+    await sit(alice, 0, '9.00');
     await openTable(bob);
     await sit(bob, 1, '10.00');
     await spectator.page.locator('.seat[data-seat="1"] .name').waitFor({ timeout: WAIT_MS });
@@ -159,6 +159,12 @@ describe('table client at / in Chromium', () => {
       if ((await alice.page.locator('#board .playing-card').count()) < 3) return;
       if (!midHandShot) {
         midHandShot = true;
+        // A top-up during a hand she is in waits for the hand's end (9.00 + 1.00 = the 10.00 maximum).
+        await alice.page.getByRole('button', { name: 'Top up' }).click();
+        expect(await alice.page.locator('#buyin-limits').textContent()).toContain('may not go above the table maximum of 10.00');
+        await alice.page.getByLabel('Buy-in amount').fill('1.00');
+        await alice.page.locator('#buyin-submit').click();
+        await alice.page.locator('#seat-note', { hasText: 'Your top-up of 1.00 will be added after this hand.' }).waitFor({ timeout: WAIT_MS });
         await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-mid-hand.png'), fullPage: true });
         await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-phone.png'), fullPage: true });
         // The spectator sees backs only: no face-up card in any seat, and no "your cards".
@@ -194,6 +200,17 @@ describe('table client at / in Chromium', () => {
     await spectator.page.locator('#verify-result.verdict-ok', { hasText: 'Match' }).waitFor({ timeout: WAIT_MS });
     await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-showdown.png'), fullPage: true });
 
+    await alice.page.locator('#seat-note', { hasText: 'Your top-up of 1.00 was added; your stack is 10.00.' }).waitFor({ timeout: WAIT_MS });
+
+    // A second tab of the same player signs in and shows the same seat and cards.
+    const tab2 = await alice.page.context().newPage();
+    await tab2.goto(`${felt.url}/#/table/${tableId}`);
+    await tab2.getByLabel('Username').fill(alice.username);
+    await tab2.getByLabel('Password').fill('correct-horse-1');
+    await tab2.getByRole('button', { name: 'Log in' }).click();
+    await tab2.locator('.seat.me[data-seat="0"]').waitFor({ timeout: WAIT_MS });
+    await tab2.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+
     // Hand 2: a typed raise, an all-in from the quick size, a call.
     await playAllIn(alice, bob);
     await bob.page.locator('#result-title', { hasText: 'Hand #2 result' }).waitFor({ timeout: WAIT_MS });
@@ -202,10 +219,48 @@ describe('table client at / in Chromium', () => {
     await bob.page.locator('#verify-result.verdict-ok', { hasText: 'Match' }).waitFor({ timeout: WAIT_MS });
     await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-showdown-phone.png'), fullPage: true });
 
+    await tab2.locator('#result-title', { hasText: 'Hand #2 result' }).waitFor({ timeout: WAIT_MS });
+    await tab2.close();
+    await seatControlsAndLeave(alice, bob);
+
     expectNoLeak(spectator, [alice, bob]);
     expect((await reconcile(felt.dataSource)).ok).toBe(true);
     for (const p of [alice, bob, spectator]) expect(p.problems).toEqual([]);
   }, 240_000);
+
+  /**
+   * After the all-in: a busted player is sat out; sitting in is refused in words until a top-up; the
+   * other sits out and in; both leave, and the two wallets hold the 40.00 credited (no rake here).
+   */
+  async function seatControlsAndLeave(alice: Player, bob: Player): Promise<void> {
+    const stackOf = async (p: Player) => (await p.page.locator('.seat.me .stack').textContent())!.replace('Stack ', '');
+    await alice.page.locator('#leave:not([hidden])').waitFor({ timeout: WAIT_MS });
+    const busted = (await stackOf(alice)) === '0.00' ? alice : (await stackOf(bob)) === '0.00' ? bob : null;
+    if (busted) {
+      await busted.page.locator('#sitin:not([hidden])').waitFor({ timeout: WAIT_MS });
+      await busted.page.getByRole('button', { name: 'Sit in' }).click();
+      await busted.page.locator('#seat-error', { hasText: 'That action is not legal now.' }).waitFor({ timeout: WAIT_MS });
+      await busted.page.getByRole('button', { name: 'Top up' }).click();
+      await busted.page.getByLabel('Buy-in amount').fill('5.00');
+      await busted.page.locator('#buyin-submit').click();
+      await busted.page.locator('#seat-note', { hasText: 'Topped up; your stack is 5.00.' }).waitFor({ timeout: WAIT_MS });
+    }
+    const other = busted === alice ? bob : alice;
+    await other.page.getByRole('button', { name: 'Sit out' }).click();
+    await other.page.locator('#sitin:not([hidden])').waitFor({ timeout: WAIT_MS });
+    let cents = 0;
+    for (const p of [alice, bob]) {
+      const stack = await stackOf(p);
+      await p.page.getByRole('button', { name: 'Leave' }).click();
+      await p.page.locator('#seat-note', { hasText: `You left the table with ${stack}.` }).waitFor({ timeout: WAIT_MS });
+      await p.page.locator('.seat[data-seat] button', { hasText: 'Sit here' }).first().waitFor({ timeout: WAIT_MS });
+    }
+    for (const p of [alice, bob]) {
+      const wallet = await p.page.locator('#wallet', { hasText: /^Wallet \d+\.\d\d$/ }).textContent();
+      cents += Number(wallet!.replace('Wallet ', '').replace('.', ''));
+    }
+    expect(cents).toBe(4000);
+  }
 
   /** The player to act types a raise; the other goes all-in with the quick size; the first calls. */
   async function playAllIn(alice: Player, bob: Player): Promise<void> {

@@ -262,7 +262,7 @@
     t.buyInFor = { mode, seat };
     $('#buyin-title').textContent = mode === 'topup' ? 'Top up' : `Buy in at seat ${seat + 1}`;
     $('#buyin-limits').textContent = mode === 'topup'
-      ? `Add up to ${fromMinor(max, scale)} (the table maximum is ${v.config.maxBuyIn}). Wallet: ${me ? me.balance : '…'}.`
+      ? `Your stack may not go above the table maximum of ${v.config.maxBuyIn} (it is ${mySeat().stack} now). Wallet: ${me ? me.balance : '…'}.`
       : `Between ${v.config.minBuyIn} and ${v.config.maxBuyIn}. Wallet: ${me ? me.balance : '…'}.`;
     const input = $('#buyin-amount');
     input.min = mode === 'topup' ? v.config.unit : v.config.minBuyIn;
