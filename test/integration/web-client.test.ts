@@ -266,10 +266,11 @@ describe('table client at / in Chromium', () => {
   async function playAllIn(alice: Player, bob: Player): Promise<void> {
     const deadline = Date.now() + 60_000;
     const turnOf = async () => ((await myTurn(alice)) ? alice : (await myTurn(bob)) ? bob : null);
-    let first: Player | null = null;
-    while (!(first = await turnOf())) {
+    let first = await turnOf();
+    while (!first) {
       if (Date.now() > deadline) throw new Error('hand 2 never gave anyone a turn');
       await alice.page.waitForTimeout(100);
+      first = await turnOf();
     }
     const second = first === alice ? bob : alice;
     await first.page.getByLabel('Amount', { exact: true }).fill('0.50');

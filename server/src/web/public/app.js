@@ -70,6 +70,7 @@
       session.me = await api('GET', '/api/me');
       $('#who').textContent = session.me.username;
       $('#wallet').textContent = `Wallet ${session.me.balance}`;
+      $('#player-id').textContent = session.me.playerId;
     } catch { /* the next refresh tries again; a 401 already signed out */ }
   }
 
