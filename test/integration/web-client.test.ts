@@ -14,7 +14,7 @@ import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium';
 import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, post } from '../helpers/clients';
+import { adminToken, createTable, credit } from '../helpers/clients';
 import { findSplitSeed } from '../helpers/seeds';
 
 const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
@@ -70,8 +70,9 @@ describe('table client at / in Chromium', () => {
     await page.getByLabel('Password').fill('correct-horse-1');
     await page.getByRole('button', { name: 'Register' }).click();
     await page.locator('#lobby-view:not([hidden])').waitFor({ timeout: WAIT_MS });
-    const login = await post(`${felt.url}/api/auth/login`, { username: p.username, password: 'correct-horse-1' });
-    p.playerId = login.body.playerId as string;
+    // The lobby shows the player id the admin credits.
+    await page.locator('#player-id', { hasText: /^[0-9a-f-]{36}$/ }).waitFor({ timeout: WAIT_MS });
+    p.playerId = (await page.locator('#player-id').textContent())!;
     return p;
   }
 
@@ -210,6 +211,17 @@ describe('table client at / in Chromium', () => {
     await tab2.getByRole('button', { name: 'Log in' }).click();
     await tab2.locator('.seat.me[data-seat="0"]').waitFor({ timeout: WAIT_MS });
     await tab2.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+
+    // A dropped connection (the server loses bob's transport, as a network failure would) mid-hand:
+    // the client reconnects by itself and shows the seat, the cards and the turn again.
+    await bob.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+    const dropped = [...felt.io.sockets.sockets.values()].filter((s) => s.data.playerId === bob.playerId);
+    expect(dropped.length).toBe(1);
+    for (const s of dropped) s.conn.close();
+    await bob.page.locator('#connection', { hasText: 'Connection lost' }).waitFor({ timeout: WAIT_MS });
+    await bob.page.locator('#connection:empty').waitFor({ state: 'attached', timeout: WAIT_MS });
+    await bob.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+    await bob.page.locator('#turn', { hasText: / · \d+ s$/ }).waitFor({ timeout: WAIT_MS });
 
     // Hand 2: a typed raise, an all-in from the quick size, a call.
     await playAllIn(alice, bob);
