@@ -9,25 +9,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium';
 import { startTestServer } from '../helpers/server';
 import { adminToken, createTable, credit } from '../helpers/clients';
 import { findSplitSeed } from '../helpers/seeds';
+import { WAIT_MS, myTurn, newBrowserPlayer, openTable as openNamed, resultShown, sit, type BrowserPlayer as Player } from '../helpers/browser-players';
 
 const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
-const WAIT_MS = 30_000;
-
-/** A signed-in browser tab and every frame its WebSockets received, in order. */
-interface Player {
-  page: Page;
-  username: string;
-  playerId: string;
-  frames: string[];
-  problems: string[];
-}
+const openTable = (p: Player) => openNamed(p, 'Browser Table');
 
 describe('table client at / in Chromium', () => {
   let felt: Felt;
@@ -56,40 +48,6 @@ describe('table client at / in Chromium', () => {
     await browser?.close();
     await felt?.close();
   });
-
-  async function newPlayer(name: string, viewport: { width: number; height: number }): Promise<Player> {
-    const page = await (await browser.newContext({ viewport })).newPage();
-    const p: Player = { page, username: `${name}${randomBytes(3).toString('hex')}`, playerId: '', frames: [], problems: [] };
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => p.frames.push(String(f.payload))));
-    page.on('pageerror', (e) => p.problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') p.problems.push(`console: ${m.text()}`);
-    });
-    await page.goto(`${felt.url}/`);
-    await page.getByLabel('Username').fill(p.username);
-    await page.getByLabel('Password').fill('correct-horse-1');
-    await page.getByRole('button', { name: 'Register' }).click();
-    await page.locator('#lobby-view:not([hidden])').waitFor({ timeout: WAIT_MS });
-    // The lobby shows the player id the admin credits.
-    await page.locator('#player-id', { hasText: /^[0-9a-f-]{36}$/ }).waitFor({ timeout: WAIT_MS });
-    p.playerId = (await page.locator('#player-id').textContent())!;
-    return p;
-  }
-
-  async function openTable(p: Player): Promise<void> {
-    await p.page.getByRole('link', { name: 'Open Browser Table' }).click();
-    await p.page.locator('#table-title', { hasText: 'Browser Table' }).waitFor({ timeout: WAIT_MS });
-  }
-
-  async function sit(p: Player, seat: number, amount: string): Promise<void> {
-    await p.page.getByRole('button', { name: `Sit here (seat ${seat + 1})` }).click();
-    await p.page.getByLabel('Buy-in amount').fill(amount);
-    await p.page.locator('#buyin-submit').click();
-    await p.page.locator(`.seat.me[data-seat="${seat}"]`).waitFor({ timeout: WAIT_MS });
-  }
-
-  const resultShown = (p: Player, hand: number) => p.page.locator('#result-title', { hasText: `Hand #${hand} result` }).isVisible();
-  const myTurn = (p: Player) => p.page.locator('#action-bar:not([hidden]) [data-action]:not([hidden]):not([disabled])').first().isVisible();
 
   /** Plays check/call for everyone until both see hand `hand`'s result; `during` runs once per loop. */
   async function checkDown(players: Player[], hand: number, during?: () => Promise<void>): Promise<void> {
@@ -123,9 +81,9 @@ describe('table client at / in Chromium', () => {
   });
 
   it('two players and a spectator play hands to showdown; nothing leaks; verify says match', async () => {
-    const alice = await newPlayer('alice', { width: 1280, height: 900 });
-    const bob = await newPlayer('bob', { width: 360, height: 780 });
-    const spectator = await newPlayer('sam', { width: 1024, height: 800 });
+    const alice = await newBrowserPlayer(browser, felt.url, 'alice', { width: 1280, height: 900 });
+    const bob = await newBrowserPlayer(browser, felt.url, 'bob', { width: 360, height: 780 });
+    const spectator = await newBrowserPlayer(browser, felt.url, 'sam', { width: 1024, height: 800 });
     for (const p of [alice, bob]) await credit(felt.url, admin, p.playerId, '20.00');
     // The lobby refreshes by itself: the wallet and the table appear without a reload.
     await alice.page.locator('#wallet', { hasText: 'Wallet 20.00' }).waitFor({ timeout: WAIT_MS });
