@@ -130,6 +130,9 @@ describe('table client at / in Chromium', () => {
         expect(await spectator.page.locator('#seats .playing-card.back').count()).toBe(4);
         expect(await spectator.page.locator('#seats .playing-card:not(.back)').count()).toBe(0);
         expect(await spectator.page.locator('#my-cards .playing-card').count()).toBe(0);
+        // Cards have text alternatives ("Ace of spades").
+        expect(await alice.page.locator('#my-cards').getByRole('img', { name: / of (spades|hearts|diamonds|clubs)$/ }).count()).toBe(2);
+        expect(await spectator.page.getByRole('img', { name: 'Face-down card' }).count()).toBe(4);
         // Only the legal actions are offered, and only to the player whose turn it is.
         for (const p of [alice, bob]) {
           const visible = async (id: string) => p.page.locator(id).isVisible();

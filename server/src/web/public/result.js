@@ -7,6 +7,7 @@
   const { el, card } = window.Felt;
   const $ = (sel) => document.querySelector(sel);
   const LOG_LINES = 40;
+  const OPENINGS_WAIT_STEPS = 30;
   // Per hand id: { commitment, button, dealtSeats, holeCount, mySeat, holeCards, names, result, openings }.
   let hands = new Map();
   let shown = null;
@@ -21,6 +22,7 @@
     shown = null;
     $('#result').hidden = true;
     $('#log').replaceChildren();
+    delete $('#log').dataset.hand;
   }
 
   /** Records the public facts of a running hand from a table view (only the first commitment counts). */
@@ -73,8 +75,14 @@
     else if (msg.type === 'voided') text = `The hand was cancelled: ${msg.reason || 'no chips moved'}`;
     else text = msg.type;
     const list = $('#log');
+    if (list.dataset.hand !== msg.handId) {
+      list.dataset.hand = msg.handId;
+      list.append(el('li', { class: 'log-hand' }, view && view.handId === msg.handId && view.handNumber ? `Hand #${view.handNumber}` : 'New hand'));
+    }
     list.append(el('li', {}, text));
     while (list.children.length > LOG_LINES) list.firstChild.remove();
+    // The newest line stays in sight.
+    list.scrollTop = list.scrollHeight;
   }
 
   /** Shows a hand's result: showdown cards, each pot's winners and amounts, and the rake. */
@@ -104,6 +112,8 @@
     if (!h || !h.result) return;
     out.className = '';
     out.textContent = 'Checking…';
+    // The openings of your own cards follow the result; give them a moment if they are not here yet.
+    for (let i = 0; i < OPENINGS_WAIT_STEPS && h.mySeat !== null && !h.openings; i++) await new Promise((r) => setTimeout(r, 100));
     try {
       const verdict = await window.FeltVerify.verifyHand(h, h.result, h.openings);
       const what = h.mySeat !== null ? 'your cards and the board' : 'the board';
