@@ -56,7 +56,8 @@ function fairnessSection(): string[] {
     '  shown at showdown (`commitmentScheme` names the algorithm).',
     '- **After settlement, to you alone**: `hand:openings`, the openings of your own hole cards, whether you folded or not.',
     '- **Never**: the seed, the salts or openings of anyone else\'s unshown cards, or of cards that were not dealt face up.',
-    '  The seed is stored with the hand for the admin\'s `verify` (docs/HAND-HISTORY.md), which recomputes the root from it.', '',
+    '  The seed is stored with the hand for the admin\'s `verify` (docs/HAND-HISTORY.md), which recomputes the root from it.',
+    '  A voided hand (its settlement failed; no chips moved) opens nothing.', '',
     'Algorithm (from `shared/engine/deck-commitment.ts`, which implements it):', '',
     ...headerComment('shared/engine/deck-commitment.ts'), '',
     'To check a hand, call `verifyOpening(root, opening)` (same file) on each opening, with the root received before the first',
@@ -110,7 +111,7 @@ export function renderProtocolDoc(): string {
   out.push('forgot it (or after a restart) is refused with `request_replayed` and changes nothing. A leave always cashes out the seat you');
   out.push('hold now. An answer `outcome_unknown` means the request may still take effect: the next `table:state` shows the outcome.');
   out.push('', '```ts');
-  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage', 'TopUpNotice', 'HandCardsMessage', 'HandOpeningsMessage']) {
+  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage', 'HandCardsMessage', 'HandOpeningsMessage', 'TopUpNotice']) {
     out.push(interfaceBlock(source, name), '');
   }
   out.push('type DeckOpening = { position: number; card: string; salt: string; path: string[] };', '```', '');

@@ -12,9 +12,11 @@ import { createDataSource } from './persistence/data-source';
 import { startEmbeddedPostgres, type EmbeddedPg } from './persistence/embedded-postgres';
 import { Router, HttpError } from './transport/router';
 import { registerHealthRoutes } from './transport/health.routes';
-import { registerAuthRoutes, type RouteDeps } from './transport/auth.routes';
+import { registerAuthRoutes, type RouteDeps, type TableControl } from './transport/auth.routes';
 import { registerAdminRoutes } from './admin/admin.routes';
 import { registerHistoryRoutes } from './admin/history.routes';
+import { registerPlayerRoutes } from './admin/players.routes';
+import { registerMyHistoryRoutes } from './history/my-history.routes';
 import { registerWebRoutes } from './web/web.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
@@ -69,6 +71,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     registerAuthRoutes(router, routeDeps);
     registerAdminRoutes(router, routeDeps);
     registerHistoryRoutes(router, routeDeps);
+    registerPlayerRoutes(router, routeDeps);
+    registerMyHistoryRoutes(router, routeDeps);
     registerWebRoutes(router);
     const httpServer = createServer((req, res) => {
       if (!req.url?.startsWith('/socket.io/')) {
@@ -91,6 +95,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       tables.addById(row.id).catch((error: unknown) => logger.error({ err: error, tableId: row.id }, 'starting a new table failed'));
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
+    routeDeps.tableControl = tableControl(tables);
+    routeDeps.seatsOf = (playerId) => tables.tablesOf(playerId).map((t) => ({ tableId: t.config.tableId, seat: t.seatNumberOf(playerId)! }));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.PORT, config.HOST, () => resolve());
@@ -126,6 +132,29 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+/** The admin routes' handle on live tables: close and reconfigure through each table's actor. */
+function tableControl(tables: TableRegistry): TableControl {
+  return {
+    async close(tableId, waitMs) {
+      const table = tables.get(tableId);
+      if (!table) return tables.wasClosed(tableId) ? 'closed' : 'not_found';
+      const ack = await table.ask({ type: 'table.close' });
+      if (!ack.ok) return ack.error.code === 'table_closed' ? 'closed' : 'closing';
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<'closing'>((resolve) => (timer = setTimeout(() => resolve('closing'), waitMs)));
+      const outcome = await Promise.race([table.closed.then(() => 'closed' as const), waited]);
+      clearTimeout(timer);
+      return outcome;
+    },
+    async reconfigure(tableId) {
+      const table = tables.get(tableId);
+      if (!table) return false;
+      const ack = await table.ask({ type: 'table.reconfigure', config: await tables.freshConfig(tableId) });
+      return ack.ok && ack.applied === true;
+    },
+  };
 }
 
 /** Recovers and starts every table actor, then accepts socket events for them. */

@@ -1,7 +1,7 @@
 /**
- * Provably fair shuffle. Before a hand the server publishes commitment = hex(SHA-256(seed)); after it,
- * the seed is revealed and anyone can re-derive the deck with this exact algorithm (version
- * "felt-shuffle-v1"):
+ * Deterministic shuffle from a secret 32-byte seed. The server commits to the resulting deck position by
+ * position (deck-commitment.ts) and never reveals the seed to players; admins re-derive the deck from the
+ * stored seed with this exact algorithm (version "felt-shuffle-v1"):
  *
  * 1. Byte stream: block i (i = 0, 1, 2, …) is HMAC-SHA256(key = the 32 seed bytes,
  *    message = ASCII "felt-shuffle-v1" followed by i as a 4-byte big-endian unsigned integer).
@@ -78,7 +78,7 @@ export function shuffle(seed: Uint8Array): Card[] {
   return deck;
 }
 
-/** Lowercase hex SHA-256 of the seed bytes, published before the deal. */
+/** Lowercase hex SHA-256 of the seed bytes: the commitment of hands dealt before the Merkle deck commitment. */
 export function commitment(seed: Uint8Array): string {
   assertSeed(seed);
   return createHash('sha256').update(seed).digest('hex');

@@ -2,6 +2,9 @@
 import { createDataSource } from '../../server/src/persistence/data-source';
 import { MIGRATIONS } from '../../server/src/persistence/migrations';
 import { createEmptyDatabase } from '../helpers/db';
+import { createTestTable, seedPair } from '../helpers/ledger-fixtures';
+import { startHand } from '../../server/src/ledger/transactions';
+import { DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME } from '../../shared/engine/deck-commitment';
 
 const OUR_TABLES = ['account', 'hand', 'hand_event', 'ledger_entry', 'player', 'poker_table', 'transfer'];
 
@@ -24,6 +27,29 @@ it('runs every down and then every up again', async () => {
     const house = (await ds.query(`SELECT kind FROM account ORDER BY id`)) as { kind: string }[];
     // The house accounts hold the highest ids, so they come last in the ascending lock order.
     expect(house.map((h) => h.kind)).toEqual(['house_cash', 'house_rake']);
+  } finally {
+    await ds.destroy();
+  }
+});
+
+it('marks hands dealt before the deck commitment scheme as sha256(seed), and will not drop the scheme once Merkle hands exist', async () => {
+  const ds = createDataSource({ url: await createEmptyDatabase(), poolSize: 2 });
+  await ds.initialize();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.undoLastMigration({ transaction: 'each' });
+    // As the table wrote hands before the scheme column existed.
+    const tableId = await createTestTable(ds);
+    const { seed, commitment } = seedPair();
+    await ds.query(`INSERT INTO hand (table_id, hand_number, button_seat, config, commitment, seed) VALUES ($1, 1, 0, '{}', $2, $3)`, [tableId, commitment, seed]);
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await ds.query(`SELECT commitment_scheme FROM hand`)).toEqual([{ commitment_scheme: SEED_SHA256_SCHEME }]);
+    // Every new hand must say which scheme it uses.
+    await expect(ds.query(`INSERT INTO hand (table_id, hand_number, button_seat, config, commitment) VALUES ($1, 2, 0, '{}', $2)`, [tableId, commitment])).rejects.toThrow(/commitment_scheme/);
+    await ds.undoLastMigration({ transaction: 'each' });
+    await ds.runMigrations({ transaction: 'each' });
+    await startHand(ds, { tableId, handNumber: 3, buttonSeat: 0, config: {}, commitment, commitmentScheme: DECK_MERKLE_SCHEME });
+    await expect(ds.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/unverifiable/);
   } finally {
     await ds.destroy();
   }

@@ -6,12 +6,16 @@ import { z } from 'zod';
 import { chips, formatAmount, parseAmount } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
 import { credit, createTable, LedgerError } from '../ledger/transactions';
+import { updateTable } from '../ledger/poker-tables';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
 import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
-import { createTableSchema, validateTableSpec } from './table-spec';
+import { createTableSchema, patchTableSchema, validateTableSpec } from './table-spec';
 import type { TableRow as StoredTableRow } from '../ledger/poker-tables';
+
+/** How long a close request waits for the table to finish closing before answering 202 closing. */
+export const CLOSE_WAIT_MS = 5_000;
 
 /** Most tables the public list returns; there is no pagination because a deployment has few tables. */
 export const MAX_LISTED_TABLES = 500;
@@ -50,6 +54,14 @@ export function tableView(row: TableRow): Record<string, unknown> {
     actionTimeoutMs: Number(row.action_timeout_ms),
     status: row.status,
   };
+}
+
+/** The stored row of a table named in a route, or table_not_found. */
+async function tableRow(dataSource: RouteDeps['dataSource'], tableId: string | undefined): Promise<TableRow> {
+  if (!tableId || !isUuid(tableId)) throw new HttpError('table_not_found');
+  const rows = (await dataSource.query(`${SELECT_TABLES} WHERE id = $1`, [tableId])) as TableRow[];
+  if (!rows[0]) throw new HttpError('table_not_found');
+  return rows[0];
 }
 
 /** Maps ledger failures to HTTP errors with the same code; anything else propagates as internal. */
@@ -97,6 +109,34 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
     ctx.log.info({ adminId: admin.playerId, tableId: row.id }, 'table created');
     deps.onTableCreated?.(row);
     return { status: 201, json: tableView(row) };
+  });
+
+  router.on('POST', '/api/admin/tables/:tableId/close', async (ctx) => {
+    const admin = await requireAdmin(auth, ctx);
+    parseBody(z.object({}).strict(), ctx.body ?? {});
+    const row = await tableRow(dataSource, ctx.params.tableId);
+    if (row.status === 'closed') return { json: { ...tableView(row), status: 'closed' } };
+    const outcome = (await deps.tableControl?.close(row.id, CLOSE_WAIT_MS)) ?? 'not_found';
+    if (outcome === 'not_found') throw new HttpError('table_not_found', 'the table is not running in this process');
+    ctx.log.info({ adminId: admin.playerId, tableId: row.id, outcome }, 'table close requested');
+    return { status: outcome === 'closed' ? 200 : 202, json: { ...tableView(row), status: outcome } };
+  });
+
+  router.on('PATCH', '/api/admin/tables/:tableId', async (ctx) => {
+    const admin = await requireAdmin(auth, ctx);
+    const patch = parseBody(patchTableSchema, ctx.body);
+    const row = await tableRow(dataSource, ctx.params.tableId);
+    if (row.status === 'closed') throw new HttpError('table_closed');
+    const current = tableView(row) as Record<string, unknown>;
+    const spec = validateTableSpec({ ...(current as z.infer<typeof createTableSchema>), ...patch, variant: row.variant, maxSeats: Number(row.max_seats) });
+    try {
+      await updateTable(dataSource, row.id, spec);
+    } catch (error) {
+      rethrowLedger(error);
+    }
+    const appliedNow = (await deps.tableControl?.reconfigure(row.id)) ?? false;
+    ctx.log.info({ adminId: admin.playerId, tableId: row.id, changes: Object.keys(patch), appliedNow }, 'table changed');
+    return { json: { ...tableView(await tableRow(dataSource, row.id)), appliesAt: appliedNow ? 'now' : 'after the hand in play' } };
   });
 
   router.on('GET', '/api/tables', async () => {

@@ -36,6 +36,13 @@ export const createTableSchema = z
   })
   .strict();
 
+/** The request body of PATCH /api/admin/tables/:tableId: what may change between hands. */
+export const patchTableSchema = createTableSchema
+  .pick({ name: true, smallBlind: true, bigBlind: true, ante: true, minBuyIn: true, maxBuyIn: true, rakePercent: true, rakeCap: true, actionTimeoutMs: true })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'name at least one setting to change');
+
 /** A validated table definition, amounts as Chips: exactly what the ledger's createTable stores. */
 export type TableSpec = Required<CreateTableParams>;
 

@@ -4,7 +4,8 @@
  * Cursors are keyset positions (started_at, id) so paging stays correct while new hands are written.
  */
 import type { DataSource } from 'typeorm';
-import { type Chips, ZERO, chips, sumChips } from '../../../shared/money';
+import { type Chips, ZERO, chips, formatAmount, sumChips } from '../../../shared/money';
+import { HOUSE_UNIT } from '../auth/house-unit';
 import type { StoredEntry, StoredEvent, StoredHand, StoredTransfer } from './hand-record';
 
 /** Most rows one search page may return. */
@@ -278,22 +279,27 @@ export async function playerStatement(
   limit: number,
   before?: string,
 ): Promise<{ accounts: Array<{ accountId: string; kind: string; tableId: string | null; balance: string }>; lines: StatementLine[]; nextCursor: string | null }> {
+  // Amounts are written in the account's scale: a seat in its table's unit, a wallet in cents.
   const accounts = (await ds.query(
-    `SELECT id::text AS "accountId", kind, table_id AS "tableId", balance::text AS balance FROM account WHERE player_id = $1 ORDER BY id`,
+    `SELECT a.id::text AS "accountId", a.kind, a.table_id AS "tableId", a.balance::text AS balance, pt.unit::text AS unit
+     FROM account a LEFT JOIN poker_table pt ON pt.id = a.table_id WHERE a.player_id = $1 ORDER BY a.id`,
     [playerId],
-  )) as Array<{ accountId: string; kind: string; tableId: string | null; balance: string }>;
+  )) as Array<{ accountId: string; kind: string; tableId: string | null; balance: string; unit: string | null }>;
   const rows = (await ds.query(
     `SELECT e.id::text AS "entryId", t.id::text AS "transferId", t.kind, a.kind AS account, a.table_id AS "tableId",
-            t.hand_id AS "handId", e.amount::text AS amount, e.balance_after::text AS "balanceAfter", e.created_at AS "createdAt"
+            t.hand_id AS "handId", e.amount::text AS amount, e.balance_after::text AS "balanceAfter", e.created_at AS "createdAt",
+            pt.unit::text AS unit
      FROM ledger_entry e JOIN account a ON a.id = e.account_id JOIN transfer t ON t.id = e.transfer_id
+     LEFT JOIN poker_table pt ON pt.id = a.table_id
      WHERE a.player_id = $1 AND ($2::bigint IS NULL OR e.id < $2::bigint)
      ORDER BY e.id DESC LIMIT $3`,
     [playerId, before ?? null, Math.min(limit, MAX_PAGE) + 1],
-  )) as Array<Omit<StatementLine, 'createdAt'> & { createdAt: Date }>;
+  )) as Array<Omit<StatementLine, 'createdAt'> & { createdAt: Date; unit: string | null }>;
   const page = rows.slice(0, Math.min(limit, MAX_PAGE));
+  const scale = (amount: string, unit: string | null) => formatAmount(chips(amount), unit === null ? HOUSE_UNIT : chips(unit));
   return {
-    accounts,
-    lines: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+    accounts: accounts.map(({ unit, ...a }) => ({ ...a, balance: scale(a.balance, unit) })),
+    lines: page.map(({ unit, ...r }) => ({ ...r, amount: scale(r.amount, unit), balanceAfter: scale(r.balanceAfter, unit), createdAt: r.createdAt.toISOString() })),
     nextCursor: rows.length > page.length ? page.at(-1)!.entryId : null,
   };
 }

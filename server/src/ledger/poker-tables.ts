@@ -132,3 +132,31 @@ export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
     createdAt: r.created_at,
   };
 }
+
+/** What an admin may change on a table between hands (never the variant, seat count or unit). */
+export type TableChanges = Pick<
+  Required<CreateTableParams>,
+  'name' | 'smallBlind' | 'bigBlind' | 'ante' | 'minBuyIn' | 'maxBuyIn' | 'rakePercent' | 'rakeCap' | 'actionTimeoutMs'
+>;
+
+/** Stores new settings of an open table; table_not_found when there is no such open table. */
+export async function updateTable(db: Db, tableId: string, c: TableChanges): Promise<void> {
+  try {
+    const rows = (await db.query(
+      `UPDATE poker_table SET name = $2, small_blind = $3, big_blind = $4, ante = $5, min_buy_in = $6, max_buy_in = $7,
+              rake_percent = $8, rake_cap = $9, action_timeout_ms = $10
+       WHERE id = $1 AND status = 'open' RETURNING id`,
+      [tableId, c.name, c.smallBlind.toFixed(), c.bigBlind.toFixed(), c.ante.toFixed(), c.minBuyIn.toFixed(), c.maxBuyIn.toFixed(),
+        c.rakePercent.toFixed(), c.rakeCap.toFixed(), c.actionTimeoutMs],
+    )) as Array<{ id: string }>;
+    if (!rows[0]) throw new LedgerError('table_not_found');
+  } catch (error) {
+    if (pgCode(error) === '23514') throw new LedgerError('invalid_amount', 'table parameters out of range', { cause: error });
+    throw toLedgerError(error);
+  }
+}
+
+/** Marks a table closed once its actor has cashed every seat out (idempotent). */
+export async function markTableClosed(db: Db, tableId: string): Promise<void> {
+  await db.query(`UPDATE poker_table SET status = 'closed' WHERE id = $1`, [tableId]);
+}

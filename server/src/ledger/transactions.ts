@@ -96,6 +96,40 @@ export async function credit(db: Db, p: CreditParams): Promise<{ transferId: str
   return { transferId: r.stored.transferId, walletBalance: chips(r.stored.walletBalance!) };
 }
 
+/** Parameters of `debit`. */
+export interface DebitParams {
+  playerId: string;
+  amount: Chips;
+  idempotencyKey: string;
+  actorId: string;
+  /** Why the chips leave (a withdrawal's reference); recorded on the transfer. */
+  reason: string;
+}
+
+/**
+ * Moves `amount` from the player's wallet back to house_cash (a withdrawal): the mirror of `credit`.
+ * More than the wallet holds is insufficient_funds and moves nothing.
+ */
+export async function debit(db: Db, p: DebitParams): Promise<{ transferId: string; walletBalance: Chips }> {
+  const amount = positiveAmount(p.amount);
+  if (!p.reason || p.reason.trim().length === 0) throw new LedgerError('invalid_payload', 'a debit needs a reason');
+  const params = { playerId: p.playerId, amount: amount.toString(), reason: p.reason };
+  const r = await perform(db, 'debit', p.idempotencyKey, params, async (em, hash) => {
+    const locked = await lockAccounts(em, { walletOf: p.playerId, house: ['house_cash'] });
+    const wallet = pick(locked, 'wallet', new LedgerError('insufficient_funds', 'the player has no wallet balance'));
+    const cash = pick(locked, 'house_cash', new LedgerError('internal', 'house_cash account is missing'));
+    if (wallet.balance.lt(amount)) throw new LedgerError('insufficient_funds', `the wallet holds ${wallet.balance.toFixed(2)}`);
+    const result = { walletBalance: wallet.balance.minus(amount).toString() };
+    const transferId = await writeTransfer(
+      em,
+      { kind: 'debit', idempotencyKey: p.idempotencyKey, paramsHash: hash, playerId: p.playerId, actorId: p.actorId, reason: p.reason, result },
+      [{ account: wallet, amount: amount.neg() }, { account: cash, amount }],
+    );
+    return { ...result, transferId };
+  });
+  return { transferId: r.stored.transferId, walletBalance: chips(r.stored.walletBalance!) };
+}
+
 /** Parameters of `buyIn` and `topUp`. */
 export interface SeatMoveParams {
   playerId: string;

@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import * as ledger from '../ledger/transactions';
 import { startHandWithEvents, appendHandEventsAsync } from '../ledger/hands';
+import { markTableClosed } from '../ledger/poker-tables';
 import type { LedgerPort } from './table-types';
 
 /** The table actor's view of the ledger over `ds`. */
@@ -16,5 +17,6 @@ export function ledgerPort(ds: DataSource): LedgerPort {
     voidHand: async (p) => {
       await ledger.voidHand(ds, p);
     },
+    markClosed: (tableId) => markTableClosed(ds, tableId),
   };
 }

@@ -42,6 +42,8 @@ export class TableHandle {
   private readonly requests = new Map<string, Map<string, Remembered>>();
   private haltedBy: Error | null = null;
   private pending = 0;
+  /** Resolves once the table closed (every seat cashed out, the row marked closed, the actor stopped). */
+  readonly closed: Promise<void>;
 
   constructor(
     readonly config: TableConfig,
@@ -50,7 +52,13 @@ export class TableHandle {
     private readonly logger: Logger,
   ) {
     this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber } });
+    let markClosed: () => void = () => undefined;
+    this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({
+      complete: () => {
+        logger.info({ tableId: config.tableId }, 'table closed');
+        markClosed();
+      },
       error: (error) => {
         // A thrown invariant stops the actor: the table refuses everything from now on, loudly.
         this.haltedBy = error instanceof Error ? error : new Error(String(error));
@@ -69,6 +77,7 @@ export class TableHandle {
   /** Sends an event and resolves with the actor's answer. */
   ask(event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
     if (this.haltedBy) return Promise.resolve(reject('internal', 'this table is halted'));
+    if (this.actor.getSnapshot().status === 'done') return Promise.resolve(reject('table_closed'));
     if (this.pending >= MAX_PENDING_REQUESTS) return Promise.resolve(reject('rate_limited', 'this table is busy; try again'));
     this.pending++;
     return new Promise((resolve) => {
@@ -119,15 +128,27 @@ export class TableHandle {
     return buildView(this.context(), viewerId);
   }
 
+  /** True once an operator asked to close the table (it is then gone from the lobby). */
+  get closing(): boolean {
+    return this.context().closing;
+  }
+
+  /** The seat number the player holds here, if any. */
+  seatNumberOf(playerId: string): number | undefined {
+    return seatOf(this.context().seats, playerId)?.seat;
+  }
+
   /** True when the player holds a seat here. */
   isSeated(playerId: string): boolean {
     return !!seatOf(this.context().seats, playerId);
   }
 
-  /** The player's hole cards in the current hand, if dealt. */
-  holeCards(playerId: string): { handId: string; cards: string[] } | null {
+  /** The player's hole cards in the current hand, if dealt, with the deck commitment they were dealt under. */
+  holeCards(playerId: string): { handId: string; cards: string[]; commitment: string } | null {
     const v = this.view(playerId);
-    return v.handId && v.you && v.you.holeCards.length > 0 ? { handId: v.handId, cards: v.you.holeCards } : null;
+    return v.handId && v.commitment && v.you && v.you.holeCards.length > 0
+      ? { handId: v.handId, cards: v.you.holeCards, commitment: v.commitment }
+      : null;
   }
 
   /** The lobby entry. */

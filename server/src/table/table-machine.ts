@@ -12,6 +12,7 @@ import { eligibleForHand, seatedPlayerIds } from './seating';
 import { buildPublicView, personalise } from './player-view';
 import * as seatOps from './table-seat-ops';
 import * as handOps from './table-hand-ops';
+import * as adminOps from './table-admin-ops';
 import type { LiveHand, TableConfig, TableDeps, TableEvent, TableSeat } from './table-types';
 
 /** The actor's context. */
@@ -30,6 +31,10 @@ export interface TableContext {
   phase: TablePhase;
   /** Database failures in a row at hand start or end; sets the backoff before the next try. */
   dbFailures: number;
+  /** An operator closed the table: no new hands or players; seats are cashed out; then `closed`. */
+  closing: boolean;
+  /** Settings changed during a hand, applied before the next deal. */
+  pendingConfig: TableConfig | null;
 }
 
 /** First and longest wait after a database failure before the table tries to deal again. */
@@ -69,6 +74,7 @@ export const tableMachine = setup({
     recordHandStart: fromPromise<{ handId: string }, { context: TableContext }>(({ input }) => handOps.recordHandStart(input.context)),
     settle: fromPromise<handOps.SettleOutput, { context: TableContext }>(({ input }) => handOps.settle(input.context)),
     voidHand: fromPromise<void, { context: TableContext; reason: string }>(({ input }) => handOps.voidCurrentHand(input.context, input.reason)),
+    markClosed: fromPromise<void, { context: TableContext }>(({ input }) => input.context.deps.ledger.markClosed(input.context.config.tableId)),
   },
   delays: {
     actionTimeout: ({ context }) => context.config.actionTimeoutMs,
@@ -76,7 +82,8 @@ export const tableMachine = setup({
     dbRetry: ({ context }) => dbRetryDelayMs(context.dbFailures),
   },
   guards: {
-    canDeal: ({ context }) => eligibleForHand(context.seats).length >= 2,
+    canDeal: ({ context }) => !context.closing && eligibleForHand(context.seats).length >= 2,
+    closedOut: ({ context }) => context.closing && context.seats.every((s) => s === null),
     handComplete: ({ context }) => handOps.isHandComplete(context),
     turnPlayerAway: ({ context }) => handOps.turnPlayerAway(context),
     actAccepted: ({ context, event }) => event.type === 'player.act' && handOps.tryAct(context, event).ok,
@@ -98,6 +105,13 @@ export const tableMachine = setup({
       if (event.type !== 'seat.sitout' && event.type !== 'seat.sitin') return;
       seatOps.sitOutOrIn(context, event, enqueue);
     }),
+    close: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'table.close') adminOps.requestClose(context, event, enqueue);
+    }),
+    reconfigure: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'table.reconfigure') adminOps.reconfigure(context, event, enqueue);
+    }),
+    applyPendingConfig: assign(({ context }) => adminOps.applyPendingConfig(context)),
     presence: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'player.presence') return;
       seatOps.presence(context, event, enqueue);
@@ -147,6 +161,8 @@ export const tableMachine = setup({
     opCounter: 0,
     phase: 'waiting',
     dbFailures: 0,
+    closing: false,
+    pendingConfig: null,
   }),
   on: {
     'seat.join': { actions: 'joinSeat' },
@@ -155,6 +171,8 @@ export const tableMachine = setup({
     'seat.sitout': { actions: 'sitOutOrIn' },
     'seat.sitin': { actions: 'sitOutOrIn' },
     'player.presence': { actions: 'presence' },
+    'table.close': { actions: 'close' },
+    'table.reconfigure': { actions: 'reconfigure' },
     'player.act': { actions: 'rejectStale' },
     'xstate.done.actor.*': { actions: 'finishSeatOp' },
     'xstate.error.actor.*': { actions: 'logOpError' },
@@ -162,9 +180,25 @@ export const tableMachine = setup({
   initial: 'waiting',
   states: {
     waiting: {
-      entry: { type: 'enterPhase', params: { phase: 'waiting' } },
-      always: { guard: 'canDeal', target: 'starting' },
+      entry: [{ type: 'enterPhase', params: { phase: 'waiting' } }, 'applyPendingConfig'],
+      always: [
+        { guard: 'closedOut', target: 'closed' },
+        { guard: 'canDeal', target: 'starting' },
+      ],
     },
+    closed: {
+      // Every seat was cashed out; the row is marked closed and the actor stops.
+      invoke: {
+        src: 'markClosed',
+        input: ({ context }) => ({ context }),
+        onDone: { target: 'done' },
+        onError: { target: 'closeRetry', actions: 'logOpError' },
+      },
+    },
+    closeRetry: {
+      after: { dbRetry: 'closed' },
+    },
+    done: { type: 'final' },
     starting: {
       entry: 'startHand',
       invoke: {

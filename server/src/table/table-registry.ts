@@ -39,6 +39,8 @@ export function tableConfigOf(row: PokerTable): TableConfig {
 /** The live tables of this process. */
 export class TableRegistry {
   private readonly tables = new Map<string, TableHandle>();
+  /** Tables closed since this process started, so requests for them are answered table_closed. */
+  private readonly closedIds = new Set<string>();
 
   constructor(private readonly deps: RegistryDeps) {}
 
@@ -81,7 +83,16 @@ export class TableRegistry {
       deps.logger,
     );
     this.tables.set(row.id, handle);
+    void handle.closed.then(() => {
+      this.tables.delete(row.id);
+      this.closedIds.add(row.id);
+    });
     return handle;
+  }
+
+  /** The table's configuration as stored now (after an admin changed it). */
+  async freshConfig(tableId: string): Promise<TableConfig> {
+    return tableConfigOf(await getTable(this.deps.dataSource, tableId));
   }
 
   /** Loads and starts a table created after startup. */
@@ -94,9 +105,14 @@ export class TableRegistry {
     return this.tables.get(tableId);
   }
 
-  /** Lobby entries for every table. */
+  /** True when the table was closed while this process ran. */
+  wasClosed(tableId: string): boolean {
+    return this.closedIds.has(tableId);
+  }
+
+  /** Lobby entries for every table that is not closing. */
   list(): TableSummary[] {
-    return [...this.tables.values()].map((t) => t.summary());
+    return [...this.tables.values()].filter((t) => !t.closing && !t.halted).map((t) => t.summary());
   }
 
   /** Tables where the player holds a seat. */

@@ -92,6 +92,7 @@ function inCurrentHand(context: TableContext, playerId: string): boolean {
 
 /** seat.join: reserve a seat, then buy in through the ledger. */
 export function join(context: TableContext, event: Ev<'seat.join'>, enqueue: Enqueue): void {
+  if (context.closing) return event.reply(reject('table_closed'));
   const choice = chooseSeat(context.seats, context.config, event.playerId, event.seat, event.buyIn);
   if (!choice.ok) return event.reply(reject(choice.code, choice.message));
   const seats = withSeat(context.seats, choice.seat, reservedSeat(choice.seat, event.playerId, event.username));
@@ -109,6 +110,7 @@ export function join(context: TableContext, event: Ev<'seat.join'>, enqueue: Enq
 export function topUp(context: TableContext, event: Ev<'seat.topup'>, enqueue: Enqueue): void {
   const seat = seatOf(context.seats, event.playerId);
   if (!seat || seat.phase !== 'seated') return event.reply(reject('not_seated'));
+  if (context.closing) return event.reply(reject('table_closed'));
   if (event.amount.lte(0) || !event.amount.mod(context.config.unit).isZero()) return event.reply(reject('invalid_amount'));
   if (seat.stack.plus(event.amount).gt(context.config.maxBuyIn)) {
     return event.reply(reject('buy_in_out_of_range', `the stack may not exceed ${context.config.maxBuyIn.toString()}`));
@@ -257,6 +259,31 @@ export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enq
     enqueue(() => noticeTopUp(context, output, true));
   }
   publishSeats(context, enqueue, seats);
+  // A failed cash-out of a closing table is retried when the admin asks to close again, not in a loop.
+  if (output.kind !== 'cash_out' || output.ok) sweepClosing({ ...context, seats, seq: context.seq + 1 }, enqueue);
+}
+
+/** Starts the cash-out of `seat` (dropping any pending top-up, with notice); returns the context it leaves. */
+function cashOutSeat(context: TableContext, enqueue: Enqueue, seat: TableSeat): TableContext {
+  if (seat.deferredTopUp) {
+    const pending = seat.deferredTopUp;
+    enqueue(() => cancelTopUp(context, seat.playerId, pending));
+  }
+  startCashOut(context, enqueue, seat);
+  const seats = updateSeat(context.seats, seat.playerId, { phase: 'cashing_out', busy: true, deferredTopUp: null });
+  enqueue.assign({ seats });
+  return { ...context, opCounter: context.opCounter + 1, seats };
+}
+
+/**
+ * A closing table with no hand in play cashes out every seat that has no chip movement in flight (those
+ * finish first and come back here). Returns the context it leaves.
+ */
+export function sweepClosing(context: TableContext, enqueue: Enqueue): TableContext {
+  if (!context.closing || context.hand) return context;
+  let working = context;
+  for (const seat of context.seats) if (seat && seat.phase === 'seated' && !seat.busy) working = cashOutSeat(working, enqueue, seat);
+  return working;
 }
 
 /** After a hand: cash out leavers, run deferred top-ups, sit out busted players. */
@@ -264,9 +291,8 @@ export function afterHand(context: TableContext, enqueue: Enqueue): void {
   let working: TableContext = context;
   for (const seat of context.seats) {
     if (!seat || seat.phase !== 'seated') continue;
-    if (seat.leaving) {
-      startCashOut(working, enqueue, seat);
-      working = { ...working, opCounter: working.opCounter + 1, seats: updateSeat(working.seats, seat.playerId, { phase: 'cashing_out', busy: true }) };
+    if (seat.leaving || context.closing) {
+      working = cashOutSeat(working, enqueue, seat);
     } else if (seat.deferredTopUp) {
       const t = seat.deferredTopUp;
       startTopUp(working, enqueue, seat.playerId, t.amount, t.requestId, { noticeRequestId: t.requestId });

@@ -86,7 +86,9 @@ export type TableEvent =
   | { type: 'seat.sitin'; playerId: string; reply: Reply }
   | { type: 'seat.leave'; playerId: string; requestId: string; reply: Reply }
   | { type: 'player.act'; playerId: string; handId: string; action: 'fold' | 'check' | 'call' | 'bet' | 'raise'; to?: Chips; reply: Reply }
-  | { type: 'player.presence'; playerId: string; connected: boolean };
+  | { type: 'player.presence'; playerId: string; connected: boolean }
+  | { type: 'table.close'; reply: Reply }
+  | { type: 'table.reconfigure'; config: TableConfig; reply: Reply };
 
 /** Answers one request exactly once. */
 export type Reply = (ack: Ack<Record<string, unknown>>) => void;
@@ -124,6 +126,8 @@ export interface LedgerPort {
     result: unknown;
   }): Promise<{ seatBalances: Record<string, string> }>;
   voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string }): Promise<void>;
+  /** Marks the table closed after its last seat was cashed out. */
+  markClosed(tableId: string): Promise<void>;
 }
 
 /** A committed (or replayed) wallet → seat movement. */

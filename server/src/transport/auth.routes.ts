@@ -23,6 +23,18 @@ export interface RouteDeps {
   onTableCreated?: (row: TableRow) => void;
   /** Adds live fields (such as seated counts) to each entry of the public table list. */
   decorateTable?: (tableId: string) => Record<string, unknown>;
+  /** Closes and reconfigures live tables (the table server's side of the admin table routes). */
+  tableControl?: TableControl;
+  /** The seats a player holds right now at live tables. */
+  seatsOf?: (playerId: string) => Array<{ tableId: string; seat: number }>;
+}
+
+/** What the admin routes may ask of live tables. */
+export interface TableControl {
+  /** Asks the table to close; resolves once closed, or with 'closing' when that takes longer than `waitMs`. */
+  close(tableId: string, waitMs: number): Promise<'closed' | 'closing' | 'not_found'>;
+  /** Hands new settings to the table; true when they apply now, false when after the hand in play. */
+  reconfigure(tableId: string): Promise<boolean>;
 }
 
 /** The authenticated caller. */

@@ -52,7 +52,7 @@ export class Router {
   constructor(private readonly logger: Logger) {}
 
   /** Adds a route; `path` may contain `:name` segments. */
-  on(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: RouteHandler): this {
+  on(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, handler: RouteHandler): this {
     this.routes.push({ method, parts: path.split('/').filter(Boolean), handler });
     return this;
   }

@@ -115,7 +115,7 @@ async function dispatch<E extends ClientEventName>(socket: Socket, registry: Tab
   if (name === 'lobby:list') return { ok: true, tables: registry.list() };
   const p = payload as ClientPayload<Exclude<ClientEventName, 'lobby:list'>>;
   const table = registry.get(p.tableId);
-  if (!table) return fail('table_not_found');
+  if (!table) return fail(registry.wasClosed(p.tableId) ? 'table_closed' : 'table_not_found');
   switch (name) {
     case 'table:watch': {
       const room = socket.nsp.adapter.rooms.get(tableRoom(p.tableId));

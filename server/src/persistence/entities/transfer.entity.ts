@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 /** Kinds of money movement. */
 export type TransferKind =
   | 'credit'
+  | 'debit'
   | 'buy_in'
   | 'top_up'
   | 'cash_out'

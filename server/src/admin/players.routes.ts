@@ -1,0 +1,114 @@
+/**
+ * Admin player routes: find a player by username prefix, see one player (balance, seats held, recent
+ * transfers) and pay a player out (debit: wallet → house_cash). Money moves only through the ledger.
+ */
+import { z } from 'zod';
+import { chips, parseAmount } from '../../../shared/money';
+import { isErrorCode } from '../../../shared/codes';
+import { debit, LedgerError } from '../ledger/transactions';
+import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
+import { isUuid } from '../auth/auth.service';
+import { HttpError, type Router } from '../transport/router';
+import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
+import { limitParam, queryOf } from '../transport/route-kit';
+
+/** Recent transfers shown with one player. */
+export const RECENT_TRANSFERS = 20;
+
+// A cursor is the last username of the previous page (usernames are unique case-insensitively).
+const usernameText = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'may hold only A-Z a-z 0-9 _ . -');
+const searchSchema = z.object({ query: usernameText.optional(), limit: limitParam.optional(), cursor: usernameText.optional() }).strict();
+const debitSchema = z
+  .object({
+    amount: z.string().max(40),
+    idempotencyKey: z.string().min(1).max(100),
+    reason: z.string().trim().min(1).max(200),
+  })
+  .strict();
+
+interface PlayerRow {
+  id: string;
+  username: string;
+  role: string;
+  balance: string | null;
+  created_at: Date;
+}
+
+function playerView(row: PlayerRow): Record<string, unknown> {
+  return {
+    playerId: row.id,
+    username: row.username,
+    role: row.role,
+    balance: formatHouseAmount(chips(row.balance ?? '0')),
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+const SELECT_PLAYERS = `SELECT p.id, p.username, p.role, a.balance::text AS balance, p.created_at
+  FROM player p LEFT JOIN account a ON a.player_id = p.id AND a.kind = 'wallet'`;
+
+/** Registers GET /api/admin/players, GET /api/admin/players/:playerId and POST …/debit. */
+export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
+  const { auth, dataSource } = deps;
+
+  router.on('GET', '/api/admin/players', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    const q = queryOf(searchSchema, ctx);
+    const limit = q.limit ?? 50;
+    const rows = (await dataSource.query(
+      `${SELECT_PLAYERS}
+       WHERE left(lower(p.username), length($1)) = lower($1) AND ($2::text IS NULL OR lower(p.username) > lower($2))
+       ORDER BY lower(p.username) LIMIT $3`,
+      [q.query ?? '', q.cursor ?? null, limit + 1],
+    )) as PlayerRow[];
+    const page = rows.slice(0, limit);
+    return { json: { players: page.map(playerView), nextCursor: rows.length > limit ? page.at(-1)!.username.toLowerCase() : null } };
+  });
+
+  router.on('GET', '/api/admin/players/:playerId', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    const playerId = (ctx.params.playerId ?? '').toLowerCase();
+    if (!isUuid(playerId)) throw new HttpError('player_not_found');
+    const [row] = (await dataSource.query(`${SELECT_PLAYERS} WHERE p.id = $1`, [playerId])) as PlayerRow[];
+    if (!row) throw new HttpError('player_not_found');
+    const seatAccounts = (await dataSource.query(
+      `SELECT a.table_id AS "tableId", t.name AS "tableName", a.balance::text AS balance, t.unit::text AS unit
+       FROM account a JOIN poker_table t ON t.id = a.table_id
+       WHERE a.kind = 'seat' AND a.player_id = $1 AND a.balance > 0 ORDER BY t.name, a.table_id`,
+      [playerId],
+    )) as Array<{ tableId: string; tableName: string; balance: string; unit: string }>;
+    const transfers = (await dataSource.query(
+      `SELECT id::text AS "transferId", kind, table_id AS "tableId", hand_id AS "handId", reason, result, created_at AS "createdAt"
+       FROM transfer WHERE player_id = $1 ORDER BY id DESC LIMIT ${RECENT_TRANSFERS}`,
+      [playerId],
+    )) as Array<{ createdAt: Date } & Record<string, unknown>>;
+    const live = deps.seatsOf?.(playerId) ?? [];
+    return {
+      json: {
+        ...playerView(row),
+        seats: seatAccounts.map((s) => ({ ...s, seat: live.find((l) => l.tableId === s.tableId)?.seat ?? null })),
+        recentTransfers: transfers.map((t) => ({ ...t, createdAt: t.createdAt.toISOString() })),
+      },
+    };
+  });
+
+  router.on('POST', '/api/admin/players/:playerId/debit', async (ctx) => {
+    const admin = await requireAdmin(auth, ctx);
+    const body = parseBody(debitSchema, ctx.body);
+    const parsed = parseAmount(body.amount, HOUSE_UNIT);
+    if (!parsed.ok) throw new HttpError('invalid_amount', `amount is ${parsed.reason === 'too_many_decimals' ? 'finer than 0.01' : parsed.reason}`);
+    if (parsed.value.isZero()) throw new HttpError('invalid_amount', 'amount must be greater than zero');
+    const playerId = (ctx.params.playerId ?? '').toLowerCase();
+    if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
+    try {
+      // The same key namespace rule as credits: the prefix keeps admin keys apart from the table server's.
+      const idempotencyKey = `admin-debit:${body.idempotencyKey}`;
+      const result = await debit(dataSource, { playerId, amount: parsed.value, idempotencyKey, actorId: admin.playerId, reason: body.reason });
+      ctx.log.info({ adminId: admin.playerId, playerId, amount: body.amount, transferId: result.transferId }, 'admin debit');
+      return { json: { transferId: String(result.transferId), balance: formatHouseAmount(result.walletBalance) } };
+    } catch (error) {
+      if (error instanceof LedgerError && isErrorCode(error.code) && error.code !== 'internal') throw new HttpError(error.code, error.message);
+      throw error;
+    }
+  });
+}

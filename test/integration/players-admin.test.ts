@@ -1,0 +1,115 @@
+/**
+ * Operating a room, players side, over the real HTTP API: find a player by username prefix with
+ * paging, see one player with seats and transfers, pay a player out (debit) with every refusal and a
+ * replay, and a player's own hands (only their cards) and statement.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Felt } from '../../server/src/boot';
+import { reconcile } from '../../server/src/ledger/reconcile';
+import { startTestServer } from '../helpers/server';
+import { adminToken, createTable, credit, get, open, post, register, type TestClient } from '../helpers/clients';
+import { passive, playHands } from '../helpers/play';
+
+const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
+
+describe('admin players and a player\'s own history', () => {
+  let felt: Felt;
+  let admin: string;
+  beforeAll(async () => {
+    felt = await startTestServer(ENV);
+    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
+  });
+  afterAll(async () => {
+    await felt.close();
+  });
+
+  async function registerNamed(username: string): Promise<{ token: string; playerId: string }> {
+    const res = await post(`${felt.url}/api/auth/register`, { username, password: 'correct-horse-1' });
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  it('searches players by case-insensitive username prefix, in pages', async () => {
+    const tag = randomUUID().slice(0, 6);
+    for (const name of ['Alpha', 'alpine', 'ALPS', 'beta']) await registerNamed(`${name}${tag}`.slice(0, 32));
+    // A prefix of every "alp…" name but not "beta…".
+    const first = await get(`${felt.url}/api/admin/players?query=aLp&limit=2`, admin);
+    expect(first.status).toBe(200);
+    expect(first.body.players.map((p: { username: string }) => p.username.toLowerCase())).toEqual([`alpha${tag}`, `alpine${tag}`]);
+    expect(first.body.players[0]).toMatchObject({ role: 'player', balance: '0.00' });
+    expect(typeof first.body.players[0].createdAt).toBe('string');
+    const second = await get(`${felt.url}/api/admin/players?query=aLp&limit=2&cursor=${first.body.nextCursor}`, admin);
+    expect(second.body.players.map((p: { username: string }) => p.username.toLowerCase())).toEqual([`alps${tag}`]);
+    expect(second.body.nextCursor).toBeNull();
+    for (const bad of ['query=a%25', 'limit=0', 'limit=201', 'cursor=%27%3B', 'other=1']) {
+      const res = await get(`${felt.url}/api/admin/players?${bad}`, admin);
+      expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({ bad, status: 400, code: 'invalid_payload' });
+    }
+    const p = await register(felt.url);
+    expect((await get(`${felt.url}/api/admin/players`, p.token)).status).toBe(403);
+  });
+
+  it('pays a player out: over-balance refused, replay-safe, shown in the statement, books balanced', async () => {
+    const p = await register(felt.url);
+    await credit(felt.url, admin, p.playerId, '100');
+    const url = `${felt.url}/api/admin/players/${p.playerId}/debit`;
+    const key = randomUUID();
+    const over = await post(url, { amount: '100.01', idempotencyKey: randomUUID(), reason: 'withdrawal' }, admin);
+    expect(over).toMatchObject({ status: 409, body: { error: { code: 'insufficient_funds' } } });
+    const fine = await post(url, { amount: '100.001', idempotencyKey: randomUUID(), reason: 'withdrawal' }, admin);
+    expect(fine).toMatchObject({ status: 400, body: { error: { code: 'invalid_amount' } } });
+    const noReason = await post(url, { amount: '1', idempotencyKey: randomUUID() }, admin);
+    expect(noReason).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+    const first = await post(url, { amount: '40.50', idempotencyKey: key, reason: 'withdrawal #1' }, admin);
+    expect(first).toMatchObject({ status: 200, body: { balance: '59.50' } });
+    const replay = await post(url, { amount: '40.50', idempotencyKey: key, reason: 'withdrawal #1' }, admin);
+    expect(replay.body).toEqual(first.body);
+    const conflict = await post(url, { amount: '1.00', idempotencyKey: key, reason: 'withdrawal #1' }, admin);
+    expect(conflict).toMatchObject({ status: 409, body: { error: { code: 'idempotency_conflict' } } });
+    expect((await get(`${felt.url}/api/me`, p.token)).body.balance).toBe('59.50');
+    const detail = await get(`${felt.url}/api/admin/players/${p.playerId}`, admin);
+    expect(detail.body).toMatchObject({ playerId: p.playerId, balance: '59.50', seats: [] });
+    expect(detail.body.recentTransfers[0]).toMatchObject({ kind: 'debit', reason: 'withdrawal #1' });
+    const mine = await get(`${felt.url}/api/me/ledger`, p.token);
+    expect(mine.body.lines[0]).toMatchObject({ kind: 'debit', amount: '-40.50' });
+    expect((await post(`${felt.url}/api/admin/players/${randomUUID()}/debit`, { amount: '1', idempotencyKey: randomUUID(), reason: 'x' }, admin)).status).toBe(404);
+    expect((await reconcile(felt.dataSource)).ok).toBe(true);
+  });
+
+  it('a player lists their own hands and sees only their own cards and cards shown at showdown', async () => {
+    const tableId = await createTable(felt.url, admin, { variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200' });
+    const people: Array<{ token: string; playerId: string; client: TestClient }> = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await register(felt.url);
+      await credit(felt.url, admin, p.playerId, '500');
+      const client = await open(felt.url, p.token, p.playerId);
+      expect((await client.call('table:sit', { tableId, buyIn: '100', requestId: randomUUID() })).ok).toBe(true);
+      people.push({ ...p, client });
+    }
+    await playHands(people.map((p) => p.client), 3, passive);
+    const seatedDetail = await get(`${felt.url}/api/admin/players/${people[0]!.playerId}`, admin);
+    expect(seatedDetail.body.seats).toEqual([expect.objectContaining({ tableId, seat: expect.any(Number) })]);
+    const [me, other] = people as [(typeof people)[0], (typeof people)[0]];
+    const list = await get(`${felt.url}/api/me/hands?limit=10`, me.token);
+    expect(list.status).toBe(200);
+    expect(list.body.hands.length).toBeGreaterThanOrEqual(3);
+    const settled = list.body.hands.find((h: { status: string }) => h.status === 'settled');
+    const view = await get(`${felt.url}/api/me/hands/${settled.handId}`, me.token);
+    expect(view.status).toBe(200);
+    const holeEvents = view.body.events.filter((e: { type: string }) => e.type === 'deal_hole');
+    expect(holeEvents.map((e: { payload: { seat: number } }) => e.payload.seat)).toEqual([view.body.yourSeat]);
+    for (const e of view.body.events.filter((x: { type: string }) => x.type === 'showdown')) {
+      if (e.payload.seat !== view.body.yourSeat && e.payload.shown !== true) expect(e.payload.cards).toBeUndefined();
+    }
+    const text = await fetch(`${felt.url}/api/me/hands/${settled.handId}?format=pokerstars`, { headers: { authorization: `Bearer ${me.token}` } });
+    expect(text.status).toBe(200);
+    const body = await text.text();
+    expect(body.match(/Dealt to /g)).toHaveLength(1);
+    // A stranger to the hand cannot read it, and nobody can read another player's statement via /api/me.
+    const stranger = await register(felt.url);
+    expect((await get(`${felt.url}/api/me/hands/${settled.handId}`, stranger.token)).status).toBe(404);
+    expect((await get(`${felt.url}/api/me/hands`, stranger.token)).body.hands).toEqual([]);
+    expect((await get(`${felt.url}/api/me/hands/${settled.handId}?format=xml`, other.token)).status).toBe(400);
+    for (const p of people) p.client.close();
+  });
+});
