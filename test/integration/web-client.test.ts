@@ -196,6 +196,16 @@ describe('table client at / in Chromium', () => {
     await tab2.close();
     await seatControlsAndLeave(alice, bob);
 
+    // Back in the lobby: her recent hands, each opening the hand as she may see it.
+    await alice.page.getByRole('button', { name: '← Lobby' }).click();
+    await alice.page.getByRole('link', { name: 'Hand #1 · Browser Table' }).click();
+    await alice.page.locator('#hand-detail h2', { hasText: 'Hand #1 · Browser Table' }).waitFor({ timeout: WAIT_MS });
+    const potLine = await alice.page.locator('#hand-detail .pots-list li').first().textContent();
+    expect(potLine).toMatch(/^Main pot 0\.20: /);
+    for (const p of [alice, bob]) expect(potLine).toContain(`${p.username} wins 0.10`);
+    expect(await alice.page.locator('#hand-detail li', { hasText: `${alice.username} is dealt` }).getByRole('img').count()).toBe(2);
+    await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-hand-history.png'), fullPage: true });
+
     expectNoLeak(spectator, [alice, bob]);
     expect((await reconcile(felt.dataSource)).ok).toBe(true);
     for (const p of [alice, bob, spectator]) expect(p.problems).toEqual([]);

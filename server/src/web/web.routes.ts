@@ -16,6 +16,7 @@ const WEB_FILES: Record<string, string> = {
   'table.js': 'text/javascript; charset=utf-8',
   'verify.js': 'text/javascript; charset=utf-8',
   'result.js': 'text/javascript; charset=utf-8',
+  'history.js': 'text/javascript; charset=utf-8',
   'util.js': 'text/javascript; charset=utf-8',
 };
 

@@ -28,7 +28,7 @@
   }
 
   function show(view) {
-    for (const id of ['signin-view', 'lobby-view', 'table-view']) $(`#${id}`).hidden = id !== view;
+    for (const id of ['signin-view', 'lobby-view', 'table-view', 'hand-view']) $(`#${id}`).hidden = id !== view;
     $('#logout').hidden = view === 'signin-view';
   }
 
@@ -109,8 +109,16 @@
       return;
     }
     window.FeltTable.close();
+    const hand = /^#\/hand\/([0-9a-f-]{36})$/.exec(location.hash);
+    if (hand) {
+      stopLobby();
+      show('hand-view');
+      window.FeltHistory.showHand(api, hand[1]);
+      return;
+    }
     show('lobby-view');
     refreshLobby();
+    window.FeltHistory.loadRecent(api);
     stopLobby();
     session.lobbyTimer = setInterval(refreshLobby, LOBBY_REFRESH_MS);
   }
