@@ -62,7 +62,7 @@
           p.winners.map((w) => `${names[w.seat] || w.playerId} wins ${w.amount}`).join(', ')))) : null,
         r ? el('p', { class: 'muted' }, `Rake ${r.rake}`) : null,
         el('h3', {}, 'Actions'),
-        el('ol', { class: 'log' }, h.events.filter((e) => e.type !== 'start').map((e) => el('li', {}, eventLine(e, names)))));
+        el('ol', { class: 'log full' }, h.events.filter((e) => e.type !== 'start').map((e) => el('li', {}, eventLine(e, names)))));
     } catch (e) {
       box.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
     }
