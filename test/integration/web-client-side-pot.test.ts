@@ -6,13 +6,14 @@
  */
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium';
 import { startTestServer } from '../helpers/server';
 import { adminToken, createTable, credit, open, register, type TestClient } from '../helpers/clients';
+import { findSidePotSeed, findSplitSeed } from '../helpers/seeds';
 import { WAIT_MS, myTurn, newBrowserPlayer, openTable, resultShown, sit, type BrowserPlayer } from '../helpers/browser-players';
 
 const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
@@ -21,12 +22,23 @@ describe('side pots in the browser client', () => {
   let felt: Felt;
   let browser: Browser;
   let bot: TestClient | undefined;
+  let stopBot = () => undefined as void;
   beforeAll(async () => {
-    felt = await startTestServer({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '1000' });
+    // Pinned decks: hand 1 (heads-up check-down) splits, so the stacks stay 10.00, 10.00 and the bot's
+    // 5.00; in hand 2 the three-way all-in gives the main pot and the side pot to different players.
+    // The button starts at seat 0 (which the split seed expects) and moves to seat 1 for hand 2.
+    const stacks = [{ seat: 0, stack: '10.00' }, { seat: 1, stack: '10.00' }, { seat: 2, stack: '5.00' }];
+    const seeds = [findSplitSeed('split'), findSidePotSeed('side', stacks, 1)];
+    let dealt = 0;
+    felt = await startTestServer(
+      { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '1000' },
+      { randomSeed: () => seeds[dealt++] ?? randomBytes(32) },
+    );
     browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS });
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 240_000);
   afterAll(async () => {
+    stopBot();
     bot?.close();
     await browser?.close();
     await felt?.close();
@@ -69,24 +81,27 @@ describe('side pots in the browser client', () => {
 
   it('shows a main pot and a side pot with their winners, and verify says match', async () => {
     const admin = await adminToken(felt.url, 'admin', 'admin-password-1');
-    await createTable(felt.url, admin, {
+    const tableId = await createTable(felt.url, admin, {
       name: 'Side Pot Table', variant: 'NT', maxSeats: 3, unit: '0.01', smallBlind: '0.05', bigBlind: '0.10',
       minBuyIn: '5.00', maxBuyIn: '10.00', actionTimeoutMs: 120_000,
     });
     const ann = await newBrowserPlayer(browser, felt.url, 'ann', { width: 1280, height: 900 });
     const ben = await newBrowserPlayer(browser, felt.url, 'ben', { width: 1280, height: 900 });
     for (const p of [ann, ben]) await credit(felt.url, admin, p.playerId, '10.00');
+    // The bot takes its seat and sits out before the others sit, and sits in while the first
+    // (heads-up) hand runs: whatever the timing, it is dealt in from the second hand exactly.
+    const b = await register(felt.url, 'bot');
+    await credit(felt.url, admin, b.playerId, '5.00');
+    bot = await open(felt.url, b.token, b.playerId);
+    expect(await bot.call('table:sit', { tableId, seat: 2, buyIn: '5.00', requestId: randomUUID() })).toMatchObject({ ok: true });
+    expect(await bot.call('table:sitout', { tableId })).toMatchObject({ ok: true });
     await openTable(ann, 'Side Pot Table');
     await sit(ann, 0, '10.00');
     await openTable(ben, 'Side Pot Table');
     await sit(ben, 1, '10.00');
-    // The bot sits while the first (heads-up) hand runs, so it joins from the second hand on.
-    const b = await register(felt.url, 'bot');
-    await credit(felt.url, admin, b.playerId, '5.00');
-    bot = await open(felt.url, b.token, b.playerId);
-    const tableId = ann.page.url().split('/table/')[1]!;
-    expect(await bot.call('table:sit', { tableId, seat: 2, buyIn: '5.00', requestId: randomUUID() })).toMatchObject({ ok: true });
-    const stopBot = runBot(bot);
+    await ann.page.locator('#turn', { hasText: / · \d+ s$/ }).waitFor({ timeout: WAIT_MS });
+    expect(await bot.call('table:sitin', { tableId })).toMatchObject({ ok: true });
+    stopBot = runBot(bot);
 
     // Hand 1: ann and ben check or call it down. Hand 2: all three go all-in.
     for (const hand of [1, 2]) {
@@ -101,9 +116,10 @@ describe('side pots in the browser client', () => {
     const pots = await ann.page.locator('#result .pot-line').allTextContents();
     expect(pots).toHaveLength(2);
     // The bot's 5.00 against each of the others makes the main pot; the rest of theirs is the side pot.
-    expect(pots[0]).toMatch(/^Main pot 15\.00: .+ wins /);
-    expect(pots[1]).toMatch(/^Side pot 1 \d+\.\d\d: .+ wins /);
+    expect(pots[0]).toMatch(/^Main pot 15\.00: .+ wins 15\.00$/);
+    expect(pots[1]).toMatch(/^Side pot 1 10\.00: .+ wins 10\.00$/);
     expect(pots[1]).not.toContain(b.username);
+    expect(pots[0]!.split(': ')[1]).not.toBe(pots[1]!.split(': ')[1]);
     expect(await ann.page.locator('#result .showdown li').count()).toBe(3);
     await ann.page.getByRole('button', { name: 'Verify the deal' }).click();
     await ann.page.locator('#verify-result.verdict-ok', { hasText: 'Match' }).waitFor({ timeout: WAIT_MS });
