@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { CHROMIUM_ARGS, ensureChromium } from '../setup/chromium';
@@ -118,29 +118,7 @@ describe('table client at / in Chromium', () => {
       if ((await alice.page.locator('#board .playing-card').count()) < 3) return;
       if (!midHandShot) {
         midHandShot = true;
-        // A top-up during a hand she is in waits for the hand's end (9.00 + 1.00 = the 10.00 maximum).
-        await alice.page.getByRole('button', { name: 'Top up' }).click();
-        expect(await alice.page.locator('#buyin-limits').textContent()).toContain('may not go above the table maximum of 10.00');
-        await alice.page.getByLabel('Buy-in amount').fill('1.00');
-        await alice.page.locator('#buyin-submit').click();
-        await alice.page.locator('#seat-note', { hasText: 'Your top-up of 1.00 will be added after this hand.' }).waitFor({ timeout: WAIT_MS });
-        await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-mid-hand.png'), fullPage: true });
-        await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-phone.png'), fullPage: true });
-        // The spectator sees backs only: no face-up card in any seat, and no "your cards".
-        expect(await spectator.page.locator('#seats .playing-card.back').count()).toBe(4);
-        expect(await spectator.page.locator('#seats .playing-card:not(.back)').count()).toBe(0);
-        expect(await spectator.page.locator('#my-cards .playing-card').count()).toBe(0);
-        // Cards have text alternatives ("Ace of spades").
-        expect(await alice.page.locator('#my-cards').getByRole('img', { name: / of (spades|hearts|diamonds|clubs)$/ }).count()).toBe(2);
-        expect(await spectator.page.getByRole('img', { name: 'Face-down card' }).count()).toBe(4);
-        // Only the legal actions are offered, and only to the player whose turn it is.
-        for (const p of [alice, bob]) {
-          const visible = async (id: string) => p.page.locator(id).isVisible();
-          expect((await visible('#check')) && (await visible('#call'))).toBe(false);
-          expect((await visible('#bet')) && (await visible('#raise'))).toBe(false);
-          expect((await visible('#sitout')) && (await visible('#sitin'))).toBe(false);
-          expect(await visible('#action-bar')).toBe(await myTurn(p));
-        }
+        await midHandChecks(alice, bob, spectator);
       }
       if (!reloaded) {
         reloaded = true;
@@ -164,25 +142,8 @@ describe('table client at / in Chromium', () => {
 
     await alice.page.locator('#seat-note', { hasText: 'Your top-up of 1.00 was added; your stack is 10.00.' }).waitFor({ timeout: WAIT_MS });
 
-    // A second tab of the same player signs in and shows the same seat and cards.
-    const tab2 = await alice.page.context().newPage();
-    await tab2.goto(`${felt.url}/#/table/${tableId}`);
-    await tab2.getByLabel('Username').fill(alice.username);
-    await tab2.getByLabel('Password').fill('correct-horse-1');
-    await tab2.getByRole('button', { name: 'Log in' }).click();
-    await tab2.locator('.seat.me[data-seat="0"]').waitFor({ timeout: WAIT_MS });
-    await tab2.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
-
-    // A dropped connection (the server loses bob's transport, as a network failure would) mid-hand:
-    // the client reconnects by itself and shows the seat, the cards and the turn again.
-    await bob.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
-    const dropped = [...felt.io.sockets.sockets.values()].filter((s) => s.data.playerId === bob.playerId);
-    expect(dropped.length).toBe(1);
-    for (const s of dropped) s.conn.close();
-    await bob.page.locator('#connection', { hasText: 'Connection lost' }).waitFor({ timeout: WAIT_MS });
-    await bob.page.locator('#connection:empty').waitFor({ state: 'attached', timeout: WAIT_MS });
-    await bob.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
-    await bob.page.locator('#turn', { hasText: / · \d+ s$/ }).waitFor({ timeout: WAIT_MS });
+    const tab2 = await secondTab(alice);
+    await dropAndReconnect(bob);
 
     // Hand 2: a typed raise, an all-in from the quick size, a call.
     await playAllIn(alice, bob);
@@ -210,6 +171,60 @@ describe('table client at / in Chromium', () => {
     expect((await reconcile(felt.dataSource)).ok).toBe(true);
     for (const p of [alice, bob, spectator]) expect(p.problems).toEqual([]);
   }, 240_000);
+
+  /** At the flop of hand 1: a pending top-up, screenshots, what the spectator sees, the legal actions. */
+  async function midHandChecks(alice: Player, bob: Player, spectator: Player): Promise<void> {
+    // A top-up during a hand she is in waits for the hand's end (9.00 + 1.00 = the 10.00 maximum).
+    await alice.page.getByRole('button', { name: 'Top up' }).click();
+    expect(await alice.page.locator('#buyin-limits').textContent()).toContain('may not go above the table maximum of 10.00');
+    await alice.page.getByLabel('Buy-in amount').fill('1.00');
+    await alice.page.locator('#buyin-submit').click();
+    await alice.page.locator('#seat-note', { hasText: 'Your top-up of 1.00 will be added after this hand.' }).waitFor({ timeout: WAIT_MS });
+    await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-mid-hand.png'), fullPage: true });
+    await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-table-phone.png'), fullPage: true });
+    // The spectator sees backs only: no face-up card in any seat, and no "your cards".
+    expect(await spectator.page.locator('#seats .playing-card.back').count()).toBe(4);
+    expect(await spectator.page.locator('#seats .playing-card:not(.back)').count()).toBe(0);
+    expect(await spectator.page.locator('#my-cards .playing-card').count()).toBe(0);
+    // Cards have text alternatives ("Ace of spades").
+    expect(await alice.page.locator('#my-cards').getByRole('img', { name: / of (spades|hearts|diamonds|clubs)$/ }).count()).toBe(2);
+    expect(await spectator.page.getByRole('img', { name: 'Face-down card' }).count()).toBe(4);
+    // Only the legal actions are offered, and only to the player whose turn it is.
+    for (const p of [alice, bob]) {
+      const visible = async (id: string) => p.page.locator(id).isVisible();
+      expect((await visible('#check')) && (await visible('#call'))).toBe(false);
+      expect((await visible('#bet')) && (await visible('#raise'))).toBe(false);
+      expect((await visible('#sitout')) && (await visible('#sitin'))).toBe(false);
+      expect(await visible('#action-bar')).toBe(await myTurn(p));
+    }
+  }
+
+  /** A second tab of the same player signs in and shows the same seat and cards. */
+  async function secondTab(p: Player): Promise<Page> {
+    const tab2 = await p.page.context().newPage();
+    await tab2.goto(`${felt.url}/#/table/${tableId}`);
+    await tab2.getByLabel('Username').fill(p.username);
+    await tab2.getByLabel('Password').fill('correct-horse-1');
+    await tab2.getByRole('button', { name: 'Log in' }).click();
+    await tab2.locator('.seat.me[data-seat="0"]').waitFor({ timeout: WAIT_MS });
+    await tab2.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+    return tab2;
+  }
+
+  /**
+   * A dropped connection mid-hand (the server loses the player's transport, as a network failure
+   * would): the client reconnects by itself and shows the seat, the cards and the turn again.
+   */
+  async function dropAndReconnect(p: Player): Promise<void> {
+    await p.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+    const dropped = [...felt.io.sockets.sockets.values()].filter((s) => s.data.playerId === p.playerId);
+    expect(dropped.length).toBe(1);
+    for (const s of dropped) s.conn.close();
+    await p.page.locator('#connection', { hasText: 'Connection lost' }).waitFor({ timeout: WAIT_MS });
+    await p.page.locator('#connection:empty').waitFor({ state: 'attached', timeout: WAIT_MS });
+    await p.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
+    await p.page.locator('#turn', { hasText: / · \d+ s$/ }).waitFor({ timeout: WAIT_MS });
+  }
 
   /**
    * After the all-in: a busted player is sat out; sitting in is refused in words until a top-up; the
