@@ -224,6 +224,11 @@ describe('table client at / in Chromium', () => {
     await p.page.locator('#connection:empty').waitFor({ state: 'attached', timeout: WAIT_MS });
     await p.page.locator('#my-cards .playing-card').nth(1).waitFor({ timeout: WAIT_MS });
     await p.page.locator('#turn', { hasText: / · \d+ s$/ }).waitFor({ timeout: WAIT_MS });
+    // The server closing the socket itself (as a restart does) is retried by the page too.
+    felt.io.in(`player:${p.playerId}`).disconnectSockets(true);
+    await p.page.locator('#connection', { hasText: 'Connection lost' }).waitFor({ timeout: WAIT_MS });
+    await p.page.locator('#connection:empty').waitFor({ state: 'attached', timeout: WAIT_MS });
+    await p.page.locator('.seat.me').waitFor({ timeout: WAIT_MS });
   }
 
   /**

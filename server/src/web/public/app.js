@@ -9,6 +9,7 @@
   const TOKEN_KEY = 'felt-token';
   // The lobby asks for the table list this often while it is on screen (lobby:list over the socket).
   const LOBBY_REFRESH_MS = 3000;
+  const SERVER_CLOSE_RETRY_MS = 1000;
   const session = { token: sessionStorage.getItem(TOKEN_KEY), me: null, socket: null, lobbyTimer: null };
 
   /** Calls the HTTP API; throws an Error carrying the closed-list `code` on refusal. */
@@ -84,7 +85,12 @@
       window.FeltTable.reconnected();
       if (!$('#lobby-view').hidden) refreshLobby();
     });
-    socket.on('disconnect', () => { status.textContent = 'Connection lost — reconnecting…'; });
+    socket.on('disconnect', (reason) => {
+      status.textContent = 'Connection lost — reconnecting…';
+      // Socket.IO retries by itself except when the server closed the socket (a restart or a deploy
+      // does that): then this tab asks again, after a pause so that a restarting server can come up.
+      if (reason === 'io server disconnect') setTimeout(() => { if (session.socket === socket) socket.connect(); }, SERVER_CLOSE_RETRY_MS);
+    });
     socket.on('connect_error', (error) => {
       if (error && error.message === 'unauthorized') logout();
       else status.textContent = 'Cannot reach the server — retrying…';

@@ -12,7 +12,11 @@
   let hands = new Map();
   let shown = null;
 
+  // Enough for the hand on screen and the one just dealt; older hands are forgotten.
+  const HANDS_KEPT = 4;
+
   function hand(handId) {
+    if (!hands.has(handId) && hands.size >= HANDS_KEPT) hands.delete(hands.keys().next().value);
     if (!hands.has(handId)) hands.set(handId, { commitment: null, button: null, dealtSeats: [], holeCount: 0, mySeat: null, holeCards: [], names: {} });
     return hands.get(handId);
   }

@@ -18,7 +18,8 @@
     socket.on('table:state', onState);
     socket.on('hand:cards', (msg) => {
       if (msg.tableId !== t.tableId) return;
-      t.cards[msg.handId] = msg.cards;
+      // Only the current hand's cards are kept.
+      t.cards = { [msg.handId]: msg.cards };
       window.FeltResult.noteCards(msg);
       render();
     });
