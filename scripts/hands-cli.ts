@@ -3,21 +3,22 @@
  * PostgreSQL of `npm start` (connected to if Felt runs, else started for the command; see
  * server/src/persistence/cli-database.ts):
  *   verify --hand <id> | --table <id> | --all   re-executes hands; one line per hand, then a summary.
- *   export --format pokerstars|phh [--hand <id> | --table <id>] [--out <file>]   settled hands as one file.
+ *   export --format pokerstars|phh [--hand <id> | --table <id>] [--hero <playerId>] [--out <file>]   settled hands
+ *     as one file, numbered with the site-wide hand number; with --hero, only the hero's hands, the hero's cards face up.
  * Exit codes: 0 success (every hand verified), 1 a difference was found, 2 usage or runtime error.
  */
 import { writeFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { withCliDataSource } from '../server/src/persistence/cli-database';
 import { type HandFilter, loadHands, searchHands } from '../server/src/history/hand-query';
-import type { StoredHand } from '../server/src/history/hand-record';
+import { type StoredHand, parseMeta } from '../server/src/history/hand-record';
 import { verifyStoredHand } from '../server/src/history/hand-verify';
 import { pokerStarsFile, pokerStarsFromStored } from '../server/src/history/pokerstars-export';
 import { phhsText } from '../server/src/history/phh-export';
 
 const USAGE = [
   'usage: hands verify --hand <id> | --table <id> | --all',
-  '       hands export --format pokerstars|phh [--hand <id> | --table <id>] [--out <file>]',
+  '       hands export --format pokerstars|phh [--hand <id> | --table <id>] [--hero <playerId>] [--out <file>]',
 ].join('\n');
 
 /** Parsed `--flag value` options; a flag without a value is "true". */
@@ -57,6 +58,11 @@ async function selection(ds: DataSource, o: Record<string, string>, settledOnly:
   return handsOf(ds, { ...(o.table ? { tableId: o.table } : {}), ...(settledOnly ? { status: 'settled' as const } : {}) });
 }
 
+/** True when the player was dealt into the hand. */
+function dealtIn(hand: StoredHand, playerId: string): boolean {
+  return parseMeta(hand.config).seats.some((s) => s.playerId === playerId);
+}
+
 /** Runs one command against `ds`, writing lines to `write`; returns the exit code. */
 export async function run(args: readonly string[], ds: DataSource, write: (line: string) => void): Promise<number> {
   const [command, ...rest] = args;
@@ -69,16 +75,20 @@ export async function run(args: readonly string[], ds: DataSource, write: (line:
       if (v.ok) passed++;
       else failed++;
       const detail = v.differences.map((d) => `${d.field}: expected ${d.expected}, stored ${d.actual}`).join('; ');
-      write(`${v.ok ? 'OK  ' : 'FAIL'} hand ${hand.handId} #${hand.handNumber} ${hand.tableName} ${hand.status}${detail ? ` — ${detail}` : ''}`);
+      write(`${v.ok ? 'OK  ' : 'FAIL'} hand ${hand.handId} #${hand.siteHandNumber} (${hand.tableName} #${hand.handNumber}) ${hand.status}${detail ? ` — ${detail}` : ''}`);
     }
     write(`${passed} verified, ${failed} with differences`);
     return failed === 0 ? 0 : 1;
   }
   if (command === 'export') {
     if (o.format !== 'pokerstars' && o.format !== 'phh') throw new Error('--format must be pokerstars or phh');
+    const hero = o.hero?.toLowerCase();
     const hands: StoredHand[] = [];
-    for await (const hand of await selection(ds, o, true)) if (hand.status === 'settled') hands.push(hand);
-    const text = o.format === 'phh' ? phhsText(hands) : pokerStarsFile(hands.map((h) => pokerStarsFromStored(h)));
+    for await (const hand of await selection(ds, o, true)) {
+      if (hand.status === 'settled' && (hero === undefined || dealtIn(hand, hero))) hands.push(hand);
+    }
+    if (o.hand && hero !== undefined && hands.length === 0) throw new Error(`hero_not_in_hand: ${hero} was not dealt into hand ${o.hand}`);
+    const text = o.format === 'phh' ? phhsText(hands) : pokerStarsFile(hands.map((h) => pokerStarsFromStored(h, hero)));
     if (o.out) {
       writeFileSync(o.out, text);
       write(`wrote ${hands.length} hands to ${o.out}`);

@@ -87,6 +87,28 @@ export function renderProtocolDoc(): string {
   );
   out.push('## Limits', '', '| limit | value |', '| --- | --- |');
   for (const [k, v] of Object.entries(PROTOCOL_LIMITS)) out.push(`| \`${k}\` | ${v} |`);
+  out.push(
+    '',
+    'How the limits are enforced:',
+    '',
+    '- A handshake beyond `maxConnectionsPerPlayer` open sockets of one account (in one server process) fails with the',
+    '  `connect_error` message `too_many_connections` (`err.data` is the error body).',
+    '- `table:watch` is refused with `too_many_connections` when the account already watches that table from',
+    '  `maxWatchersPerPlayerPerTable` sockets or watches `maxWatchesPerPlayer` tables over all its sockets (tables where it',
+    '  holds a seat do not count), and with `too_many_viewers` when the table has `maxViewersPerTable` viewers.',
+    '- An event name that is not in this document is answered `unknown_event` (when the client passed an ack).',
+    '- A payload larger than `maxPayloadBytes` is answered `payload_too_large`. A frame larger than `maxFrameBytes` cannot be',
+    '  answered: the transport closes the connection (WebSocket close code 1009; the client sees the disconnect reason',
+    '  `transport close`).',
+    '- Events beyond `socketEventsPerSecond` (with a `socketBurst` allowance) per socket are answered `rate_limited`.',
+    '',
+    '## Sessions',
+    '',
+    'A socket is authorised by the token of its handshake for as long as that token is valid. When the token expires, or',
+    'when the player logs out (`POST /api/auth/logout` revokes every token the player holds), the server sends',
+    '`session:ended` (`{ reason: "expired" | "logged_out" }`) and closes the socket (disconnect reason',
+    '`io server disconnect`). Log in again for a new token before reconnecting; the old token fails the handshake.',
+  );
   out.push('', '## Client → server events', '');
   for (const name of Object.keys(clientSchemas) as ClientEventName[]) {
     out.push(`### \`${name}\``, '', `Ack: ${ACKS[name]}.`, '', 'Payload (JSON Schema):', '', '```json');
@@ -104,6 +126,7 @@ export function renderProtocolDoc(): string {
   out.push('- `hand:openings` (`HandOpeningsMessage`): right after `hand:result`, only to your own sockets: the openings of your own hole cards.');
   out.push('- `seat:topup` (`TopUpNotice`): the fate of a top-up acknowledged as pending, only to your own sockets: `applied` (with the new');
   out.push('  stack), `cancelled` (you left first) or `refused` (with the error); no chips moved unless `applied`.');
+  out.push('- `session:ended` (`SessionEndedMessage`): the token expired or was revoked; the socket is closed right after it.');
   out.push('', '`TableView.phase` is `waiting`, `hand`, `settling`, `between_hands` or `paused`: the database did not answer when a');
   out.push('hand was to start or end, so no hand starts and no chip moves; the table retries by itself (0.5 s, doubling to 30 s).');
   out.push('', 'Request ids: a repeated `requestId` gets the first answer while the table remembers it (the last');
@@ -111,7 +134,7 @@ export function renderProtocolDoc(): string {
   out.push('forgot it (or after a restart) is refused with `request_replayed` and changes nothing. A leave always cashes out the seat you');
   out.push('hold now. An answer `outcome_unknown` means the request may still take effect: the next `table:state` shows the outcome.');
   out.push('', '```ts');
-  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage', 'HandCardsMessage', 'HandOpeningsMessage', 'TopUpNotice']) {
+  for (const name of ['TableSummary', 'TableConfigView', 'SeatView', 'LegalActionsView', 'TableView', 'HandEventMessage', 'HandResultMessage', 'HandCardsMessage', 'HandOpeningsMessage', 'TopUpNotice', 'SessionEndedMessage']) {
     out.push(interfaceBlock(source, name), '');
   }
   out.push('type DeckOpening = { position: number; card: string; salt: string; path: string[] };', '```', '');

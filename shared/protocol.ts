@@ -219,6 +219,16 @@ export interface ServerToClientEvents {
   'hand:result': (msg: HandResultMessage) => void;
   'seat:topup': (msg: TopUpNotice) => void;
   'hand:openings': (msg: HandOpeningsMessage) => void;
+  'session:ended': (msg: SessionEndedMessage) => void;
+}
+
+/**
+ * Sent just before the server closes a socket whose authorisation ended: `expired` when the token's
+ * lifetime is over, `logged_out` when the player logged out (which revokes every token they hold).
+ * Log in again for a new token before reconnecting.
+ */
+export interface SessionEndedMessage {
+  reason: 'expired' | 'logged_out';
 }
 
 /** Per-socket data the server keeps after the handshake. */
@@ -226,11 +236,22 @@ export interface SocketData {
   playerId: string;
   username: string;
   role: 'player' | 'admin';
+  /** When the handshake token expires (ms since the epoch); the socket is closed then. */
+  expiresAtMs: number;
 }
 
 /** Limits the protocol promises; the server enforces them. */
 export const PROTOCOL_LIMITS = {
+  /** Largest event payload; a bigger one (up to maxFrameBytes) is answered with `payload_too_large`. */
   maxPayloadBytes: 16 * 1024,
+  /** Largest frame the transport reads; a bigger one closes the connection (WebSocket close code 1009). */
+  maxFrameBytes: 64 * 1024,
+  /** Open sockets per account (per server process); one more fails the handshake with `too_many_connections`. */
+  maxConnectionsPerPlayer: 8,
+  /** Sockets of one account watching the same table. */
+  maxWatchersPerPlayerPerTable: 2,
+  /** Table watches of one account over all its sockets, not counting tables where it holds a seat. */
+  maxWatchesPerPlayer: 16,
   maxTablesPerPlayer: 8,
   maxViewersPerTable: 200,
   maxSeats: 10,

@@ -21,6 +21,8 @@ import { registerWebRoutes } from './web/web.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
+import { endPlayerSessions } from './transport/socket-guards';
+import { localSessionBus, redisSessionBus } from './transport/session-bus';
 import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
 import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
@@ -65,7 +67,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     const router = new Router(logger);
     registerHealthRoutes(router, dataSource, () => shuttingDown);
     metrics.registerMetricsRoute(router);
-    const auth = createAuthService({ dataSource, config, logger });
+    const auth = await createAuthService({ dataSource, config, logger });
+    cleanups.push(() => auth.close());
     if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) await auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
     const routeDeps: RouteDeps = { dataSource, config, logger, auth };
     registerAuthRoutes(router, routeDeps);
@@ -85,14 +88,18 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
         }
       }, (error: unknown) => logger.error({ err: error }, 'router crashed'));
     });
-    const io = createIoServer(httpServer, { auth, dataSource, logger, corsOrigins: config.CORS_ORIGINS });
+    const io = createIoServer(httpServer, { auth, logger, corsOrigins: config.CORS_ORIGINS });
+    const endSessions = (playerId: string) => endPlayerSessions(io, playerId, 'logged_out');
+    const sessionBus = config.REDIS_URL ? await redisSessionBus(config.REDIS_URL, logger, endSessions) : localSessionBus(endSessions);
+    cleanups.push(() => sessionBus.close());
+    routeDeps.onLogout = (playerId) => sessionBus.publishLogout(playerId);
     const playerLimiter = config.REDIS_URL
       ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);
     cleanups.push(() => playerLimiter.close());
     const tables = await startTables(io, dataSource, logger, config, playerLimiter, options);
-    routeDeps.onTableCreated = (row) => {
-      tables.addById(row.id).catch((error: unknown) => logger.error({ err: error, tableId: row.id }, 'starting a new table failed'));
+    routeDeps.onTableCreated = async (row) => {
+      await tables.addById(row.id);
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
     routeDeps.tableControl = tableControl(tables);
@@ -172,6 +179,7 @@ async function startTables(
     logger,
     broadcaster: ioBroadcaster(io),
     handPauseMs: config.HAND_PAUSE_MS,
+    seatTimers: { disconnectSitOutMs: config.SEAT_DISCONNECT_SITOUT_MS, sitOutStandUpMs: config.SEAT_SITOUT_STANDUP_MS },
     metrics: {
       handSettled: (ms) => {
         metrics.handsTotal.inc();

@@ -1,4 +1,22 @@
-import { loadConfig, ConfigError } from './config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, ConfigError, KNOWN_PLACEHOLDERS } from './config';
+
+const ROOT = path.resolve(__dirname, '../..');
+const STRONG_SECRET = 'Qm9vdHN0cmFwLXNlY3JldC1mb3ItdGVzdHMtb25seS0xMjM0NTY3OA';
+
+/** The placeholder values the repository's own files publish for the two secrets. */
+function publishedPlaceholders(): string[] {
+  const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+  const example = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  return [
+    ...[...compose.matchAll(/\$\{(?:TOKEN_SECRET|ADMIN_PASSWORD):-([^}]+)\}/g)].map((m) => m[1]!),
+    ...[...example.matchAll(/ADMIN_PASSWORD=(\S+)/g)].map((m) => m[1]!),
+    ...[...readme.matchAll(/ADMIN_PASSWORD='([^']+)'/g)].map((m) => m[1]!),
+    ...[...readme.matchAll(/"password":"([^"]+)"/g)].map((m) => m[1]!),
+  ];
+}
 
 describe('loadConfig', () => {
   it.each([
@@ -11,6 +29,29 @@ describe('loadConfig', () => {
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('knows every placeholder the repository publishes', () => {
+    const published = publishedPlaceholders();
+    expect(published.length).toBeGreaterThanOrEqual(4);
+    for (const value of published) expect({ value, known: KNOWN_PLACEHOLDERS.has(value) }).toEqual({ value, known: true });
+  });
+
+  it.each([...KNOWN_PLACEHOLDERS])('refuses to start in production with the placeholder %s as either secret', (value) => {
+    const base = { NODE_ENV: 'production', ADMIN_USERNAME: 'admin' };
+    const asSecret = { ...base, TOKEN_SECRET: value.padEnd(32, value), ADMIN_PASSWORD: STRONG_SECRET };
+    if (value.length >= 32) expect(() => loadConfig(asSecret)).toThrow(/TOKEN_SECRET is a placeholder/);
+    expect(() => loadConfig({ ...base, TOKEN_SECRET: STRONG_SECRET, ADMIN_PASSWORD: value })).toThrow(/ADMIN_PASSWORD (is a placeholder|must be at least)/);
+  });
+
+  it('refuses weak production secrets and accepts strong ones', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', TOKEN_SECRET: 'a'.repeat(40) })).toThrow(/too few distinct characters/);
+    expect(() => loadConfig({ NODE_ENV: 'production', TOKEN_SECRET: STRONG_SECRET, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'short-pw1' })).toThrow(
+      /ADMIN_PASSWORD must be at least 12/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', TOKEN_SECRET: STRONG_SECRET, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'a long pass phrase 7' }).NODE_ENV).toBe('production');
+    // Outside production the development defaults keep working.
+    expect(loadConfig({ TOKEN_SECRET: 'replace-me-with-at-least-32-random-characters' }).NODE_ENV).toBe('development');
   });
 
   it('applies defaults and treats empty strings as unset', () => {

@@ -43,7 +43,29 @@ const envSchema = z.object({
   SOCKET_EVENTS_PER_SECOND: intInRange(1, 10_000).default(20),
   SOCKET_EVENT_BURST: intInRange(1, 10_000).default(40),
   PLAYER_EVENTS_PER_SECOND: intInRange(1, 100_000).default(60),
+  SEAT_DISCONNECT_SITOUT_MS: intInRange(100, 24 * 3600 * 1000).default(60_000),
+  SEAT_SITOUT_STANDUP_MS: intInRange(100, 7 * 24 * 3600 * 1000).default(600_000),
 });
+
+/**
+ * Values published in this repository (docker-compose.yml, .env.example, README) as placeholders. A
+ * production server started with one of them would sign tokens anyone can forge, or let anyone in as admin.
+ */
+export const KNOWN_PLACEHOLDERS = new Set([
+  'replace-me-with-at-least-32-random-characters',
+  'change-me-please',
+  'choose-a-password',
+  'admin-password-1',
+  'test-secret-test-secret-test-secret-0123',
+]);
+
+/** Why a production secret is unacceptable, or undefined when it is fine. */
+export function weakSecret(value: string, minLength: number): string | undefined {
+  if (KNOWN_PLACEHOLDERS.has(value)) return 'is a placeholder published in this repository';
+  if (value.length < minLength) return `must be at least ${minLength} characters in production`;
+  if (new Set(value).size < 8) return 'has too few distinct characters';
+  return undefined;
+}
 
 /** The validated configuration. */
 export type Config = z.infer<typeof envSchema>;
@@ -51,6 +73,16 @@ export type Config = z.infer<typeof envSchema>;
 /** Thrown when the environment is invalid; its message lists every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+function checkProductionSecrets(config: Config): void {
+  if (!config.TOKEN_SECRET) throw new ConfigError('Invalid configuration:\n  TOKEN_SECRET is required when NODE_ENV=production');
+  const problems: string[] = [];
+  const secret = weakSecret(config.TOKEN_SECRET, 32);
+  if (secret) problems.push(`  TOKEN_SECRET ${secret}`);
+  const password = config.ADMIN_PASSWORD === undefined ? undefined : weakSecret(config.ADMIN_PASSWORD, 12);
+  if (password) problems.push(`  ADMIN_PASSWORD ${password}`);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration (NODE_ENV=production):\n${problems.join('\n')}`);
 }
 
 /** Parses `env` (default: process.env) into a Config or throws ConfigError with a readable message. */
@@ -70,8 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((config.ADMIN_USERNAME === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
-  if (config.NODE_ENV === 'production' && !config.TOKEN_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  TOKEN_SECRET is required when NODE_ENV=production');
-  }
+  if (config.NODE_ENV === 'production') checkProductionSecrets(config);
   return config;
 }

@@ -152,7 +152,11 @@ export function startWithEvents(
   for (const s of d.seats) currentBet = max(currentBet, s.streetBet);
   d.currentBet = currentBet;
   // A straddle is a blind raise: the minimum raise is then the straddle itself (1/2/4 → raise to 8).
-  for (const amount of config.straddles ?? []) d.minRaise = max(d.minRaise, amount);
+  // Fixed limit keeps its fixed bet size (a straddle there is one bet more, and so is every raise),
+  // and PHH replay follows PokerKit, which keeps the big blind as the increment (see HandConfig).
+  if (config.variant !== 'FT' && !config.straddleKeepsMinRaise) {
+    for (const amount of config.straddles ?? []) d.minRaise = max(d.minRaise, amount);
+  }
   beginRound(d, lastPoster);
   const state = freeze(d);
   return { state, events: state.events.slice() };
@@ -179,19 +183,26 @@ function liveCount(d: Draft): number {
 }
 
 /**
+ * True when the betting round has nobody left to ask: at most one player can still put chips in and
+ * that player has already matched the highest bet. Such a player could only check or fold (a raise
+ * has nobody to answer it), so the round is over: no turn is ever a choice without consequence.
+ */
+function nobodyToAsk(d: Draft): boolean {
+  let only = -1;
+  for (let i = 0; i < d.seats.length; i++) {
+    if (!canAct(d.seats[i]!)) continue;
+    if (only >= 0) return false;
+    only = i;
+  }
+  return only < 0 || gte(d.seats[only]!.streetBet, d.currentBet);
+}
+
+/**
  * Opens a betting round: everyone who can still put chips in owes an action, except that a lone
  * player who owes nothing has nobody to bet against. `after` is the player the action starts left of.
  */
 function beginRound(d: Draft, after: number): void {
-  let able = 0;
-  let only = -1;
-  for (let i = 0; i < d.seats.length; i++) {
-    if (canAct(d.seats[i]!)) {
-      able++;
-      only = i;
-    }
-  }
-  const lone = able === 1 && gte(d.seats[only]!.streetBet, d.currentBet);
+  const lone = nobodyToAsk(d);
   for (let i = 0; i < d.seats.length; i++) {
     const s = d.seats[i]!;
     const pending = canAct(s) && !lone;
@@ -207,7 +218,9 @@ function beginRound(d: Draft, after: number): void {
 
 /** Moves the turn on after player `from` acted, or closes the betting round. */
 function advance(d: Draft, from: number): void {
-  if (liveCount(d) === 1) {
+  // The round also ends when the last player who could still act has matched the bet: heads-up, a
+  // small blind who calls or completes all-in leaves the big blind (who has matched) nothing to decide.
+  if (liveCount(d) === 1 || (!d.config.legacyAsksMatchedPlayer && nobodyToAsk(d))) {
     closeRound(d);
     return;
   }

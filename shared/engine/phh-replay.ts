@@ -47,6 +47,27 @@ function amount(text: string, what: string, unit?: Chips): Chips {
   return r.value;
 }
 
+/** The value text of a user-defined field, or undefined. */
+function extraOf(hand: PhhHand, key: string): string | undefined {
+  return hand.extra.find(([k]) => k === key)?.[1];
+}
+
+/**
+ * Felt's rake fields (docs/HAND-HISTORY.md): `_rake` is the total taken from the pots, `_rake_percent`
+ * and `_rake_cap` (0 = no cap) the table's rule, which replay needs to take the same rake from the
+ * same pots. Hands without `_rake` are unraked.
+ */
+function rakeOf(hand: PhhHand, unit: Chips): { total: Chips; percent: Chips; cap: Chips } | undefined {
+  const total = extraOf(hand, '_rake');
+  if (total === undefined) return undefined;
+  const percent = extraOf(hand, '_rake_percent');
+  const cap = extraOf(hand, '_rake_cap');
+  if (percent === undefined || cap === undefined) throw new ReplayError('_rake needs _rake_percent and _rake_cap to be replayed');
+  const pct = parseAmount(percent);
+  if (!pct.ok || pct.value.gt(100)) throw new ReplayError(`_rake_percent: bad percentage "${percent}"`);
+  return { total: amount(total, '_rake', unit), percent: pct.value, cap: amount(cap, '_rake_cap', unit) };
+}
+
 /** Builds the engine configuration of a PHH hand. */
 function configOf(hand: PhhHand, unit: Chips): HandConfig {
   if (hand.variant !== 'NT' && hand.variant !== 'PO' && hand.variant !== 'FT') throw new ReplayError(`unsupported variant ${hand.variant}`);
@@ -64,12 +85,13 @@ function configOf(hand: PhhHand, unit: Chips): HandConfig {
   if (fixed && (hand.smallBet === undefined || hand.bigBet === undefined)) throw new ReplayError('FT needs small_bet and big_bet');
   if (!fixed && hand.minBet === undefined) throw new ReplayError(`${variant} needs min_bet`);
   const smallBet = fixed ? amount(hand.smallBet!, 'small_bet', unit) : undefined;
+  const rake = rakeOf(hand, unit);
   return {
     variant, unit, ante: antes[0]!, smallBlind: blinds[0]!, bigBlind: blinds[1]!,
     ...(straddles.length > 0 ? { straddles } : {}),
     minBet: fixed ? smallBet! : amount(hand.minBet!, 'min_bet', unit),
     ...(fixed ? { smallBet, bigBet: amount(hand.bigBet!, 'big_bet', unit) } : {}),
-    rakePercent: ZERO, rakeCap: ZERO, shortAllInReopens: true,
+    rakePercent: rake?.percent ?? ZERO, rakeCap: rake?.cap ?? ZERO, shortAllInReopens: true, straddleKeepsMinRaise: true,
   };
 }
 
@@ -114,8 +136,29 @@ function deckOf(hand: PhhHand, config: HandConfig): Card[] {
   return [...used, ...orderedDeck().filter((c) => !used.includes(c))];
 }
 
+/** How far the history has got: board cards dealt so far, and whether a pointless check was skipped. */
+interface Progress {
+  count: number;
+  skippedCheck?: boolean;
+}
+
+/**
+ * True for the one check PokerKit asks for and Felt does not: the last player who can still act has
+ * matched the bet after everyone else folded or went all-in (PokerKit only drops such a player when a
+ * round opens). The engine has then already closed the round and run the board out, while the history
+ * has not dealt it yet. Only one such check per hand is skipped; anything else stays an error.
+ */
+function pointlessCheck(state: HandState, index: number, progress: Progress): boolean {
+  const seat = state.seats[index]!;
+  // The player had chips behind (was not all-in), so PokerKit could still ask them.
+  if (progress.skippedCheck || state.street !== 'complete' || seat.folded || !seat.contributed.lt(seat.startingStack)) return false;
+  if (progress.count >= state.board.length) return false;
+  progress.skippedCheck = true;
+  return true;
+}
+
 /** Applies one PHH action to the engine state. */
-function step(state: HandState, text: string, n: number, boardSeen: { count: number }): HandState {
+function step(state: HandState, text: string, n: number, boardSeen: Progress): HandState {
   const parts = text.trim().split(/\s+/);
   if (parts[0] === 'd') {
     if (parts[1] === 'dh') return state;
@@ -132,6 +175,7 @@ function step(state: HandState, text: string, n: number, boardSeen: { count: num
     }
     return state;
   }
+  if (parts[1] === 'cc' && parts.length === 2 && pointlessCheck(state, index, boardSeen)) return state;
   let outcome;
   if (parts[1] === 'f' && parts.length === 2) outcome = apply(state, { seat, type: 'fold' });
   else if (parts[1] === 'cc' && parts.length === 2) {
@@ -156,7 +200,7 @@ export function replayPhh(hand: PhhHand): ReplayOutcome {
     const n = hand.startingStacks.length;
     const seats = hand.startingStacks.map((s, i) => ({ seat: i, stack: amount(s, 'starting_stacks', unit) }));
     let state = start(config, seats, n - 1, deckOf(hand, config));
-    const boardSeen = { count: 0 };
+    const boardSeen: Progress = { count: 0 };
     hand.actions.forEach((text, ai) => {
       try {
         state = step(state, text, n, boardSeen);
@@ -168,19 +212,19 @@ export function replayPhh(hand: PhhHand): ReplayOutcome {
       const who = state.toAct === undefined ? 'nobody' : `p${state.toAct + 1}`;
       throw new ReplayError(`the hand is not finished after the last action (${who} to act)`);
     }
-    const final = result(state).finalStacks;
+    const { finalStacks: final, rake } = result(state);
     const finishingStacks = hand.startingStacks.map((_, i) => formatAmount(final[i]!, unit));
     const matches = expected === undefined || expected.every((e, i) => e === finishingStacks[i]) && expected.length === n;
-    return {
-      ok: matches, finishingStacks, ...(expected ? { expected } : {}),
-      ...(matches ? {} : { error: 'finishing stacks differ from the history' }),
-    };
+    const wantedRake = rakeOf(hand, unit)?.total ?? ZERO;
+    const error = !matches ? 'finishing stacks differ from the history'
+      : !rake.eq(wantedRake) ? `the rule takes a rake of ${formatAmount(rake, unit)}, the history says ${formatAmount(wantedRake, unit)}` : undefined;
+    return { ok: error === undefined, finishingStacks, ...(expected ? { expected } : {}), ...(error ? { error } : {}) };
   } catch (e) {
     return { ok: false, finishingStacks: [], ...(expected ? { expected } : {}), error: (e as Error).message };
   }
 }
 
-/** Exports an engine hand as PHH (players listed from left of the button; mucked hands are not shown). */
+/** Exports an engine hand as PHH (players listed from left of the button; a muck after the river is `pK sm`). */
 export function phhFromHand(state: HandState): PhhHand {
   const c = state.config;
   const order = orderFromButton(state);
@@ -190,17 +234,31 @@ export function phhFromHand(state: HandState): PhhHand {
   const blinds = [c.smallBlind, c.bigBlind, ...(c.straddles ?? [])].map(f);
   while (blinds.length < n) blinds.push(f(ZERO));
   const actions: string[] = [];
+  const shows: { seat: number; cards: string | undefined }[] = [];
+  // Where the showdown goes: after the last deal or action, so before a run-out's board cards.
+  let showAt = 0;
   for (const e of state.events) {
     if (e.type === 'deal_hole') actions.push(`d dh ${player.get(e.seat)} ${e.cards}`);
     else if (e.type === 'street') actions.push(`d db ${e.cards}`);
-    else if (e.type === 'showdown' && e.shown) actions.push(`${player.get(e.seat)} sm ${e.cards}`);
+    else if (e.type === 'showdown') shows.push({ seat: e.seat, cards: e.shown ? e.cards : undefined });
     else if (e.type === 'action') {
       const who = player.get(e.seat);
       if (e.action === 'fold') actions.push(`${who} f`);
       else if (e.action === 'check' || e.action === 'call') actions.push(`${who} cc`);
       else actions.push(`${who} cbr ${e.to}`);
     }
+    if (e.type === 'deal_hole' || e.type === 'action') showAt = actions.length;
   }
+  // PokerKit (and the PHH spec's examples) show down as soon as the betting is over, before the rest
+  // of the board is run out, and it needs every player at showdown to show or muck ("pK sm"). Before a
+  // run-out every hand is tabled (a muck there would forfeit a pot the player may still win); the
+  // cards are in the file's deal lines anyway.
+  const runOut = showAt < actions.length;
+  const holeOf = (seat: number): string => formatCards(state.seats.find((s) => s.seat === seat)!.hole);
+  actions.splice(showAt, 0, ...shows.map((e) => {
+    const cards = e.cards ?? (runOut ? holeOf(e.seat) : undefined);
+    return cards === undefined ? `${player.get(e.seat)} sm` : `${player.get(e.seat)} sm ${cards}`;
+  }));
   const fixed = c.variant === 'FT';
   return {
     variant: c.variant,
@@ -211,6 +269,18 @@ export function phhFromHand(state: HandState): PhhHand {
     startingStacks: order.map((i) => f(state.seats[i]!.startingStack)),
     actions,
     ...(state.handResult ? { finishingStacks: order.map((i) => f(state.handResult!.finalStacks[state.seats[i]!.seat]!)) } : {}),
-    extra: [],
+    extra: rakeFields(state),
   };
+}
+
+/**
+ * The user-defined rake fields of a raked hand (PHH has none of its own, and user-defined keys must
+ * start with `_`): the total taken, so that starting stacks − finishing stacks = `_rake`, and the
+ * table's percentage and cap, so that a replay can take the same rake from the same pots.
+ */
+function rakeFields(state: HandState): [string, string][] {
+  const rake = state.handResult?.rake;
+  if (!rake || !rake.gt(0)) return [];
+  const c = state.config;
+  return [['_rake', formatAmount(rake, c.unit)], ['_rake_percent', c.rakePercent.toString()], ['_rake_cap', formatAmount(c.rakeCap, c.unit)]];
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ZERO } from '../money';
 import { start } from './hand';
 import { type PhhHand, PhhParseError, parsePhh, parsePhhs, phhFromHand, replayPhh, serialisePhhs, writePhh } from './phh';
 import { arbTable, HAND_1, playRandom } from './test-kit';
@@ -98,18 +97,35 @@ describe('replayPhh', () => {
   });
 });
 
+describe('raked hands', () => {
+  // HAND_1 raked 5% (cap 3) of its 5.84 pot (p1's uncalled 6.65 went back): 0.29, taken from the winner p2.
+  const raked = (fields: string): PhhHand => parsePhh(HAND_1.replace('finishing_stacks = [7.75, 5.84]', `finishing_stacks = [7.75, 5.55]\n${fields}`));
+
+  it('replays to the raked finishing stacks', () => {
+    expect(replayPhh(raked('_rake = 0.29\n_rake_percent = 5\n_rake_cap = 3.00'))).toEqual({ ok: true, finishingStacks: ['7.75', '5.55'], expected: ['7.75', '5.55'] });
+  });
+
+  it.each([
+    ['a rake the rule does not take', '_rake = 0.28\n_rake_percent = 5\n_rake_cap = 3.00', /rule takes a rake of 0.29, the history says 0.28/],
+    ['a rake without its rule', '_rake = 0.29', /_rake needs _rake_percent and _rake_cap/],
+    ['a cap that changes the stacks', '_rake = 0.29\n_rake_percent = 5\n_rake_cap = 0.20', /finishing stacks differ/],
+  ])('fails %s', (_n, fields, message) => {
+    expect(replayPhh(raked(fields)).error).toMatch(message);
+  });
+});
+
 describe('phhFromHand', () => {
   it('exports engine hands that replay to the same finishing stacks', () => {
     fc.assert(
       fc.property(arbTable, fc.array(fc.nat({ max: 1_000_000 }), { minLength: 1, maxLength: 40 }), (table, choices) => {
-        // PHH has no rake field, so exported hands are compared without rake.
-        const config = { ...table.config, rakePercent: ZERO };
-        const done = playRandom(start(config, table.seats, table.button, table.deck), choices);
+        // Raked hands carry _rake, _rake_percent and _rake_cap, so they replay to the same (raked) stacks.
+        const done = playRandom(start(table.config, table.seats, table.button, table.deck), choices);
         const phh = phhFromHand(done);
         const replayed = replayPhh(parsePhh(writePhh(phh)));
         expect(replayed.error).toBeUndefined();
         expect(replayed.ok).toBe(true);
         expect(replayed.finishingStacks).toEqual(phh.finishingStacks);
+        expect(phh.extra.some(([k]) => k === '_rake')).toBe(done.handResult!.rake.gt(0));
       }),
       { numRuns: 150 },
     );

@@ -39,6 +39,17 @@ export interface HandConfig {
    * leave this unset.
    */
   shortAllInReopens?: boolean;
+  /**
+   * PokerKit compatibility for PHH replay only: a straddle leaves the minimum raise increment at the
+   * big blind (PokerKit: 1/2/4 → raise to 6) instead of the straddle (Felt: raise to 8).
+   */
+  straddleKeepsMinRaise?: boolean;
+  /**
+   * Re-execution of hands stored before December 2026 only: the engine then still asked the last
+   * player who could act for a check after they had matched the bet with nobody left to bet against
+   * (heads-up, the big blind after the small blind called all-in). Those stored hands hold that check.
+   */
+  legacyAsksMatchedPlayer?: boolean;
 }
 
 /** A player at the start of a hand: table seat index (0..9) and chips behind. */

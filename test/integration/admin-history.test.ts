@@ -25,7 +25,7 @@ import { parseMeta } from '../../server/src/history/hand-record';
 const runFile = promisify(execFile);
 
 /** The JSON shapes the tests read (the API's answers, loosely typed). */
-interface Row { handId: string; handNumber: string; tableId: string; tableName: string; status: string; startedAt: string; pot: string | null; players: Array<{ playerId: string; username: string }>; winners: unknown[] }
+interface Row { handId: string; handNumber: string; siteHandNumber: string; tableId: string; tableName: string; status: string; startedAt: string; pot: string | null; players: Array<{ playerId: string; username: string }>; winners: unknown[] }
 interface Ev { seq: number; type: string; payload: { amount?: string; allIn?: boolean } }
 interface Pot { amount: string; winners: Array<{ amount: string }> }
 interface Transfer { kind: string; entries: Array<{ accountKind: string; amount: string }> }
@@ -156,8 +156,8 @@ describe('admin hand history', () => {
     const hero = row.players[0]!;
     const one = await text(`${base}/api/admin/hands/${row.handId}/export?format=pokerstars&hero=${hero.playerId}`, h.admin);
     expect(one.status).toBe(200);
-    expect(one.headers.get('content-disposition')).toContain(`felt-hand-${row.handNumber}.txt`);
-    expect(one.body).toMatch(new RegExp(`^PokerStars Hand #${row.handNumber}:  Hold'em No Limit \\(1/2\\) - \\d{4}/\\d\\d/\\d\\d \\d+:\\d\\d:\\d\\d ET\n`));
+    expect(one.headers.get('content-disposition')).toContain(`felt-hand-${row.siteHandNumber}.txt`);
+    expect(one.body).toMatch(new RegExp(`^PokerStars Hand #${row.siteHandNumber}:  Hold'em No Limit \\(1/2\\) - \\d{4}/\\d\\d/\\d\\d \\d+:\\d\\d:\\d\\d ET\n`));
     expect(one.body).toContain("Table 'Alcor II' 6-max Seat #");
     expect(one.body.match(/^Dealt to /gm)).toHaveLength(1);
     expect(one.body).toContain(`Dealt to ${hero.username} [`);
@@ -166,6 +166,11 @@ describe('admin hand history', () => {
     expect(bulk.status).toBe(200);
     const settledCount = (await allHands('&status=settled')).length;
     expect(bulk.body.match(/^PokerStars Hand #/gm)).toHaveLength(settledCount);
+    // Trackers drop repeated hand numbers, so a bulk export over several tables must have none.
+    const numbers = [...bulk.body.matchAll(/^PokerStars Hand #(\d+):/gm)].map((m) => m[1]);
+    expect(new Set(numbers).size).toBe(settledCount);
+    // Without a hero, no hole cards are dealt face up: only hands shown down are printed.
+    expect(bulk.body).not.toMatch(/^Dealt to /m);
     expect(bulk.body).toContain("Hold'em Limit (2/4)");
     expect(bulk.body).toContain('Omaha Pot Limit (1/2)');
     // Side pots are named only when the result has more than one pot (which depends on the cards).
@@ -178,6 +183,44 @@ describe('admin hand history', () => {
     }
     const voided = (await allHands('&status=voided'))[0]!;
     expect((await text(`${base}/api/admin/hands/${voided.handId}/export?format=phh`, h.admin)).status).toBe(400);
+  });
+
+  it('numbers every hand site-wide, increasing as hands start, beside the per-table number', async () => {
+    const oldestFirst = (await allHands()).reverse();
+    const site = oldestFirst.map((x) => BigInt(x.siteHandNumber));
+    expect(new Set(site).size).toBe(site.length);
+    // Tables deal concurrently, so the order across tables is the sequence's; within a table it follows the table's count.
+    for (const tableId of new Set(oldestFirst.map((x) => x.tableId))) {
+      const mine = oldestFirst.filter((x) => x.tableId === tableId).sort((a, b) => Number(a.handNumber) - Number(b.handNumber));
+      expect(mine.every((x, i) => i === 0 || BigInt(x.siteHandNumber) > BigInt(mine[i - 1]!.siteHandNumber))).toBe(true);
+    }
+    // The per-table numbers repeat across tables (every table starts at 1), which is why exports use the site one.
+    expect(oldestFirst.filter((x) => x.handNumber === '1').length).toBeGreaterThan(1);
+    const row = oldestFirst.find((x) => x.status === 'settled')!;
+    const d = (await get(`${base}/api/admin/hands/${row.handId}`, h.admin)).body;
+    expect([d.handNumber, d.siteHandNumber]).toEqual([row.handNumber, row.siteHandNumber]);
+    const phh = (await text(`${base}/api/admin/hands/${row.handId}/export?format=phh`, h.admin)).body;
+    expect(phh).toContain(`\nhand = ${row.siteHandNumber}\n`);
+    expect(phh).toContain(`\n_table_hand_number = ${row.handNumber}\n`);
+  });
+
+  it('refuses a hero who was not dealt in, and exports in bulk for a hero', async () => {
+    const row = (await allHands(`&tableId=${h.tables.holdem}&status=settled`))[0]!;
+    const stranger = h.players.find((p) => !row.players.some((x) => x.playerId === p.playerId))!;
+    for (const format of ['pokerstars', 'phh']) {
+      const res = await get(`${base}/api/admin/hands/${row.handId}/export?format=${format}&hero=${stranger.playerId}`, h.admin);
+      expect({ format, status: res.status, code: res.body.error?.code }).toEqual({ format, status: 400, code: 'hero_not_in_hand' });
+    }
+    const hero = row.players[0]!;
+    const bulk = await text(`${base}/api/admin/hands/export?format=pokerstars&hero=${hero.playerId}`, h.admin);
+    expect(bulk.status).toBe(200);
+    const heroHands = await allHands(`&playerId=${hero.playerId}&status=settled`);
+    expect(heroHands.length).toBeGreaterThan(0);
+    expect(bulk.body.match(/^PokerStars Hand #/gm)).toHaveLength(heroHands.length);
+    expect(bulk.body.match(/^Dealt to /gm)).toHaveLength(heroHands.length);
+    expect(bulk.body.match(new RegExp(`^Dealt to ${hero.username} \\[`, 'gm'))).toHaveLength(heroHands.length);
+    const clash = await get(`${base}/api/admin/hands/export?format=pokerstars&hero=${hero.playerId}&playerId=${stranger.playerId}`, h.admin);
+    expect([clash.status, clash.body.error?.code]).toEqual([400, 'invalid_payload']);
   });
 
   it('shows, verifies and exports a split pot', async () => {
@@ -271,6 +314,17 @@ describe('admin hand history', () => {
     expect(await run(['export', '--format', 'pokerstars', '--table', h.tables.limit, '--out', out], h.felt.dataSource, (l) => exported.push(l))).toBe(0);
     expect(exported).toEqual([`wrote 2 hands to ${out}`]);
     expect(readFileSync(out, 'utf8').match(/^PokerStars Hand #\d+: {2}Hold'em Limit/gm)).toHaveLength(2);
+    // With --hero: only the hero's hands, numbered site-wide, with the hero's cards and no one else's.
+    const limitRows = await allHands(`&tableId=${h.tables.limit}&status=settled`);
+    const hero = limitRows[0]!.players[0]!;
+    const heroLines: string[] = [];
+    expect(await run(['export', '--format', 'pokerstars', '--table', h.tables.limit, '--hero', hero.playerId], h.felt.dataSource, (l) => heroLines.push(l))).toBe(0);
+    const heroText = heroLines.join('\n');
+    const heroRows = limitRows.filter((x) => x.players.some((p) => p.playerId === hero.playerId));
+    expect([...heroText.matchAll(/^PokerStars Hand #(\d+):/gm)].map((m) => m[1]).sort()).toEqual(heroRows.map((x) => x.siteHandNumber).sort());
+    expect(heroText.match(/^Dealt to /gm)).toHaveLength(heroRows.length);
+    const outsider = h.players.find((p) => !limitRows[0]!.players.some((x) => x.playerId === p.playerId))!;
+    await expect(run(['export', '--format', 'phh', '--hand', limitRows[0]!.handId, '--hero', outsider.playerId], h.felt.dataSource, () => undefined)).rejects.toThrow(/hero_not_in_hand/);
     // The npm script itself, as an operator runs it.
     const { stdout } = await runFile('npm', ['run', '-s', 'hands', '--', 'verify', '--table', h.tables.omaha], {
       cwd: path.join(__dirname, '../..'), env: { ...process.env, DATABASE_URL: h.felt.config.DATABASE_URL },

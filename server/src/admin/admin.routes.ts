@@ -107,7 +107,9 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
     const row = rows[0];
     if (!row) throw new Error(`table ${id} vanished right after it was created`);
     ctx.log.info({ adminId: admin.playerId, tableId: row.id }, 'table created');
-    deps.onTableCreated?.(row);
+    // The answer waits for the table's actor, so a table:watch or table:sit sent as soon as the 201
+    // arrives finds the table instead of table_not_found.
+    await deps.onTableCreated?.(row);
     return { status: 201, json: tableView(row) };
   });
 

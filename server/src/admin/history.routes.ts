@@ -13,7 +13,7 @@ import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.route
 import { type HandFilter, MAX_PAGE, loadHands, matchingHandIds, playerStatement, searchHands } from '../history/hand-query';
 import { type StoredHand, HandRecordError, parseMeta } from '../history/hand-record';
 import { verifyStoredHand } from '../history/hand-verify';
-import { pokerStarsFile, pokerStarsFromStored } from '../history/pokerstars-export';
+import { HeroNotInHandError, pokerStarsFile, pokerStarsFromStored } from '../history/pokerstars-export';
 import { phhsText, phhText } from '../history/phh-export';
 import { handSteps } from '../history/hand-steps';
 import { chips, formatAmount } from '../../../shared/money';
@@ -22,7 +22,23 @@ import { chips, formatAmount } from '../../../shared/money';
 export const MAX_EXPORT_HANDS = 1000;
 
 const uuid = z.string().refine(isUuid, 'must be a uuid');
-const isoDate = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date');
+// An ISO 8601 date with an optional time and zone. JavaScript alone would accept `99999` or
+// `+275760-09-13` as dates that PostgreSQL cannot store, so the year of the UTC instant must be 1..9999.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const isoDate = z
+  .string()
+  .max(40)
+  .refine((s) => {
+    const ms = ISO_DATE.test(s) ? Date.parse(s) : Number.NaN;
+    if (Number.isNaN(ms)) return false;
+    const year = new Date(ms).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'must be an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]) in years 1..9999');
+// Statement cursors are ledger entry ids, PostgreSQL bigints: at most 2^63 - 1.
+const entryCursor = z
+  .string()
+  .regex(/^[0-9]{1,19}$/)
+  .refine((s) => BigInt(s) <= 9223372036854775807n, 'must be a ledger entry id');
 const limit = z.string().regex(/^[0-9]{1,4}$/).transform(Number).refine((n) => n >= 1 && n <= MAX_PAGE, `must be 1..${MAX_PAGE}`);
 const filterFields = {
   tableId: uuid.optional(),
@@ -34,9 +50,9 @@ const filterFields = {
 };
 const searchSchema = z.object({ ...filterFields, limit: limit.optional(), cursor: z.string().max(200).optional() }).strict();
 const formatField = z.enum(['pokerstars', 'phh']);
-const bulkExportSchema = z.object({ ...filterFields, format: formatField }).strict();
+const bulkExportSchema = z.object({ ...filterFields, format: formatField, hero: uuid.optional() }).strict();
 const exportSchema = z.object({ format: formatField, hero: uuid.optional() }).strict();
-const statementSchema = z.object({ limit: limit.optional(), cursor: z.string().regex(/^[0-9]{1,19}$/).optional() }).strict();
+const statementSchema = z.object({ limit: limit.optional(), cursor: entryCursor.optional() }).strict();
 const emptySchema = z.object({}).strict();
 
 function queryOf<T>(schema: z.ZodType<T>, ctx: RouteContext): T {
@@ -93,7 +109,7 @@ export function handDetail(stored: StoredHand): Record<string, unknown> {
   }
   const result = (hand.result ?? null) as { pots?: unknown } | null;
   return {
-    handId: hand.handId, handNumber: hand.handNumber, tableId: hand.tableId, tableName: hand.tableName, status: hand.status,
+    handId: hand.handId, handNumber: hand.handNumber, siteHandNumber: hand.siteHandNumber, tableId: hand.tableId, tableName: hand.tableName, status: hand.status,
     buttonSeat: hand.buttonSeat, startedAt: hand.startedAt.toISOString(), endedAt: hand.endedAt?.toISOString() ?? null,
     commitment: hand.commitment, commitmentScheme: hand.commitmentScheme, seed: hand.seed, voidReason: hand.voidReason,
     config, seats, events: hand.events, result: hand.result, pots: result?.pots ?? [],
@@ -126,14 +142,29 @@ async function oneHand(deps: RouteDeps, handId: string | undefined): Promise<Sto
 }
 
 function exportable(hand: StoredHand): void {
-  if (hand.status !== 'settled') throw new HttpError('invalid_payload', `hand ${hand.handNumber} is ${hand.status}; only settled hands can be exported`);
+  if (hand.status !== 'settled') throw new HttpError('invalid_payload', `hand ${hand.siteHandNumber} is ${hand.status}; only settled hands can be exported`);
+}
+
+/** Refuses a hero who was not dealt into the hand, whatever the format, before anything is written. */
+function requireHero(hand: StoredHand, hero: string | undefined): void {
+  if (hero === undefined) return;
+  let dealt: boolean;
+  try {
+    dealt = parseMeta(hand.config).seats.some((s) => s.playerId === hero);
+  } catch (e) {
+    if (e instanceof HandRecordError) throw new HttpError('internal', `hand ${hand.siteHandNumber} cannot be read: ${e.message}`);
+    throw e;
+  }
+  if (!dealt) throw new HttpError('hero_not_in_hand', `player ${hero} was not dealt into hand ${hand.siteHandNumber}`);
 }
 
 function exportOne(hand: StoredHand, format: 'pokerstars' | 'phh', hero?: string): string {
+  requireHero(hand, hero);
   try {
     return format === 'phh' ? phhText(hand) : `${pokerStarsFromStored(hand, hero)}\n`;
   } catch (e) {
-    if (e instanceof HandRecordError) throw new HttpError('internal', `hand ${hand.handNumber} cannot be re-executed: ${e.message}`);
+    if (e instanceof HandRecordError) throw new HttpError('internal', `hand ${hand.siteHandNumber} cannot be re-executed: ${e.message}`);
+    if (e instanceof HeroNotInHandError) throw new HttpError('hero_not_in_hand', e.message);
     throw e;
   }
 }
@@ -157,11 +188,14 @@ export function registerHistoryRoutes(router: Router, deps: RouteDeps): void {
   router.on('GET', '/api/admin/hands/export', async (ctx) => {
     await requireAdmin(auth, ctx);
     const q = queryOf(bulkExportSchema, ctx);
-    const ids = await matchingHandIds(dataSource, { ...filterOf(q), status: 'settled' }, MAX_EXPORT_HANDS);
+    const hero = q.hero?.toLowerCase();
+    // A hero export is the hero's own hands: the hero is the player filter (a different one is a contradiction).
+    if (hero && q.playerId && q.playerId.toLowerCase() !== hero) throw new HttpError('invalid_payload', 'hero and playerId name different players');
+    const ids = await matchingHandIds(dataSource, { ...filterOf(q), ...(hero ? { playerId: hero } : {}), status: 'settled' }, MAX_EXPORT_HANDS);
     const hands = await loadHands(dataSource, ids);
     const stamp = new Date().toISOString().slice(0, 10);
     if (q.format === 'phh') return download(phhsText(hands), `felt-hands-${stamp}.phhs`);
-    return download(pokerStarsFile(hands.map((h) => pokerStarsFromStored(h))), `felt-hands-${stamp}.txt`);
+    return download(pokerStarsFile(hands.map((h) => exportOne(h, 'pokerstars', hero).trimEnd())), `felt-hands-${stamp}.txt`);
   });
 
   router.on('GET', '/api/admin/hands/:handId', async (ctx) => {
@@ -174,7 +208,7 @@ export function registerHistoryRoutes(router: Router, deps: RouteDeps): void {
     parseBody(emptySchema, ctx.body ?? {});
     const hand = await oneHand(deps, ctx.params.handId);
     // A verdict lists differing events with their cards, so a live hand is verified only once it ends.
-    if (hand.status === 'in_progress') throw new HttpError('invalid_payload', `hand ${hand.handNumber} is still in progress; verify it once it ends`);
+    if (hand.status === 'in_progress') throw new HttpError('invalid_payload', `hand ${hand.siteHandNumber} is still in progress; verify it once it ends`);
     const verdict = verifyStoredHand(hand);
     ctx.log.info({ adminId: admin.playerId, handId: hand.handId, ok: verdict.ok }, 'hand verified');
     return { json: verdict };
@@ -186,7 +220,7 @@ export function registerHistoryRoutes(router: Router, deps: RouteDeps): void {
     const hand = await oneHand(deps, ctx.params.handId);
     exportable(hand);
     const ext = q.format === 'phh' ? 'phh' : 'txt';
-    return download(exportOne(hand, q.format, q.hero?.toLowerCase()), `felt-hand-${hand.handNumber}.${ext}`);
+    return download(exportOne(hand, q.format, q.hero?.toLowerCase()), `felt-hand-${hand.siteHandNumber}.${ext}`);
   });
 
   router.on('GET', '/api/admin/players/:playerId/ledger', async (ctx) => {

@@ -9,7 +9,8 @@ import { ensureWallet, getWalletBalance } from '../ledger/transactions';
 import { dummyVerify, hashPassword, isAcceptablePassword, needsRehash, verifyPassword } from './passwords';
 import { createTokenService, type Role, type TokenClaims, type TokenService } from './tokens';
 import { resolveTokenSecret } from './token-secret';
-import { GateFullError, WorkGate } from './work-gate';
+import { FairWorkGate, GateFullError } from './work-gate';
+import { LoginLimiter, LoginThrottledError, memoryLoginStore, redisLoginStore } from './login-limits';
 import type { Config } from '../config';
 import { formatHouseAmount } from './house-unit';
 
@@ -35,6 +36,19 @@ interface PlayerRow {
   username: string;
   password_hash: string;
   role: Role;
+  token_version: number;
+}
+
+/** A token that is signed, unexpired and not revoked, with the player's current role and name from the database. */
+export interface LiveSession {
+  playerId: string;
+  username: string;
+  /** The role now in the database (a demoted admin is a player at once). */
+  role: Role;
+  /** The role the token was signed with. */
+  tokenRole: Role;
+  /** Unix seconds after which the token stops working. */
+  expiresAt: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,20 +69,26 @@ function isUsernameTaken(error: unknown): boolean {
 /** Registration, login and token checks over one DataSource and one token service. */
 export class AuthService {
   // Four hashes at a time keeps libuv's default thread pool (4 threads) from being monopolised by
-  // logins; 64 waiting is about two seconds of queue before callers are told to back off.
-  private readonly gate = new WorkGate(4, 64);
+  // logins. Waiting hashes are served round-robin per client address, so one client's flood delays
+  // another client's hash by at most one hash per waiting client; at most 64 wait per address (the
+  // simulator registers its bots at once from one address) and 1024 in all (about 10 s of hashing).
+  private readonly gate = new FairWorkGate(4, 64, 1024);
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly logger: Logger,
+    private readonly limiter: LoginLimiter = new LoginLimiter(memoryLoginStore()),
   ) {}
 
-  /** Creates a player (and their wallet) and signs them in; username_taken when the name exists in any case. */
-  async register(username: string, password: string): Promise<Session> {
+  /**
+   * Creates a player (and their wallet) and signs them in; username_taken when the name exists in any
+   * case. `address` is the client's address, for fair hashing.
+   */
+  async register(username: string, password: string, address = 'local'): Promise<Session> {
     if (!USERNAME_PATTERN.test(username)) throw new HttpError('invalid_payload', 'username must be 3..32 of A-Z a-z 0-9 _ . -');
     if (!isAcceptablePassword(password)) throw new HttpError('invalid_payload', 'password must be 8..200 characters');
-    const passwordHash = await this.hashing(() => hashPassword(password));
+    const passwordHash = await this.hashing(address, () => hashPassword(password));
     let id: string;
     try {
       // The player row and their wallet commit together, so there is never an account without a wallet.
@@ -89,15 +109,30 @@ export class AuthService {
     return { token: this.tokens.sign(id, 'player'), playerId: id };
   }
 
-  /** Checks credentials; unknown usernames and wrong passwords get the same answer after the same work. */
-  async login(username: string, password: string): Promise<Session> {
+  /**
+   * Checks credentials; unknown usernames and wrong passwords get the same answer after the same work.
+   * Attempts are throttled per client address and per account (see login-limits.ts): rate_limited with
+   * a Retry-After header when this one must wait.
+   */
+  async login(username: string, password: string, address = 'local'): Promise<Session> {
+    try {
+      await this.limiter.admit(username, address);
+    } catch (error) {
+      if (!(error instanceof LoginThrottledError)) throw error;
+      const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      throw new HttpError('rate_limited', `Too many login attempts; retry in ${seconds} s.`, { 'retry-after': String(seconds) });
+    }
     const player = USERNAME_PATTERN.test(username) ? await this.findByUsername(username) : undefined;
-    const ok = await this.hashing(() => (player ? verifyPassword(password, player.password_hash) : dummyVerify(password)));
-    if (!player || !ok) throw new HttpError('unauthorized', 'Invalid username or password.');
+    const ok = await this.hashing(address, () => (player ? verifyPassword(password, player.password_hash) : dummyVerify(password)));
+    if (!player || !ok) {
+      await this.limiter.failed(username, address);
+      throw new HttpError('unauthorized', 'Invalid username or password.');
+    }
+    await this.limiter.succeeded(username, address);
     if (needsRehash(player.password_hash)) {
       await this.dataSource.query(`UPDATE player SET password_hash = $2 WHERE id = $1`, [player.id, await hashPassword(password)]);
     }
-    return { token: this.tokens.sign(player.id, player.role), playerId: player.id };
+    return { token: this.tokens.sign(player.id, player.role, player.token_version), playerId: player.id };
   }
 
   /** The signed-in player's profile and wallet balance; unauthorized when the player no longer exists. */
@@ -113,9 +148,28 @@ export class AuthService {
     return this.tokens.verify(token);
   }
 
-  /** The player's current role from the database, or undefined when the player does not exist. */
-  async currentRole(playerId: string): Promise<Role | undefined> {
-    return (await this.findById(playerId))?.role;
+  /**
+   * Checks a token fully: signature and expiry, then that the player still exists and has not logged
+   * out since it was signed (the token's version is the stored one). Undefined for anything else.
+   */
+  async session(token: unknown): Promise<LiveSession | undefined> {
+    const claims = this.tokens.verify(token);
+    if (!claims) return undefined;
+    const player = await this.findById(claims.playerId);
+    if (!player || player.token_version !== claims.version) return undefined;
+    return { playerId: player.id, username: player.username, role: player.role, tokenRole: claims.role, expiresAt: claims.expiresAt };
+  }
+
+  /** Revokes every token of the player by bumping their token version; false when the player does not exist. */
+  async logout(playerId: string): Promise<boolean> {
+    if (!isUuid(playerId)) return false;
+    // As a SELECT over the UPDATE, the driver answers plain rows whatever the statement kind.
+    const rows = (await this.dataSource.query(
+      `WITH bumped AS (UPDATE player SET token_version = token_version + 1 WHERE id = $1 RETURNING id) SELECT count(*)::int AS n FROM bumped`,
+      [playerId],
+    )) as Array<{ n: number }>;
+    this.logger.info({ playerId }, 'logged out: every token of the player revoked');
+    return (rows[0]?.n ?? 0) > 0;
   }
 
   /** True when a player with this id exists. */
@@ -158,19 +212,26 @@ export class AuthService {
     return { playerId: id, outcome: 'created' };
   }
 
-  /** Runs password hashing through the bounded gate; a full gate answers rate_limited at once. */
-  private async hashing<T>(work: () => Promise<T>): Promise<T> {
+  /** Closes the login limiter's store (its Redis connection, if any). */
+  close(): Promise<void> {
+    return this.limiter.close();
+  }
+
+  /** Runs password hashing through the fair gate, queued under `address`; a full queue answers rate_limited at once. */
+  private async hashing<T>(address: string, work: () => Promise<T>): Promise<T> {
     try {
-      return await this.gate.run(work);
+      return await this.gate.run(address, work);
     } catch (error) {
-      if (error instanceof GateFullError) throw new HttpError('rate_limited', 'Too many sign-ins at once; try again shortly.');
+      if (error instanceof GateFullError) {
+        throw new HttpError('rate_limited', 'Too many sign-ins at once; try again shortly.', { 'retry-after': '1' });
+      }
       throw error;
     }
   }
 
   private async findByUsername(username: string): Promise<PlayerRow | undefined> {
     const rows = (await this.dataSource.query(
-      `SELECT id, username, password_hash, role FROM player WHERE lower(username) = lower($1)`,
+      `SELECT id, username, password_hash, role, token_version FROM player WHERE lower(username) = lower($1)`,
       [username],
     )) as PlayerRow[];
     return rows[0];
@@ -178,14 +239,21 @@ export class AuthService {
 
   private async findById(playerId: string): Promise<PlayerRow | undefined> {
     if (!isUuid(playerId)) return undefined;
-    const rows = (await this.dataSource.query(`SELECT id, username, password_hash, role FROM player WHERE id = $1`, [playerId])) as PlayerRow[];
+    const rows = (await this.dataSource.query(
+      `SELECT id, username, password_hash, role, token_version FROM player WHERE id = $1`,
+      [playerId],
+    )) as PlayerRow[];
     return rows[0];
   }
 }
 
-/** Builds the AuthService from configuration: resolves the token secret (see token-secret.ts) and the token lifetime. */
-export function createAuthService(deps: { dataSource: DataSource; config: Config; logger: Logger }): AuthService {
+/**
+ * Builds the AuthService from configuration: resolves the token secret (see token-secret.ts) and the
+ * token lifetime, and keeps login limits in Redis when REDIS_URL is set.
+ */
+export async function createAuthService(deps: { dataSource: DataSource; config: Config; logger: Logger }): Promise<AuthService> {
   const secret = resolveTokenSecret(deps.config, deps.logger);
   const tokens = createTokenService({ secret, ttlSeconds: deps.config.TOKEN_TTL_SECONDS });
-  return new AuthService(deps.dataSource, tokens, deps.logger);
+  const store = deps.config.REDIS_URL ? await redisLoginStore(deps.config.REDIS_URL, deps.logger) : memoryLoginStore();
+  return new AuthService(deps.dataSource, tokens, deps.logger, new LoginLimiter(store));
 }

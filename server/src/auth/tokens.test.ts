@@ -23,7 +23,7 @@ describe('tokens', () => {
   it('round-trips player id and role', () => {
     const token = service.sign(PLAYER, 'admin');
     expect(token.split('.')).toHaveLength(3);
-    expect(service.verify(token)).toEqual({ playerId: PLAYER, role: 'admin', issuedAt: now, expiresAt: now + 3600 });
+    expect(service.verify(token)).toEqual({ playerId: PLAYER, role: 'admin', issuedAt: now, expiresAt: now + 3600, version: 0 });
   });
 
   it('rejects a token once it has expired', () => {

@@ -15,12 +15,14 @@ export interface TokenClaims {
   role: Role;
   issuedAt: number;
   expiresAt: number;
+  /** The player's token version when it was signed; a logout bumps the stored one and revokes this token. */
+  version: number;
 }
 
 /** Issues and verifies tokens with one secret. */
 export interface TokenService {
-  /** Signs a token for `playerId` with `role`, valid for the configured lifetime. */
-  sign(playerId: string, role: Role): string;
+  /** Signs a token for `playerId` with `role` and token `version`, valid for the configured lifetime. */
+  sign(playerId: string, role: Role, version?: number): string;
   /** Returns the claims of a valid, unexpired token, or undefined for anything else. */
   verify(token: unknown): TokenClaims | undefined;
 }
@@ -38,6 +40,8 @@ const payloadSchema = z
     role: z.enum(['player', 'admin']),
     iat: z.number().int().nonnegative(),
     exp: z.number().int().positive(),
+    // Tokens signed before token versions existed carry none; they count as version 0.
+    ver: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
   })
   .strict();
 
@@ -62,9 +66,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const mac = (signingInput: string): Buffer => createHmac('sha256', key).update(signingInput).digest();
 
   return {
-    sign(playerId, role) {
+    sign(playerId, role, version = 0) {
       const iat = now();
-      const payload = base64url(JSON.stringify({ sub: playerId, role, iat, exp: iat + options.ttlSeconds }));
+      const payload = base64url(JSON.stringify({ sub: playerId, role, iat, exp: iat + options.ttlSeconds, ver: version }));
       const signingInput = `${HEADER_SEGMENT}.${payload}`;
       return `${signingInput}.${mac(signingInput).toString('base64url')}`;
     },
@@ -88,11 +92,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       }
       const claims = payloadSchema.safeParse(decoded);
       if (!claims.success) return undefined;
-      const { sub, role, iat, exp } = claims.data;
+      const { sub, role, iat, exp, ver } = claims.data;
       const t = now();
       // A small allowance for clock skew between processes sharing the secret, and no more.
       if (exp <= t || iat > t + 60 || exp <= iat) return undefined;
-      return { playerId: sub.toLowerCase(), role, issuedAt: iat, expiresAt: exp };
+      return { playerId: sub.toLowerCase(), role, issuedAt: iat, expiresAt: exp, version: ver ?? 0 };
     },
   };
 }

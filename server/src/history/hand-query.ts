@@ -25,7 +25,10 @@ export interface HandFilter {
 /** One row of the search result. */
 export interface HandSummary {
   handId: string;
+  /** The table's own count (1, 2, … per table). */
   handNumber: string;
+  /** Unique across the site, increasing in start order: the number exports use. */
+  siteHandNumber: string;
   tableId: string;
   tableName: string;
   startedAt: string;
@@ -42,6 +45,7 @@ interface HandRow {
   table_id: string;
   table_name: string;
   hand_number: string;
+  site_hand_number: string;
   status: StoredHand['status'];
   button_seat: number;
   config: unknown;
@@ -55,8 +59,22 @@ interface HandRow {
   started_text: string;
 }
 
-const HAND_COLUMNS = `h.id, h.table_id, t.name AS table_name, h.hand_number::text AS hand_number, h.status, h.button_seat,
+const HAND_COLUMNS = `h.id, h.table_id, t.name AS table_name, h.hand_number::text AS hand_number,
+  h.site_hand_number::text AS site_hand_number, h.status, h.button_seat,
   h.config, h.commitment, h.commitment_scheme, h.seed, h.void_reason, h.result, h.started_at, h.ended_at, h.started_at::text AS started_text`;
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// The shape of `started_at::text` under the server's ISO DateStyle, e.g. 2026-12-01 22:44:22.123456+00.
+const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d){0,2}$/;
+
+/** True when `text` is a timestamptz as PostgreSQL prints it, with a real calendar date and time. */
+export function isTimestampText(text: string): boolean {
+  const m = TIMESTAMP_TEXT.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
 
 /** Encodes a keyset position as an opaque string. */
 export function encodeCursor(startedText: string, id: string): string {
@@ -68,7 +86,9 @@ export function decodeCursor(cursor: string): { startedAt: string; id: string } 
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') return undefined;
-    if (!/^[0-9a-f-]{36}$/.test(v[1]) || v[0].length > 64) return undefined;
+    // Both halves reach PostgreSQL as ::timestamptz and ::uuid, so anything PostgreSQL would refuse is
+    // refused here: a crafted cursor is bad input (400), never a failed query (500).
+    if (!UUID_TEXT.test(v[1]) || !isTimestampText(v[0])) return undefined;
     return { startedAt: v[0], id: v[1] };
   } catch {
     return undefined;
@@ -133,6 +153,7 @@ function summaryOf(row: HandRow, names: Record<string, string>): HandSummary {
   return {
     handId: row.id,
     handNumber: row.hand_number,
+    siteHandNumber: row.site_hand_number,
     tableId: row.table_id,
     tableName: row.table_name,
     startedAt: row.started_at.toISOString(),
@@ -247,7 +268,7 @@ function toStored(row: HandRow, events: StoredEvent[], joins: TransferJoinRow[],
   }
   return {
     handId: row.id, tableId: row.table_id, tableName: (row.config as { tableName?: string } | null)?.tableName ?? row.table_name,
-    handNumber: row.hand_number, status: row.status, buttonSeat: row.button_seat, config: row.config,
+    handNumber: row.hand_number, siteHandNumber: row.site_hand_number, status: row.status, buttonSeat: row.button_seat, config: row.config,
     commitment: row.commitment, commitmentScheme: row.commitment_scheme, seed: row.seed, voidReason: row.void_reason, result: row.result,
     startedAt: row.started_at, endedAt: row.ended_at,
     events: events.map((e) => ({ seq: e.seq, type: e.type, payload: e.payload })),

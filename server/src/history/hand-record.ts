@@ -44,7 +44,10 @@ export interface StoredHand {
   handId: string;
   tableId: string;
   tableName: string;
+  /** The table's own count (1, 2, … per table). */
   handNumber: string;
+  /** Unique across the site and increasing in start order; exports use this one. */
+  siteHandNumber: string;
   status: 'in_progress' | 'settled' | 'voided';
   buttonSeat: number;
   config: unknown;
@@ -175,9 +178,27 @@ export interface ReplayedHand {
 
 const ACTIONS: readonly ActionType[] = ['fold', 'check', 'call', 'bet', 'raise'];
 
-/** Replays the stored action events through the engine, starting from `deck` (by default rebuilt from the stored deal). */
+/** A stored check that the engine refuses because the betting round had already closed (see replayStored). */
+class ClosedRoundCheckError extends HandRecordError {}
+
+/**
+ * Replays the stored action events through the engine, starting from `deck` (by default rebuilt from the
+ * stored deal). Hands stored before the engine closed a round for a lone matched player (December 2026)
+ * hold a check from that player after the round is over; they are re-executed under the old rule, which
+ * reproduces every stored event. No hand can replay under both rules, so the old rule is used only when
+ * the current one refuses exactly such a check.
+ */
 export function replayStored(hand: StoredHand, deck?: Card[]): ReplayedHand {
   const meta = parseMeta(hand.config);
+  try {
+    return replayWith(hand, meta, deck);
+  } catch (e) {
+    if (!(e instanceof ClosedRoundCheckError)) throw e;
+    return replayWith(hand, { ...meta, engine: { ...meta.engine, legacyAsksMatchedPlayer: true } }, deck);
+  }
+}
+
+function replayWith(hand: StoredHand, meta: HandMeta, deck?: Card[]): ReplayedHand {
   const seats = meta.seats.map((s) => ({ seat: s.seat, stack: s.stack }));
   let state: HandState;
   try {
@@ -196,7 +217,10 @@ export function replayStored(hand: StoredHand, deck?: Card[]): ReplayedHand {
     if (!ACTIONS.includes(type) || typeof p.seat !== 'number') throw new HandRecordError(`action seq ${e.seq} is malformed`);
     const to = type === 'bet' || type === 'raise' ? amountOf(p.to, `action seq ${e.seq}`) : undefined;
     const outcome = apply(state, { seat: p.seat, type, ...(to ? { to } : {}) });
-    if (!outcome.ok) throw new HandRecordError(`action seq ${e.seq} (${p.seat} ${type}) is refused by the engine: ${outcome.message}`);
+    if (!outcome.ok) {
+      const message = `action seq ${e.seq} (${p.seat} ${type}) is refused by the engine: ${outcome.message}`;
+      throw type === 'check' && outcome.code === 'hand_complete' ? new ClosedRoundCheckError(message) : new HandRecordError(message);
+    }
     state = outcome.state;
     if (pendingTimeout) timedOutActions.add(actionIndex);
     pendingTimeout = false;

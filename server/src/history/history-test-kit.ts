@@ -38,6 +38,8 @@ export interface KitHand {
    */
   scheme?: CommitmentScheme;
   handNumber?: string;
+  /** The site-wide number; defaults to the table's hand number. */
+  siteHandNumber?: string;
   tableName?: string;
   maxSeats?: number;
   startedAt?: Date;
@@ -64,7 +66,7 @@ export function storedHand(k: KitHand): StoredHand {
   const usernames = Object.fromEntries(k.seats.map((s) => [s.playerId, s.username]));
   const base: StoredHand = {
     handId: '00000000-0000-4000-8000-000000000001', tableId: '00000000-0000-4000-8000-0000000000aa',
-    tableName: k.tableName ?? 'Test', handNumber: k.handNumber ?? '1', status: 'in_progress', buttonSeat: k.button,
+    tableName: k.tableName ?? 'Test', handNumber: k.handNumber ?? '1', siteHandNumber: k.siteHandNumber ?? k.handNumber ?? '1', status: 'in_progress', buttonSeat: k.button,
     config: { tableName: k.tableName ?? 'Test', maxSeats: k.maxSeats ?? 6, engine: serialiseHandConfig(k.config), seats: seatsJson },
     commitment, commitmentScheme: scheme, seed: null, voidReason: null, result: null, startedAt: k.startedAt ?? new Date('2026-01-02T03:04:05Z'), endedAt: null,
     events, transfers: [], usernames,

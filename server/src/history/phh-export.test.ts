@@ -34,7 +34,27 @@ describe('PHH export and replayer steps', () => {
       config: nlConfig({ rakePercent: chips(10), rakeCap: chips(5) }), seats: two, button: 5,
       deck: deckOf(['AsAd', 'KsKd'], '2c3c4h9s8d'), actions: [r(5, 20), c(2), x(2), x(5), x(2), x(5), x(2), x(5)], seedHex: '00',
     });
-    expect(phhText(hand)).toMatch(/\nrake = 4\n/);
+    const text = phhText(hand);
+    // PHH keys outside the spec must start with "_" (PokerKit's HandHistory.load reads a bare "rake" as its rake function).
+    expect(text).not.toMatch(/^rake = /m);
+    expect(text).toMatch(/\n_rake = 4\n_rake_percent = 10\n_rake_cap = 5\n/);
+    const phh = parsePhh(text);
+    const start = phh.startingStacks.reduce((a, s) => a + Number(s), 0);
+    const finish = phh.finishingStacks!.reduce((a, s) => a + Number(s), 0);
+    expect(start - finish).toBe(4);
+    expect(replayPhh(phh)).toMatchObject({ ok: true, finishingStacks: phh.finishingStacks });
+  });
+
+  it('shows down before a run-out, tabling every hand, and writes a muck at the river as "pK sm"', () => {
+    const allIn = storedHand({
+      config: nlConfig(), seats: two, button: 5, deck: deckOf(['AsAd', 'KsKd'], '2c3c4h9s8d'), actions: [r(5, 80), c(2)], seedHex: '00',
+    });
+    expect(parsePhh(phhText(allIn)).actions.slice(2)).toEqual(['p2 cbr 80', 'p1 cc', 'p2 sm KsKd', 'p1 sm AsAd', 'd db 2c3c4h', 'd db 9s', 'd db 8d']);
+    const river = storedHand({
+      config: nlConfig(), seats: two, button: 5, deck: deckOf(['AsAd', 'KsKd'], '2c3c4h9s8d'),
+      actions: [c(5), x(2), x(2), x(5), x(2), x(5), b(2, 2), c(5)], seedHex: '00',
+    });
+    expect(parsePhh(phhText(river)).actions.slice(-2)).toEqual(['p1 sm AsAd', 'p2 sm']);
   });
 
   it('steps through a hand with stacks and pot that end at the settled stacks', () => {

@@ -3,9 +3,9 @@
  * (shared/engine/phh.ts `phhFromHand`): players in action order (p1 first left of the button, the last
  * player is the button; heads-up p2 is the button and posts the small blind), every deal, action and
  * shown hand, and `finishing_stacks` from the engine's re-execution. Felt adds the optional descriptive
- * fields (hand, table, seats, seat_count, players, date) and `rake` when a pot was raked.
+ * fields (hand: the site-wide number, table, seats, seat_count, players, date) and `_table_hand_number`; the engine's writer adds `_rake`, `_rake_percent` and
+ * `_rake_cap` to raked hands (docs/HAND-HISTORY.md).
  */
-import { formatAmount } from '../../../shared/money';
 import { orderFromButton } from '../../../shared/engine/hand';
 import { type PhhHand, phhFromHand, serialisePhhs, writePhh } from '../../../shared/engine/phh';
 import { type ReplayedHand, type StoredHand, nameOf, replayStored } from './hand-record';
@@ -25,7 +25,8 @@ export function phhFromStored(hand: StoredHand, replayed: ReplayedHand = replayS
   const playerOf = new Map(meta.seats.map((s) => [s.seat, s.playerId]));
   const d = hand.startedAt;
   const extra: [string, string][] = [
-    ['hand', hand.handNumber],
+    // The site-wide number: per-table numbers repeat across tables, and trackers drop repeats.
+    ['hand', hand.siteHandNumber],
     ['table', tomlString(hand.tableName)],
     ['seat_count', String(meta.maxSeats)],
     ['seats', `[${order.map((s) => s.seat + 1).join(', ')}]`],
@@ -34,9 +35,10 @@ export function phhFromStored(hand: StoredHand, replayed: ReplayedHand = replayS
     ['month', String(d.getUTCMonth() + 1)],
     ['year', String(d.getUTCFullYear())],
     ['time_zone', "'UTC'"],
+    ['_table_hand_number', hand.handNumber],
   ];
-  if (state.handResult.rake.gt(0)) extra.push(['rake', formatAmount(state.handResult.rake, state.config.unit)]);
-  return { ...phh, extra: [...phh.extra, ...extra] };
+  // The descriptive fields first, then the engine's own (the rake of a raked hand).
+  return { ...phh, extra: [...extra, ...phh.extra] };
 }
 
 /** One hand as a `.phh` file. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chips } from '../../../shared/money';
 import { b, c, deckOf, f, nlConfig, r, x } from '../../../shared/engine/test-kit';
 import { storedHand } from './history-test-kit';
-import { easternTime, pokerStarsDescription, pokerStarsFromStored } from './pokerstars-export';
+import { HeroNotInHandError, easternTime, pokerStarsDescription, pokerStarsFromStored } from './pokerstars-export';
 
 const FIXTURE = path.join(__dirname, '../../../test/fixtures/pokerstars/nlhe-simple.txt');
 
@@ -20,14 +20,15 @@ describe('PokerStars export', () => {
     const hand = storedHand({
       config: cents, seats: players, button: 0, deck: deckOf(['9h4c', '8s3d', 'AsKs'], '2c7dTh'),
       actions: [r(0, '0.30'), f(1), c(2), x(2), b(0, '0.40'), f(2)],
-      seedHex: '00', handNumber: '233584538839', tableName: 'Alcor II', maxSeats: 6,
+      // The table's own number is 17; the export uses the site-wide number (PokerStars' are global too).
+      seedHex: '00', handNumber: '17', siteHandNumber: '233584538839', tableName: 'Alcor II', maxSeats: 6,
       startedAt: new Date('2021-12-06T10:48:54Z'),
     });
     const text = pokerStarsFromStored(hand, players[0]!.playerId);
     expect(text + '\n').toBe(readFileSync(FIXTURE, 'utf8'));
   });
 
-  it('shows every player\'s cards without a hero, and side pots and showdown lines for an all-in', () => {
+  it('without a hero prints only the cards shown down, and side pots and showdown lines for an all-in', () => {
     const hand = storedHand({
       config: nlConfig({ rakePercent: chips(5), rakeCap: chips(3) }),
       seats: [
@@ -41,8 +42,10 @@ describe('PokerStars export', () => {
     const text = pokerStarsFromStored(hand);
     expect(text).toContain("PokerStars Hand #1:  Hold'em No Limit (1/2) - ");
     expect(text).toContain('Table \'Test\' 6-max Seat #6 is the button');
-    expect(text).toContain('Dealt to ann [As Ah]');
-    expect(text).toContain('Dealt to bob [Ks Kh]');
+    // Trackers take any "Dealt to" line with cards for the hero's; cat's mucked Queens never appear.
+    expect(text).not.toContain('Dealt to');
+    expect(text).not.toMatch(/Qs|Qh/);
+    expect(text).toContain('ann: shows [As Ah]');
     expect(text).toContain('cat: raises 18 to 20');
     expect(text).toContain('bob: raises 30 to 50 and is all-in');
     expect(text).toContain('*** SHOW DOWN ***');
@@ -54,6 +57,14 @@ describe('PokerStars export', () => {
     expect(text).toContain('Seat 6: cat (button) mucked');
     expect(text).toContain('bob: shows [Ks Kh] (a pair of Kings)');
     expect(text).toContain('cat: mucks hand');
+  });
+
+  it('refuses a hero who was not dealt into the hand', () => {
+    const hand = storedHand({
+      config: nlConfig(), seats: players.map((p) => ({ ...p, stack: '100' })), button: 0, deck: deckOf([]), actions: [f(0), f(1)], seedHex: '00',
+    });
+    expect(() => pokerStarsFromStored(hand, '00000000-0000-4000-8000-0000000000ff')).toThrow(HeroNotInHandError);
+    expect(pokerStarsFromStored(hand, players[1]!.playerId).match(/^Dealt to /gm)).toHaveLength(1);
   });
 
   it('writes heads-up positions and folds before the flop', () => {

@@ -11,8 +11,12 @@ import type { HandEvent, HandResult, HandState, Variant } from '../../../shared/
 import { splitCards } from '../table/hand-flow';
 import { type ReplayedHand, type StoredHand, nameOf, replayStored } from './hand-record';
 
+/** Thrown when the hero asked for was not dealt into the hand (the API answers `hero_not_in_hand`). */
+export class HeroNotInHandError extends Error {}
+
 /** Everything one PokerStars hand needs. */
 export interface PokerStarsHand {
+  /** The site-wide hand number: trackers drop hands whose number they have already seen. */
   handNumber: string;
   startedAt: Date;
   tableName: string;
@@ -21,7 +25,7 @@ export interface PokerStarsHand {
   state: HandState;
   /** Display name of every seat in the hand. */
   names: Record<number, string>;
-  /** Show only this seat's hole cards; undefined shows every player's (an admin export). */
+  /** The player whose hole cards are dealt face up; without one, only cards shown down are printed. */
   heroSeat?: number;
   /** Indexes (among action events) of actions forced by a timeout. */
   timedOutActions?: Set<number>;
@@ -102,7 +106,8 @@ function playLines(h: PokerStarsHand, m: (x: Chips) => string, name: (seat: numb
       case 'deal_hole':
         if (!dealt) out.push('*** HOLE CARDS ***');
         dealt = true;
-        if (h.heroSeat === undefined || h.heroSeat === e.seat) out.push(`Dealt to ${name(e.seat)} ${cardList(e.cards)}`);
+        // Trackers read every "Dealt to" line with cards as the hero's: without a hero there is none.
+        if (h.heroSeat === e.seat) out.push(`Dealt to ${name(e.seat)} ${cardList(e.cards)}`);
         break;
       case 'action':
         if (h.timedOutActions?.has(actionIndex)) out.push(`${name(e.seat)} has timed out`);
@@ -216,14 +221,18 @@ function summaryLines(h: PokerStarsHand, r: HandResult, play: PlayInfo, m: (x: C
 }
 
 
-/** Exports one stored hand; `heroPlayerId` limits the hole cards shown to that player's. */
+/**
+ * Exports one stored hand. With `heroPlayerId`, that player's hole cards are dealt face up (and a
+ * hero who was not dealt in is refused with HeroNotInHandError); without, only cards shown down appear.
+ */
 export function pokerStarsFromStored(hand: StoredHand, heroPlayerId?: string, replayed: ReplayedHand = replayStored(hand)): string {
   const names: Record<number, string> = {};
   for (const s of replayed.meta.seats) names[s.seat] = nameOf(hand, s.playerId);
-  const hero = heroPlayerId ? replayed.meta.seats.find((s) => s.playerId === heroPlayerId)?.seat : undefined;
+  const hero = heroPlayerId === undefined ? undefined : replayed.meta.seats.find((s) => s.playerId === heroPlayerId)?.seat;
+  if (heroPlayerId !== undefined && hero === undefined) throw new HeroNotInHandError(`player ${heroPlayerId} was not dealt into hand ${hand.siteHandNumber}`);
   engineResult(replayed.state);
   return formatPokerStarsHand({
-    handNumber: hand.handNumber, startedAt: hand.startedAt, tableName: hand.tableName, maxSeats: replayed.meta.maxSeats,
+    handNumber: hand.siteHandNumber, startedAt: hand.startedAt, tableName: hand.tableName, maxSeats: replayed.meta.maxSeats,
     state: replayed.state, names, ...(hero !== undefined ? { heroSeat: hero } : {}), timedOutActions: replayed.timedOutActions,
   });
 }

@@ -7,14 +7,15 @@ import { existsSync, mkdirSync, chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
+import { claimDataDir, releaseDataDir, stopStalePostmaster } from './stale-postmaster';
 
 /** Options for an embedded cluster. */
 export interface EmbeddedPgOptions {
   dataDir: string;
   port: number;
   database: string;
-  /** Forwarded PostgreSQL server log lines; silent when absent. */
-  logger?: Pick<Logger, 'debug' | 'error'>;
+  /** Forwarded PostgreSQL server log lines and stale-server recovery; silent when absent. */
+  logger?: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** Extra `-c name=value` settings for the server. */
   settings?: Record<string, string>;
 }
@@ -65,6 +66,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
     onError: (error: unknown) => options.logger?.error({ err: error }, 'postgres error'),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  // A Felt killed with SIGKILL cannot stop its PostgreSQL child, which then keeps the data directory
+  // locked; the leftover is recognised by its pid and stopped before this start.
+  await stopStalePostmaster(dataDir, {
+    warn: (obj, msg) => options.logger?.warn(obj, msg),
+    info: (obj, msg) => options.logger?.info(obj, msg),
+  });
   try {
     await pg.start();
   } catch (error) {
@@ -74,6 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
       { cause: error },
     );
   }
+  claimDataDir(dataDir);
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -89,6 +97,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
       if (stopped) return;
       stopped = true;
       await pg.stop();
+      releaseDataDir(dataDir);
     },
   };
 }

@@ -71,6 +71,8 @@ export function reservedSeat(seat: number, playerId: string, username: string): 
     deferredTopUp: null,
     busy: true,
     connected: true,
+    disconnectedAt: null,
+    sittingOutSince: null,
   };
 }
 

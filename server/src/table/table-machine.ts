@@ -5,7 +5,7 @@
  * pausing → waiting. Anything shown to clients about money is announced only after it committed.
  * A broken invariant throws inside an action, which stops this actor (never silently continues).
  */
-import { setup, assign, fromPromise, enqueueActions, type ActorRefFrom } from 'xstate';
+import { setup, assign, fromCallback, fromPromise, enqueueActions, type ActorRefFrom } from 'xstate';
 import type { TablePhase } from '../../../shared/protocol';
 import { HandEventWriter } from '../history/hand-event-writer';
 import { eligibleForHand, seatedPlayerIds } from './seating';
@@ -13,6 +13,7 @@ import { buildPublicView, personalise } from './player-view';
 import * as seatOps from './table-seat-ops';
 import * as handOps from './table-hand-ops';
 import * as adminOps from './table-admin-ops';
+import * as seatClock from './seat-clock';
 import type { LiveHand, TableConfig, TableDeps, TableEvent, TableSeat } from './table-types';
 
 /** The actor's context. */
@@ -74,6 +75,11 @@ export const tableMachine = setup({
     recordHandStart: fromPromise<{ handId: string }, { context: TableContext }>(({ input }) => handOps.recordHandStart(input.context)),
     settle: fromPromise<handOps.SettleOutput, { context: TableContext }>(({ input }) => handOps.settle(input.context)),
     voidHand: fromPromise<void, { context: TableContext; reason: string }>(({ input }) => handOps.voidCurrentHand(input.context, input.reason)),
+    // The seat clock: one timer per table, not one per seat (see seat-clock.ts).
+    seatClock: fromCallback<{ type: 'seat.clock' }, { periodMs: number }>(({ sendBack, input }) => {
+      const timer = setInterval(() => sendBack({ type: 'seat.clock' }), input.periodMs);
+      return () => clearInterval(timer);
+    }),
     markClosed: fromPromise<void, { context: TableContext }>(({ input }) => input.context.deps.ledger.markClosed(input.context.config.tableId)),
   },
   delays: {
@@ -111,6 +117,7 @@ export const tableMachine = setup({
     reconfigure: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'table.reconfigure') adminOps.reconfigure(context, event, enqueue);
     }),
+    seatClockTick: enqueueActions(({ context, enqueue }) => seatClock.tick(context, enqueue)),
     applyPendingConfig: assign(({ context }) => adminOps.applyPendingConfig(context)),
     presence: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'player.presence') return;
@@ -172,11 +179,13 @@ export const tableMachine = setup({
     'seat.sitin': { actions: 'sitOutOrIn' },
     'player.presence': { actions: 'presence' },
     'table.close': { actions: 'close' },
+    'seat.clock': { actions: 'seatClockTick' },
     'table.reconfigure': { actions: 'reconfigure' },
     'player.act': { actions: 'rejectStale' },
     'xstate.done.actor.*': { actions: 'finishSeatOp' },
     'xstate.error.actor.*': { actions: 'logOpError' },
   },
+  invoke: { src: 'seatClock', input: ({ context }) => ({ periodMs: seatClock.seatClockPeriodMs(context.deps.seatTimers) }) },
   initial: 'waiting',
   states: {
     waiting: {

@@ -13,7 +13,7 @@ import { getTable, type PokerTable } from '../ledger/poker-tables';
 import type { TableSummary } from '../../../shared/protocol';
 import { ledgerPort } from './ledger-port';
 import { TableHandle } from './table-handle';
-import type { TableBroadcaster, TableConfig, TableMetrics } from './table-types';
+import type { SeatTimers, TableBroadcaster, TableConfig, TableMetrics } from './table-types';
 
 /** Most live tables one process runs. */
 export const MAX_TABLES = 2_000;
@@ -25,6 +25,8 @@ export interface RegistryDeps {
   broadcaster: TableBroadcaster;
   metrics?: TableMetrics;
   handPauseMs: number;
+  /** When absent players' seats end; defaults to one minute disconnected and ten minutes sat out. */
+  seatTimers?: SeatTimers;
   /** Source of each hand's deck seed; production uses the CSPRNG. Tests may pin seeds to force a deal. */
   randomSeed?: () => Uint8Array;
   onHalt?: (tableId: string, error: Error) => void;
@@ -78,6 +80,7 @@ export class TableRegistry {
         metrics: deps.metrics,
         handPauseMs: deps.handPauseMs,
         onHalt: deps.onHalt,
+        seatTimers: deps.seatTimers ?? { disconnectSitOutMs: 60_000, sitOutStandUpMs: 600_000 },
       },
       Number(row.nextHandNumber) - 1,
       deps.logger,

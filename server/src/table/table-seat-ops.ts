@@ -180,7 +180,7 @@ function startCashOut(context: TableContext, enqueue: Enqueue, seat: TableSeat, 
  * Assigns `seats` and shows them to everyone under a new seq: views are ordered by seq, so a client
  * may drop any view whose seq it has already seen, and two different views must never share one.
  */
-function publishSeats(context: TableContext, enqueue: Enqueue, seats: TableContext['seats'], phase?: TableContext['phase']): void {
+export function publishSeats(context: TableContext, enqueue: Enqueue, seats: TableContext['seats'], phase?: TableContext['phase']): void {
   const seq = context.seq + 1;
   enqueue.assign({ seats, seq });
   enqueue(() => broadcastState({ ...context, seats, seq }, phase));
@@ -221,7 +221,8 @@ export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<
   if (!seat || seat.phase !== 'seated') return event.reply(reject('not_seated'));
   const sittingOut = event.type === 'seat.sitout';
   if (!sittingOut && seat.stack.lte(0)) return event.reply(reject('illegal_action', 'top up before sitting in'));
-  publishSeats(context, enqueue, updateSeat(context.seats, event.playerId, { sittingOut, timeouts: 0 }));
+  const sittingOutSince = sittingOut ? context.deps.now() : null;
+  publishSeats(context, enqueue, updateSeat(context.seats, event.playerId, { sittingOut, timeouts: 0, sittingOutSince }));
   event.reply({ ok: true });
 }
 
@@ -229,7 +230,8 @@ export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<
 export function presence(context: TableContext, event: Ev<'player.presence'>, enqueue: Enqueue): void {
   const seat = seatOf(context.seats, event.playerId);
   if (!seat || seat.connected === event.connected) return;
-  publishSeats(context, enqueue, updateSeat(context.seats, event.playerId, { connected: event.connected }));
+  const disconnectedAt = event.connected ? null : context.deps.now();
+  publishSeats(context, enqueue, updateSeat(context.seats, event.playerId, { connected: event.connected, disconnectedAt }));
 }
 
 /** Applies the outcome of a seat ledger call. */
@@ -264,7 +266,7 @@ export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enq
 }
 
 /** Starts the cash-out of `seat` (dropping any pending top-up, with notice); returns the context it leaves. */
-function cashOutSeat(context: TableContext, enqueue: Enqueue, seat: TableSeat): TableContext {
+export function cashOutSeat(context: TableContext, enqueue: Enqueue, seat: TableSeat): TableContext {
   if (seat.deferredTopUp) {
     const pending = seat.deferredTopUp;
     enqueue(() => cancelTopUp(context, seat.playerId, pending));

@@ -51,6 +51,10 @@ export interface TableSeat {
   /** A ledger call for this seat is in flight; the seat sits out of new hands until it finishes. */
   busy: boolean;
   connected: boolean;
+  /** When the player's last socket closed (deps.now() ms); null while connected. */
+  disconnectedAt: number | null;
+  /** Since when the seat sits out, as the seat clock first saw it; null while sitting in. */
+  sittingOutSince: number | null;
 }
 
 /** The hand being played, if any. */
@@ -87,6 +91,7 @@ export type TableEvent =
   | { type: 'seat.leave'; playerId: string; requestId: string; reply: Reply }
   | { type: 'player.act'; playerId: string; handId: string; action: 'fold' | 'check' | 'call' | 'bet' | 'raise'; to?: Chips; reply: Reply }
   | { type: 'player.presence'; playerId: string; connected: boolean }
+  | { type: 'seat.clock' }
   | { type: 'table.close'; reply: Reply }
   | { type: 'table.reconfigure'; config: TableConfig; reply: Reply };
 
@@ -175,6 +180,14 @@ export interface TableDeps {
   handPauseMs: number;
   /** Called when an invariant breaks and the actor halts. */
   onHalt?: (tableId: string, error: Error) => void;
+  /** When seats end: a disconnected seat sits out, a sat-out seat stands up (chips back to the wallet). */
+  seatTimers: SeatTimers;
+}
+
+/** How long a seat may stay disconnected, and sat out, before the table acts for the absent player. */
+export interface SeatTimers {
+  disconnectSitOutMs: number;
+  sitOutStandUpMs: number;
 }
 
 /** The engine config for a table. */

@@ -19,8 +19,10 @@ export interface RouteDeps {
   config: Config;
   logger: Logger;
   auth: AuthService;
-  /** Called after an admin creates a table, so the table server can start its actor. */
-  onTableCreated?: (row: TableRow) => void;
+  /** Called after an admin creates a table; resolves once the table's actor runs and accepts events. */
+  onTableCreated?: (row: TableRow) => Promise<void>;
+  /** Called after a logout revoked the player's tokens, so their open sockets (in every process) are closed. */
+  onLogout?: (playerId: string) => Promise<void>;
   /** Adds live fields (such as seated counts) to each entry of the public table list. */
   decorateTable?: (tableId: string) => Record<string, unknown>;
   /** Closes and reconfigures live tables (the table server's side of the admin table routes). */
@@ -54,6 +56,8 @@ const loginSchema = z
   })
   .strict();
 
+const emptySchema = z.object({}).strict();
+
 /** Parses `body` with `schema` or throws invalid_payload naming the first problem. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
@@ -63,6 +67,22 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
     throw new HttpError('invalid_payload', `${where}${issue?.message ?? 'invalid body'}`.slice(0, 200));
   }
   return parsed.data;
+}
+
+/**
+ * The client's address for rate limits: the TCP peer (forwarded-for headers are not trusted, since any
+ * client can send them). IPv4-mapped IPv6 is shown as IPv4, and an IPv6 address counts as its /64,
+ * because one host usually holds a whole /64 and could otherwise rotate through it.
+ */
+export function clientAddress(req: IncomingMessage): string {
+  const raw = req.socket.remoteAddress ?? 'unknown';
+  if (raw.startsWith('::ffff:') && raw.includes('.')) return raw.slice(7);
+  if (!raw.includes(':')) return raw;
+  const [head = '', tail = ''] = raw.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = raw.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '').toLowerCase()).join(':')}::/64`;
 }
 
 /** Extracts the token from an `Authorization: Bearer <token>` header value; undefined when absent or malformed. */
@@ -93,33 +113,53 @@ export function authenticate(auth: Pick<AuthService, 'verifyToken'>, source: Rou
 }
 
 /**
- * Like authenticate, but also requires the admin role, both in the token and still in the database, so
- * that a demoted admin's unexpired token stops working at once.
+ * Like authenticate, but also checks the database: the player must still exist and must not have
+ * logged out since the token was signed (its token version is the current one). The role is the
+ * current one from the database.
+ */
+export async function authenticateSession(auth: Pick<AuthService, 'session'>, source: RouteContext | IncomingMessage | string | undefined): Promise<Caller> {
+  const session = await auth.session(tokenFrom(source));
+  if (!session) throw new HttpError('unauthorized');
+  return { playerId: session.playerId, role: session.role };
+}
+
+/**
+ * Like authenticateSession, but also requires the admin role, both in the token and still in the
+ * database, so that a demoted admin's unexpired token stops working at once.
  */
 export async function requireAdmin(auth: AuthService, source: RouteContext | IncomingMessage | string | undefined): Promise<Caller> {
-  const caller = authenticate(auth, source);
+  const claims = authenticate(auth, source);
+  if (claims.role !== 'admin') throw new HttpError('forbidden');
+  const caller = await authenticateSession(auth, source);
   if (caller.role !== 'admin') throw new HttpError('forbidden');
-  const role = await auth.currentRole(caller.playerId);
-  if (role === undefined) throw new HttpError('unauthorized');
-  if (role !== 'admin') throw new HttpError('forbidden');
   return caller;
 }
 
-/** Registers POST /api/auth/register, POST /api/auth/login and GET /api/me. */
+/** Registers POST /api/auth/register, POST /api/auth/login, POST /api/auth/logout and GET /api/me. */
 export function registerAuthRoutes(router: Router, deps: RouteDeps): void {
   const { auth } = deps;
   router.on('POST', '/api/auth/register', async (ctx) => {
     const { username, password } = parseBody(registerSchema, ctx.body);
-    const session = await auth.register(username, password);
+    const session = await auth.register(username, password, clientAddress(ctx.req));
     ctx.log.info({ playerId: session.playerId }, 'register');
     return { status: 201, json: session };
   });
   router.on('POST', '/api/auth/login', async (ctx) => {
     const { username, password } = parseBody(loginSchema, ctx.body);
-    return { json: await auth.login(username, password) };
+    return { json: await auth.login(username, password, clientAddress(ctx.req)) };
+  });
+  router.on('POST', '/api/auth/logout', async (ctx) => {
+    parseBody(emptySchema, ctx.body ?? {});
+    const caller = await authenticateSession(auth, ctx);
+    // Bumping the token version revokes this token and every other one the player holds; their open
+    // sockets are closed as well, since they were authorised by one of those tokens.
+    if (!(await auth.logout(caller.playerId))) throw new HttpError('unauthorized');
+    await deps.onLogout?.(caller.playerId);
+    ctx.log.info({ playerId: caller.playerId }, 'logout');
+    return { json: { loggedOut: true } };
   });
   router.on('GET', '/api/me', async (ctx) => {
-    const caller = authenticate(auth, ctx);
+    const caller = await authenticateSession(auth, ctx);
     return { json: await auth.getMe(caller.playerId) };
   });
 }

@@ -5,26 +5,25 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../../shared/protocol';
 import { PROTOCOL_LIMITS } from '../../../shared/protocol';
 import type { TableBroadcaster } from '../table/table-types';
 import type { AuthService } from '../auth/auth.service';
+import { closeAtExpiry, handshakeRefusal, openSockets, playerRoom, tableRoom } from './socket-guards';
+
+export { playerRoom, tableRoom };
 
 /** The typed Socket.IO server. */
 export type FeltIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** The room of every socket of one player. */
-export const playerRoom = (playerId: string) => `player:${playerId}`;
-/** The room of everyone watching a table. */
-export const tableRoom = (tableId: string) => `table:${tableId}`;
-
-/** Creates the io server on `httpServer` with handshake authentication. */
-export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService; dataSource: DataSource; logger: Logger; corsOrigins: string }): FeltIo {
+/** Creates the io server on `httpServer` with handshake authentication and per-account connection caps. */
+export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService; logger: Logger; corsOrigins: string }): FeltIo {
   const origins = deps.corsOrigins === '*' ? '*' : deps.corsOrigins.split(',').map((o) => o.trim());
   const io: FeltIo = new Server(httpServer, {
-    maxHttpBufferSize: PROTOCOL_LIMITS.maxPayloadBytes,
+    // The transport reads frames up to maxFrameBytes, so that a payload between maxPayloadBytes and that
+    // can still be answered with payload_too_large; beyond it the transport closes the connection.
+    maxHttpBufferSize: PROTOCOL_LIMITS.maxFrameBytes,
     serveClient: false,
     cors: { origin: origins },
     pingInterval: 10_000,
@@ -38,20 +37,25 @@ export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService
     },
   });
   io.use((socket, next) => {
-    const claims = deps.auth.verifyToken((socket.handshake.auth as { token?: unknown } | undefined)?.token);
-    if (!claims) return next(new Error('unauthorized'));
-    deps.dataSource
-      .query(`SELECT username FROM player WHERE id = $1`, [claims.playerId])
-      .then((rows: Array<{ username: string }>) => {
-        if (!rows[0]) return next(new Error('unauthorized'));
-        socket.data = { playerId: claims.playerId, role: claims.role, username: rows[0].username };
+    deps.auth.session((socket.handshake.auth as { token?: unknown } | undefined)?.token).then(
+      (session) => {
+        if (!session) return next(handshakeRefusal('unauthorized'));
+        if (openSockets(io, session.playerId) >= PROTOCOL_LIMITS.maxConnectionsPerPlayer) {
+          return next(handshakeRefusal('too_many_connections'));
+        }
+        socket.data = { playerId: session.playerId, role: session.role, username: session.username, expiresAtMs: session.expiresAt * 1000 };
+        // Joining the player's room in the same tick as the count means concurrent handshakes of one
+        // account cannot all pass the check; the room is left again however the socket ends.
+        void socket.join(playerRoom(session.playerId));
         next();
-      })
-      .catch((error: unknown) => {
+      },
+      (error: unknown) => {
         deps.logger.error({ err: error }, 'handshake lookup failed');
-        next(new Error('internal'));
-      });
+        next(handshakeRefusal('internal'));
+      },
+    );
   });
+  io.on('connection', (socket) => closeAtExpiry(socket));
   return io;
 }
 

@@ -34,6 +34,8 @@ export class HttpError extends Error {
   constructor(
     readonly code: ErrorCode,
     message?: string,
+    /** Extra response headers, such as Retry-After on rate_limited. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message ?? code);
   }
@@ -73,6 +75,7 @@ export class Router {
       const code: ErrorCode = error instanceof HttpError ? error.code : 'internal';
       if (code === 'internal') log.error({ err: error }, 'request failed');
       const message = error instanceof HttpError ? error.message : undefined;
+      if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
       send(res, { status: HTTP_STATUS[code], json: { error: errorBody(code, message === code ? undefined : message) } }, requestId);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -11,6 +11,7 @@ import type { TableHandle } from '../table/table-handle';
 import { TokenBucket } from './rate-limit';
 import type { PlayerLimiter } from './player-rate-limit';
 import { playerRoom, tableRoom, type FeltIo } from './io-server';
+import { frameRefusal, watchRefusal } from './socket-guards';
 
 type AnyAck = Ack<Record<string, unknown>>;
 type Socket = Parameters<Parameters<FeltIo['on']>[1]>[0];
@@ -47,6 +48,15 @@ export function registerTableHandlers(
     void socket.join(playerRoom(playerId));
     metrics.connected?.(1);
     for (const table of registry.tablesOf(playerId)) resume(socket, table);
+    // Unknown events and oversized payloads are answered here (when the client gave an ack) and never
+    // reach a handler; they spend the socket's rate budget like any event, so they cannot flood either.
+    socket.use(([event, ...args], next) => {
+      const refusal = frameRefusal(event, args);
+      if (!refusal) return next();
+      metrics.rejected?.(refusal.code);
+      const ack = args.at(-1);
+      if (typeof ack === 'function' && bucket.take(Date.now())) (ack as (a: AnyAck) => void)(fail(refusal.code, refusal.message));
+    });
     for (const name of CLIENT_EVENTS) {
       socket.on(name, (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') {
@@ -120,6 +130,8 @@ async function dispatch<E extends ClientEventName>(socket: Socket, registry: Tab
     case 'table:watch': {
       const room = socket.nsp.adapter.rooms.get(tableRoom(p.tableId));
       if (!socket.rooms.has(tableRoom(p.tableId)) && (room?.size ?? 0) >= PROTOCOL_LIMITS.maxViewersPerTable) return fail('too_many_viewers');
+      const capped = watchRefusal(socket.nsp.server, socket, p.tableId, (id) => registry.get(id)?.isSeated(playerId) ?? false);
+      if (capped) return fail(capped, 'This account already watches this table from too many sockets, or too many tables.');
       await socket.join(tableRoom(p.tableId));
       const cards = table.holeCards(playerId);
       if (cards) socket.emit('hand:cards', { tableId: p.tableId, ...cards });

@@ -124,7 +124,7 @@
     const players = h.players.map((p) => p.username || p.playerId.slice(0, 8)).join(', ');
     const winners = h.winners.map((w) => `${w.username} ${w.amount}`).join(', ');
     return el('tr', { 'data-hand': h.handId, onclick: () => openHand(h.handId) },
-      el('td', {}, h.handNumber), el('td', {}, h.tableName), el('td', {}, new Date(h.startedAt).toLocaleString()),
+      el('td', { title: `table hand #${h.handNumber}` }, h.siteHandNumber), el('td', {}, h.tableName), el('td', {}, new Date(h.startedAt).toLocaleString()),
       el('td', {}, players), el('td', { class: 'num' }, h.pot ?? '—'), el('td', { class: 'num' }, h.rake ?? '—'),
       el('td', {}, winners || '—'), el('td', {}, el('span', { class: `status ${h.status}` }, h.status.replace('_', ' '))));
   }
@@ -135,7 +135,7 @@
     state.step = 0;
     show('hand-view');
     $('#verify-result').hidden = true;
-    $('#hand-title').textContent = `Hand #${data.handNumber} · ${data.tableName} · ${new Date(data.startedAt).toLocaleString()}`;
+    $('#hand-title').textContent = `Hand #${data.siteHandNumber} · ${data.tableName} (table hand #${data.handNumber}) · ${new Date(data.startedAt).toLocaleString()}`;
     const exportable = data.status === 'settled';
     $('#export-pokerstars').disabled = !exportable;
     $('#export-phh').disabled = !exportable;

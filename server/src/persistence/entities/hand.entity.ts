@@ -15,8 +15,13 @@ export class HandEntity {
   @Column({ type: 'uuid', name: 'table_id' })
   tableId!: string;
 
+  /** The table's own count of its hands (1, 2, … per table). */
   @Column({ type: 'bigint', name: 'hand_number' })
   handNumber!: string;
+
+  /** Unique across the site and increasing in start order (from a sequence); exports use this one. */
+  @Column({ type: 'bigint', name: 'site_hand_number', insert: false, update: false })
+  siteHandNumber!: string;
 
   @Column({ type: 'text', default: 'in_progress' })
   status!: HandStatus;

@@ -16,6 +16,10 @@ export class PlayerEntity {
   @Column({ type: 'text', default: 'player' })
   role!: 'player' | 'admin';
 
+  /** Bumped by a logout; tokens signed with an older version are refused. */
+  @Column({ type: 'integer', name: 'token_version', default: 0 })
+  tokenVersion!: number;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }

@@ -7,7 +7,9 @@ import { CreatePokerTableAndHand1763769700000 } from './1763769700000-create-pok
 import { CreateLedger1763769800000 } from './1763769800000-create-ledger';
 import { HandHistoryIndexes1763769900000 } from './1763769900000-hand-history-indexes';
 import { PerTableRake1763770000000 } from './1763770000000-per-table-rake';
+import { SiteHandNumber1763770100000 } from './1763770100000-site-hand-number';
 import { DebitTransfer1763770200000 } from './1763770200000-debit-transfer';
+import { PlayerTokenVersion1763770400000 } from './1763770400000-player-token-version';
 import { HandCommitmentScheme1763770500000 } from './1763770500000-hand-commitment-scheme';
 
 export const MIGRATIONS = [
@@ -16,6 +18,8 @@ export const MIGRATIONS = [
   CreateLedger1763769800000,
   HandHistoryIndexes1763769900000,
   PerTableRake1763770000000,
+  SiteHandNumber1763770100000,
   DebitTransfer1763770200000,
+  PlayerTokenVersion1763770400000,
   HandCommitmentScheme1763770500000,
 ];
