@@ -167,6 +167,19 @@ describe('table client at / in Chromium', () => {
     expect(await alice.page.locator('#hand-detail li', { hasText: `${alice.username} is dealt` }).getByRole('img').count()).toBe(2);
     await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-hand-history.png'), fullPage: true });
 
+    // Log out: back to the sign-in form, and a reload does not sign her in again.
+    const token = await alice.page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('felt-token'));
+    expect((await fetch(`${felt.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await alice.page.getByRole('button', { name: 'Log out' }).click();
+    await alice.page.locator('#signin-view:not([hidden])').waitFor({ timeout: WAIT_MS });
+    // The server revoked the token too (the request is sent as the page signs out).
+    for (let tries = 0; (await fetch(`${felt.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status !== 401; tries++) {
+      if (tries > 100) throw new Error('the token still works after logging out');
+      await alice.page.waitForTimeout(100);
+    }
+    await alice.page.reload();
+    await alice.page.locator('#signin-view:not([hidden])').waitFor({ timeout: WAIT_MS });
+
     expectNoLeak(spectator, [alice, bob]);
     expect((await reconcile(felt.dataSource)).ok).toBe(true);
     for (const p of [alice, bob, spectator]) expect(p.problems).toEqual([]);

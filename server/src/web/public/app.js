@@ -50,6 +50,15 @@
     }
   }
 
+  /** The Log out button: the server revokes the player's tokens (every tab and device), then this tab forgets its own. */
+  async function signOut() {
+    const token = session.token;
+    logout();
+    try {
+      await fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    } catch { /* offline: the token still expires by itself */ }
+  }
+
   function logout() {
     session.token = null;
     session.me = null;
@@ -155,7 +164,7 @@
 
   $('#signin-form').addEventListener('submit', (e) => { e.preventDefault(); signin('login'); });
   $('#register-button').addEventListener('click', () => signin('register'));
-  $('#logout').addEventListener('click', logout);
+  $('#logout').addEventListener('click', signOut);
   $('#back-to-lobby').addEventListener('click', () => { location.hash = '#/'; });
   window.addEventListener('hashchange', route);
   if (session.token) start();
