@@ -181,18 +181,17 @@ async function startTables(
     handPauseMs: config.HAND_PAUSE_MS,
     seatTimers: { disconnectSitOutMs: config.SEAT_DISCONNECT_SITOUT_MS, sitOutStandUpMs: config.SEAT_SITOUT_STANDUP_MS },
     metrics: {
-      handSettled: (ms) => {
-        metrics.handsTotal.inc();
+      handSettled: (variant, ms) => {
+        metrics.handsTotal.inc({ variant });
         metrics.settlementLatency.observe(ms / 1000);
       },
-      rejected: (code) => metrics.countRejectedAction(code),
+      handVoided: (variant) => metrics.handsVoided.inc({ variant }),
     },
-    onHalt: () => metrics.activeTables.set(tables.size - 1),
   });
   await tables.loadAll(randomUUID());
-  metrics.activeTables.set(tables.size);
+  metrics.setLiveSource(() => ({ ...tables.liveCounts(), connectedSockets: io.engine.clientsCount }));
   registerTableHandlers(io, tables, logger, {
-    connected: (delta) => metrics.connectedSockets.inc(delta),
+    rejected: (code) => metrics.countRejectedAction(code),
     ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
   }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player });
   return tables;

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const felt = await startFelt(config, logger);
-  logger.info({ url: felt.url }, `Felt listening on ${felt.url} (health: ${felt.url}/readyz)`);
+  const bound = felt.httpServer.address();
+  const address = typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : String(bound);
+  logger.info({ url: felt.url, address }, `Felt listening on ${address} (open ${felt.url}, health: ${felt.url}/readyz)`);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

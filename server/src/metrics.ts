@@ -12,24 +12,58 @@ export const registry = new Registry();
 
 collectDefaultMetrics({ register: registry, prefix: 'felt_' });
 
+/** What the live gauges read at each scrape. */
+export interface LiveCounts {
+  activeTables: number;
+  seatedPlayers: number;
+  handsInProgress: number;
+  connectedSockets: number;
+}
+
+let liveSource: () => LiveCounts = () => ({ activeTables: 0, seatedPlayers: 0, handsInProgress: 0, connectedSockets: 0 });
+
+/**
+ * Sets where the live gauges read from. Gauges are computed at scrape time from the running tables and
+ * sockets, never incremented and decremented along the way, so they cannot drift from the truth (an
+ * incremented gauge read 0 with 10 tables open).
+ */
+export function setLiveSource(source: () => LiveCounts): void {
+  liveSource = source;
+}
+
+function liveGauge(name: string, help: string, pick: (c: LiveCounts) => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(pick(liveSource()));
+    },
+  });
+}
+
 /** Socket.IO connections currently open. */
-export const connectedSockets = new Gauge({
-  name: 'felt_connected_sockets',
-  help: 'Socket.IO connections currently open.',
-  registers: [registry],
-});
+export const connectedSockets = liveGauge('felt_connected_sockets', 'Socket.IO connections currently open.', (c) => c.connectedSockets);
+/** Table actors currently running (not halted, not closed). */
+export const activeTables = liveGauge('felt_active_tables', 'Tables with a running actor.', (c) => c.activeTables);
+/** Players holding a seat at a running table. */
+export const seatedPlayers = liveGauge('felt_seated_players', 'Seats held at running tables.', (c) => c.seatedPlayers);
+/** Hands being played right now. */
+export const handsInProgress = liveGauge('felt_hands_in_progress', 'Hands dealt and not yet settled or voided.', (c) => c.handsInProgress);
 
-/** Table actors currently running. */
-export const activeTables = new Gauge({
-  name: 'felt_active_tables',
-  help: 'Tables with a running actor.',
-  registers: [registry],
-});
-
-/** Hands settled since start; hands per second is rate(felt_hands_total[1m]). */
-export const handsTotal = new Counter({
+/** Hands settled since start, by variant; hands per second is rate(felt_hands_total[1m]). */
+export const handsTotal = new Counter<'variant'>({
   name: 'felt_hands_total',
-  help: 'Hands settled since the process started.',
+  help: 'Hands settled since the process started, by table variant.',
+  labelNames: ['variant'],
+  registers: [registry],
+});
+
+/** Hands voided since start (no chips moved), by variant. */
+export const handsVoided = new Counter<'variant'>({
+  name: 'felt_hands_voided_total',
+  help: 'Hands voided since the process started, by table variant.',
+  labelNames: ['variant'],
   registers: [registry],
 });
 
@@ -52,10 +86,10 @@ export const settlementLatency = new Histogram({
   registers: [registry],
 });
 
-/** Player actions refused, by error code (a closed list, so the label set is bounded). */
+/** Socket requests refused, schema rejections included, by error code (a closed list, so the label set is bounded). */
 export const rejectedActions = new Counter<'code'>({
   name: 'felt_rejected_actions_total',
-  help: 'Player actions rejected, by error code.',
+  help: 'Socket requests rejected (schema rejections included), by error code.',
   labelNames: ['code'],
   registers: [registry],
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import phe from 'phe';
 import { type Card, formatCards, parseCards, RANK_CHARS, rankOf, SUIT_CHARS, suitOf } from './cards';
-import { bestFive, describeHand, evaluate, evaluate5, evaluate7, evaluateOmaha, type HandCategory, handCategory } from './evaluator';
+import { bestFive, describeHand, describeHandWithKickers, evaluate, evaluate5, evaluate7, evaluateOmaha, type HandCategory, handCategory } from './evaluator';
 
 const CATEGORIES: HandCategory[] = ['high_card', 'pair', 'two_pair', 'three_of_a_kind', 'straight', 'flush', 'full_house', 'four_of_a_kind', 'straight_flush'];
 
@@ -138,6 +138,21 @@ describe('evaluate: ties and kickers', () => {
     expect(evaluate(cards('AsKsQsJsTs2c'))).toBe(evaluate(cards('AsKsQsJsTs')));
     expect(describeHand(evaluate(cards('2c2d5h5s9c9d')))).toBe('Two Pair, Nines and Fives');
     expect(describeHand(evaluate(cards('9h2h3h4h7hKc')))).toBe('Flush, Nine high');
+  });
+});
+
+describe('describeHandWithKickers', () => {
+  it.each([
+    ['AcAd9h4sKc2d3h', 'Pair, Aces, kickers King, Nine, Four'],
+    ['AcAdKhKs2c2dQh', 'Two Pair, Aces and Kings, kicker Queen'],
+    ['7c7d7hAs2d3cKd', 'Three of a Kind, Sevens, kickers Ace, King'],
+    ['9c9d9h9sAdKc2h', 'Four of a Kind, Nines, kicker Ace'],
+    ['Ah9c7d4s2hJcTd', 'High Card, Ace, kickers Jack, Ten, Nine, Seven'],
+    ['9h2h3h4h7hKc', 'Flush, Nine high, kickers Seven, Four, Three, Two'],
+    ['KcKdKh7s7d7c3h', 'Full House, Kings full of Sevens'],
+    ['As2d3c4h5s', 'Straight, Five high'],
+  ])('%s reads "%s"', (text, description) => {
+    expect(describeHandWithKickers(evaluate(cards(text)))).toBe(description);
   });
 });
 

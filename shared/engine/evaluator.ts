@@ -223,6 +223,30 @@ export function describeHand(value: HandValue): string {
   }
 }
 
+/** How many of the packed ranks after the first are kickers, per category (0 when the hand has none). */
+const KICKERS_FROM: Record<number, { from: number; count: number }> = {
+  [CAT_HIGH_CARD]: { from: 1, count: 4 },
+  [CAT_PAIR]: { from: 1, count: 3 },
+  [CAT_TWO_PAIR]: { from: 2, count: 1 },
+  [CAT_TRIPS]: { from: 1, count: 2 },
+  [CAT_FLUSH]: { from: 1, count: 4 },
+  [CAT_QUADS]: { from: 1, count: 1 },
+};
+
+/**
+ * describeHand plus the kickers that decide ties, e.g. "Pair, Aces, kickers King, Nine, Four"; hands
+ * without kickers (straights, full houses) read as describeHand. Stored descriptions keep describeHand.
+ */
+export function describeHandWithKickers(value: HandValue): string {
+  const packed = packedOf(value);
+  const spec = KICKERS_FROM[Math.floor(packed / 0x100000)];
+  const base = describeHand(value);
+  if (!spec) return base;
+  const r = [16, 12, 8, 4, 0].map((shift) => (packed >> shift) & 15);
+  const names = r.slice(spec.from, spec.from + spec.count).map((x) => RANK_NAMES[x]);
+  return `${base}, ${names.length === 1 ? 'kicker' : 'kickers'} ${names.join(', ')}`;
+}
+
 /**
  * The five cards that make the best hand, ordered for display: the cards of the biggest rank groups
  * first, then by rank (a wheel shows the ace last).

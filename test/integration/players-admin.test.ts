@@ -112,4 +112,44 @@ describe('admin players and a player\'s own history', () => {
     expect((await get(`${felt.url}/api/me/hands/${settled.handId}?format=xml`, other.token)).status).toBe(400);
     for (const p of people) p.client.close();
   });
+  it('sums a player up: net equals balances minus money in plus money out, hands played, rake paid adds up to the house rake', async () => {
+    const tableId = await createTable(felt.url, admin, {
+      variant: 'NT', maxSeats: 6, unit: '0.01', smallBlind: '0.50', bigBlind: '1.00', minBuyIn: '40.00', maxBuyIn: '200.00', rakePercent: '10', rakeCap: '5.00',
+    });
+    const people: Array<{ token: string; playerId: string; client: TestClient }> = [];
+    for (let i = 0; i < 2; i++) {
+      const p = await register(felt.url);
+      await credit(felt.url, admin, p.playerId, '300');
+      const client = await open(felt.url, p.token, p.playerId);
+      expect((await client.call('table:sit', { tableId, buyIn: '100.00', requestId: randomUUID() })).ok).toBe(true);
+      people.push({ ...p, client });
+    }
+    await playHands(people.map((p) => p.client), 3, passive);
+    for (const p of people) p.client.close();
+    const debit = await post(`${felt.url}/api/admin/players/${people[0]!.playerId}/debit`, { amount: '12.34', idempotencyKey: randomUUID(), reason: 'cash out' }, admin);
+    expect(debit.status).toBe(200);
+    const hands = (await get(`${felt.url}/api/admin/hands?tableId=${tableId}&status=settled&limit=200`, admin)).body.hands as Array<{ rake: string }>;
+    expect(hands.length).toBeGreaterThanOrEqual(3);
+    let rakeSum = 0;
+    for (const p of people) {
+      const summary = await get(`${felt.url}/api/admin/players/${p.playerId}/summary`, admin);
+      expect(summary.status).toBe(200);
+      const statement = (await get(`${felt.url}/api/admin/players/${p.playerId}/ledger?limit=200`, admin)).body;
+      // Cents as integers, so the check does not depend on floating-point sums.
+      const cents = (x: string) => Math.round(Number(x) * 100);
+      const held = statement.accounts.reduce((sum: number, a: { balance: string }) => sum + cents(a.balance), 0);
+      expect(summary.body).toMatchObject({ playerId: p.playerId, handsPlayed: hands.length, credited: '300.00' });
+      expect(cents(summary.body.net)).toBe(held - cents(summary.body.credited) + cents(summary.body.paidOut));
+      rakeSum += cents(summary.body.rakePaid);
+      // Seat lines and seat accounts name their table, so the console never shows a bare table id.
+      const tableName = (await get(`${felt.url}/api/tables`)).body.tables.find((t: { tableId: string }) => t.tableId === tableId).name;
+      expect(statement.lines.find((l: { account: string }) => l.account === 'seat')).toMatchObject({ tableId, tableName });
+      expect(statement.accounts.find((a: { kind: string }) => a.kind === 'seat')).toMatchObject({ tableId, tableName });
+    }
+    expect((await get(`${felt.url}/api/admin/players/${people[0]!.playerId}/summary`, admin)).body.paidOut).toBe('12.34');
+    expect(rakeSum).toBe(hands.reduce((sum, h) => sum + Math.round(Number(h.rake) * 100), 0));
+    expect(rakeSum).toBeGreaterThan(0);
+    expect((await get(`${felt.url}/api/admin/players/${randomUUID()}/summary`, admin)).status).toBe(404);
+    expect((await get(`${felt.url}/api/admin/players/${people[0]!.playerId}/summary`, people[0]!.token)).status).toBe(403);
+  });
 });

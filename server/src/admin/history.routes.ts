@@ -243,6 +243,11 @@ export function registerHistoryRoutes(router: Router, deps: RouteDeps): void {
 const CONSOLE_FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'api.js': 'text/javascript; charset=utf-8',
+  'hands.js': 'text/javascript; charset=utf-8',
+  'replayer.js': 'text/javascript; charset=utf-8',
+  'players.js': 'text/javascript; charset=utf-8',
+  'tables.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
 };
 

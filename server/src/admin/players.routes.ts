@@ -3,7 +3,7 @@
  * transfers) and pay a player out (debit: wallet → house_cash). Money moves only through the ledger.
  */
 import { z } from 'zod';
-import { chips, parseAmount } from '../../../shared/money';
+import { type Chips, ZERO, chips, parseAmount, roundHalfUpToUnit } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
 import { debit, LedgerError } from '../ledger/transactions';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
@@ -47,7 +47,57 @@ function playerView(row: PlayerRow): Record<string, unknown> {
 const SELECT_PLAYERS = `SELECT p.id, p.username, p.role, a.balance::text AS balance, p.created_at
   FROM player p LEFT JOIN account a ON a.player_id = p.id AND a.kind = 'wallet'`;
 
-/** Registers GET /api/admin/players, GET /api/admin/players/:playerId and POST …/debit. */
+/** The pots of a stored hand result, as far as the summary needs them. */
+interface ResultPots {
+  pots?: Array<{ rake?: string; winners?: Array<{ playerId?: string; amount?: string }> }>;
+}
+
+/**
+ * The rake a player paid in one hand: of every pot they won a share of, the pot's rake split in
+ * proportion to the winners' shares. Rake is taken from the pot its winners collect, so this is the
+ * part of the house's rake that came out of this player's winnings.
+ */
+export function rakePaidIn(result: ResultPots | null, playerId: string): Chips {
+  let paid = ZERO;
+  for (const pot of result?.pots ?? []) {
+    const winners = pot.winners ?? [];
+    const mine = winners.filter((w) => w.playerId === playerId).reduce((sum, w) => sum.plus(chips(w.amount ?? '0')), ZERO);
+    const all = winners.reduce((sum, w) => sum.plus(chips(w.amount ?? '0')), ZERO);
+    if (mine.isZero() || all.isZero()) continue;
+    paid = paid.plus(chips(pot.rake ?? '0').times(mine).dividedBy(all));
+  }
+  return paid;
+}
+
+/** Money totals of one player, for the console's statement header; read-only. */
+async function playerSummary(dataSource: RouteDeps['dataSource'], playerId: string): Promise<Record<string, unknown>> {
+  // The seat entries of hand settlements are each hand's net result for the player (won minus put in).
+  const [totals] = (await dataSource.query(
+    `SELECT coalesce(sum(e.amount) FILTER (WHERE t.kind = 'hand_settlement' AND a.kind = 'seat'), 0)::text AS net,
+            coalesce(sum(e.amount) FILTER (WHERE t.kind = 'credit' AND a.kind = 'wallet'), 0)::text AS credited,
+            coalesce(-sum(e.amount) FILTER (WHERE t.kind = 'debit' AND a.kind = 'wallet'), 0)::text AS "paidOut"
+     FROM ledger_entry e JOIN account a ON a.id = e.account_id JOIN transfer t ON t.id = e.transfer_id
+     WHERE a.player_id = $1`,
+    [playerId],
+  )) as Array<{ net: string; credited: string; paidOut: string }>;
+  // Hands dealt to the player are the ones whose stored seat list names them (voided hands included).
+  const hands = (await dataSource.query(
+    `SELECT status, result FROM hand WHERE config->'seats' @> jsonb_build_array(jsonb_build_object('playerId', $1::text))`,
+    [playerId],
+  )) as Array<{ status: string; result: ResultPots | null }>;
+  const rakePaid = hands.filter((h) => h.status === 'settled').reduce((sum, h) => sum.plus(rakePaidIn(h.result, playerId)), ZERO);
+  const cents = (x: Chips) => formatHouseAmount(roundHalfUpToUnit(x, HOUSE_UNIT));
+  return {
+    net: cents(chips(totals?.net ?? '0')),
+    rakePaid: cents(rakePaid),
+    handsPlayed: hands.filter((h) => h.status === 'settled').length,
+    handsVoided: hands.filter((h) => h.status === 'voided').length,
+    credited: cents(chips(totals?.credited ?? '0')),
+    paidOut: cents(chips(totals?.paidOut ?? '0')),
+  };
+}
+
+/** Registers GET /api/admin/players, GET /api/admin/players/:playerId (+ /summary) and POST …/debit. */
 export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
   const { auth, dataSource } = deps;
 
@@ -90,6 +140,13 @@ export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
         recentTransfers: transfers.map((t) => ({ ...t, createdAt: t.createdAt.toISOString() })),
       },
     };
+  });
+
+  router.on('GET', '/api/admin/players/:playerId/summary', async (ctx) => {
+    await requireAdmin(auth, ctx);
+    const playerId = (ctx.params.playerId ?? '').toLowerCase();
+    if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
+    return { json: { playerId, ...(await playerSummary(dataSource, playerId)) } };
   });
 
   router.on('POST', '/api/admin/players/:playerId/debit', async (ctx) => {

@@ -283,6 +283,8 @@ export interface StatementLine {
   kind: string;
   account: string;
   tableId: string | null;
+  /** The table's name for a seat line; null for the wallet. */
+  tableName: string | null;
   handId: string | null;
   amount: string;
   balanceAfter: string;
@@ -299,15 +301,15 @@ export async function playerStatement(
   playerId: string,
   limit: number,
   before?: string,
-): Promise<{ accounts: Array<{ accountId: string; kind: string; tableId: string | null; balance: string }>; lines: StatementLine[]; nextCursor: string | null }> {
+): Promise<{ accounts: Array<{ accountId: string; kind: string; tableId: string | null; tableName: string | null; balance: string }>; lines: StatementLine[]; nextCursor: string | null }> {
   // Amounts are written in the account's scale: a seat in its table's unit, a wallet in cents.
   const accounts = (await ds.query(
-    `SELECT a.id::text AS "accountId", a.kind, a.table_id AS "tableId", a.balance::text AS balance, pt.unit::text AS unit
+    `SELECT a.id::text AS "accountId", a.kind, a.table_id AS "tableId", pt.name AS "tableName", a.balance::text AS balance, pt.unit::text AS unit
      FROM account a LEFT JOIN poker_table pt ON pt.id = a.table_id WHERE a.player_id = $1 ORDER BY a.id`,
     [playerId],
-  )) as Array<{ accountId: string; kind: string; tableId: string | null; balance: string; unit: string | null }>;
+  )) as Array<{ accountId: string; kind: string; tableId: string | null; tableName: string | null; balance: string; unit: string | null }>;
   const rows = (await ds.query(
-    `SELECT e.id::text AS "entryId", t.id::text AS "transferId", t.kind, a.kind AS account, a.table_id AS "tableId",
+    `SELECT e.id::text AS "entryId", t.id::text AS "transferId", t.kind, a.kind AS account, a.table_id AS "tableId", pt.name AS "tableName",
             t.hand_id AS "handId", e.amount::text AS amount, e.balance_after::text AS "balanceAfter", e.created_at AS "createdAt",
             pt.unit::text AS unit
      FROM ledger_entry e JOIN account a ON a.id = e.account_id JOIN transfer t ON t.id = e.transfer_id

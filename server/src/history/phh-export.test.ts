@@ -63,10 +63,26 @@ describe('PHH export and replayer steps', () => {
     });
     const steps = handSteps(hand);
     expect(steps).toHaveLength(hand.events.length);
-    expect(steps[0]!.text).toContain('button seat 6');
+    // Seats read as the API numbers them (from 0), as everywhere else in the console.
+    expect(steps[0]!.text).toContain('button seat 5');
+    expect(steps.find((st) => st.text === 'ann folds')!.actorSeat).toBe(2);
     const last = steps.at(-1)!;
     expect(last.pot).toBe('0');
     expect(last.seats.map((s) => [s.name, s.stack, s.folded])).toEqual([['ann', '98', true], ['bob', '82', false]]);
     expect(steps.some((s) => s.text === 'ann folds')).toBe(true);
+  });
+
+  it('steps carry the street, the seat acting, and shown hands described with their kickers', () => {
+    const hand = storedHand({
+      config: nlConfig(), seats: two, button: 5,
+      deck: deckOf(['AsAd', 'KsKd'], '2c3c4h9s8d'), actions: [r(5, 20), c(2), x(2), x(5), x(2), x(5), x(2), x(5)], seedHex: '00',
+    });
+    const steps = handSteps(hand);
+    expect(steps[0]!.street).toBe('preflop');
+    expect(steps.map((st) => st.street)).toContain('flop');
+    expect(steps.at(-1)!.street).toBe('river');
+    expect(steps.find((st) => st.text.startsWith('bob raises'))!.actorSeat).toBe(5);
+    expect(steps.find((st) => st.text.startsWith('flop'))!.actorSeat).toBeNull();
+    expect(steps.some((st) => st.text === 'ann shows As Ad (Pair, Aces, kickers Nine, Eight, Four)')).toBe(true);
   });
 });

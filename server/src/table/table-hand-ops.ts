@@ -83,7 +83,7 @@ export function announceHand(context: TableContext, handId: string): Partial<Tab
     context.deps.broadcaster.cards(playerId, { tableId: context.config.tableId, handId: hand.handId, cards: s.hole.map(formatCard), commitment: hand.commitment });
   }
   publish(context, hand, hand.engine.events, 1);
-  context.deps.metrics?.handStarted?.();
+  context.deps.logger.info({ handId: hand.handId, handNumber: hand.handNumber, players: hand.engine.seats.length }, 'hand started');
   return { hand: { ...hand, nextEventSeq: nextSeq } };
 }
 
@@ -152,12 +152,10 @@ export function tryAct(context: TableContext, event: ActEvent): TryAnswer {
 
 /** Commits an accepted action: new engine state, history rows, public events, the ack. */
 export function commitAct(context: TableContext, event: ActEvent): Partial<TableContext> {
-  const started = process.hrtime.bigint();
   const answer = tried.get(event) ?? tryAct(context, event);
   if (!answer.ok) throw new Error('commitAct without an accepted action');
   const hand = advance(context, answer.state, answer.events);
   event.reply({ ok: true, seq: context.seq + 1 });
-  context.deps.metrics?.actionProcessed?.(Number(process.hrtime.bigint() - started) / 1e6);
   return { hand, seats: updateSeat(context.seats, event.playerId, { timeouts: 0 }) };
 }
 
@@ -166,7 +164,6 @@ export function rejectAct(context: TableContext, event: ActEvent): void {
   const answer = tried.get(event) ?? tryAct(context, event);
   if (answer.ok) throw new Error('rejectAct on an accepted action');
   const code: ErrorCode = answer.code === 'hand_complete' ? 'stale_hand' : answer.code;
-  context.deps.metrics?.rejected?.(code);
   event.reply({ ok: false, error: { code, message: answer.message } });
 }
 
@@ -178,6 +175,7 @@ export function applyTimeout(context: TableContext): Partial<TableContext> {
   const playerId = hand.playerBySeat[legal.seat]!;
   const seat = seatOf(context.seats, playerId)!;
   const timeouts = seat.timeouts + 1;
+  context.deps.logger.info({ handId: hand.handId, playerId, seat: legal.seat, timeouts }, 'action timed out');
   context.writer.push([{ handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', payload: { type: 'timeout', seat: legal.seat } }]);
   context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
     tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', seat: legal.seat,
@@ -271,7 +269,8 @@ export function applySettlement(context: TableContext, output: SettleOutput): Pa
   for (const [playerId, own] of openings.byPlayer) {
     context.deps.broadcaster.openings(playerId, openingsMessage(context.config.tableId, hand, own));
   }
-  context.deps.metrics?.handSettled?.(output.latencyMs);
+  context.deps.metrics?.handSettled?.(context.config.variant, output.latencyMs);
+  context.deps.logger.info({ handId: hand.handId, handNumber: hand.handNumber, rake: message.rake, settleMs: output.latencyMs }, 'hand settled');
   return { hand: null, seats, shownCards, seq: context.seq + 1 };
 }
 
@@ -285,7 +284,8 @@ export async function voidCurrentHand(context: TableContext, reason: string): Pr
 /** After a void: forget the hand; the committed stacks are the ones from before it. */
 export function afterVoid(context: TableContext): Partial<TableContext> {
   const hand = requireHand(context);
-  context.deps.logger.warn({ handId: hand.handId }, 'hand voided');
+  context.deps.logger.warn({ handId: hand.handId, handNumber: hand.handNumber }, 'hand voided');
+  context.deps.metrics?.handVoided?.(context.config.variant);
   context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
     tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'voided', reason: 'settlement failed; no chips moved',
   });

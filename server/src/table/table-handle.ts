@@ -128,6 +128,12 @@ export class TableHandle {
     return buildView(this.context(), viewerId);
   }
 
+  /** Seats held and whether a hand is in play, for the live gauges. */
+  liveCounts(): { seated: number; handInProgress: boolean } {
+    const context = this.context();
+    return { seated: context.seats.filter(Boolean).length, handInProgress: context.hand !== null };
+  }
+
   /** True once an operator asked to close the table (it is then gone from the lobby). */
   get closing(): boolean {
     return this.context().closing;

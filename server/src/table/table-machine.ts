@@ -127,9 +127,8 @@ export const tableMachine = setup({
       const output = (event as unknown as { output?: SeatOpOutput }).output;
       if (output) seatOps.finish(context, output, enqueue);
     }),
-    rejectStale: ({ event, context }) => {
+    rejectStale: ({ event }) => {
       if (event.type !== 'player.act') return;
-      context.deps.metrics?.rejected?.('stale_hand');
       event.reply({ ok: false, error: { code: 'stale_hand', message: 'no hand is waiting for actions' } });
     },
     startHand: assign(({ context }) => handOps.startHand(context)),

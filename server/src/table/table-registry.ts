@@ -123,6 +123,21 @@ export class TableRegistry {
     return [...this.tables.values()].filter((t) => t.isSeated(playerId));
   }
 
+  /** What the live gauges show: running tables, seats held at them, hands in play. */
+  liveCounts(): { activeTables: number; seatedPlayers: number; handsInProgress: number } {
+    let activeTables = 0;
+    let seatedPlayers = 0;
+    let handsInProgress = 0;
+    for (const t of this.tables.values()) {
+      if (t.halted) continue;
+      const live = t.liveCounts();
+      activeTables++;
+      seatedPlayers += live.seated;
+      if (live.handInProgress) handsInProgress++;
+    }
+    return { activeTables, seatedPlayers, handsInProgress };
+  }
+
   /** Number of live tables. */
   get size(): number {
     return this.tables.size;

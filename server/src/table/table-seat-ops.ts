@@ -234,11 +234,19 @@ export function presence(context: TableContext, event: Ev<'player.presence'>, en
   publishSeats(context, enqueue, updateSeat(context.seats, event.playerId, { connected: event.connected, disconnectedAt }));
 }
 
+/** One structured log line per chip movement of a seat (sit, top-up, cash-out), refused ones included. */
+function logSeatOp(context: TableContext, output: SeatOpOutput, seat: number): void {
+  const fields = { playerId: output.playerId, seat, op: output.kind, ok: output.ok && !output.replayed, amount: output.amount?.toString() };
+  if (output.ok && !output.replayed) context.deps.logger.info(fields, `seat ${output.kind.replace('_', '-')}`);
+  else context.deps.logger.warn({ ...fields, code: output.error?.code ?? 'request_replayed', reason: output.error?.message }, `seat ${output.kind.replace('_', '-')} refused`);
+}
+
 /** Applies the outcome of a seat ledger call. */
 export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enqueue): void {
   const seat = seatOf(context.seats, output.playerId);
   if (!seat) throw new Error(`seat op finished for ${output.playerId} who has no seat`);
   let seats = context.seats;
+  logSeatOp(context, output, seat.seat);
   if (output.kind === 'cash_out') {
     seats = output.ok ? withSeat(seats, seat.seat, null) : updateSeat(seats, output.playerId, { phase: 'seated', busy: false, sittingOut: true, leaving: false });
     output.reply?.(output.ok ? { ok: true, cashedOut: formatAmount(output.amount!, context.config.unit), pending: false } : { ok: false, error: output.error! });

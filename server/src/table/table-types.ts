@@ -159,12 +159,10 @@ export interface TableBroadcaster {
   openings(playerId: string, msg: HandOpeningsMessage): void;
 }
 
-/** Hooks for metrics; all optional so tests can omit them. */
+/** Hooks for metrics; all optional so tests can omit them. Rejections are counted where requests arrive. */
 export interface TableMetrics {
-  handStarted?(): void;
-  handSettled?(latencyMs: number): void;
-  actionProcessed?(latencyMs: number): void;
-  rejected?(code: ErrorCode): void;
+  handSettled?(variant: string, latencyMs: number): void;
+  handVoided?(variant: string): void;
 }
 
 /** Everything a table actor depends on, passed in so the actor has no globals. */

@@ -20,7 +20,6 @@ const fail = (code: ErrorCode, message?: string): AnyAck => ({ ok: false, error:
 
 /** Hooks for metrics. */
 export interface HandlerMetrics {
-  connected?(delta: number): void;
   rejected?(code: ErrorCode): void;
   ackLatency?(ms: number): void;
 }
@@ -46,7 +45,6 @@ export function registerTableHandlers(
     const log = logger.child({ socketId: socket.id, playerId });
     const bucket = new TokenBucket(rate.eventsPerSecond, rate.burst, Date.now());
     void socket.join(playerRoom(playerId));
-    metrics.connected?.(1);
     for (const table of registry.tablesOf(playerId)) resume(socket, table);
     // Unknown events and oversized payloads are answered here (when the client gave an ack) and never
     // reach a handler; they spend the socket's rate budget like any event, so they cannot flood either.
@@ -92,7 +90,6 @@ export function registerTableHandlers(
       });
     };
     socket.on('disconnect', () => {
-      metrics.connected?.(-1);
       // The seat is kept; presence only matters when none of the player's sockets remain.
       const remaining = io.sockets.adapter.rooms.get(playerRoom(playerId))?.size ?? 0;
       if (remaining === 0) for (const table of registry.tablesOf(playerId)) table.notify({ type: 'player.presence', playerId, connected: false });
