@@ -19,8 +19,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# tsc does not copy static files; the admin console's assets are looked up next to the compiled module.
+# tsc does not copy static files; the admin console's and the players' client's assets are looked up next
+# to the compiled module.
 COPY --from=build /app/server/src/admin/public ./dist/server/src/admin/public
+COPY --from=build /app/server/src/web/public ./dist/server/src/web/public
 RUN mkdir -p /app/.felt && chown node:node /app/.felt
 USER node
 EXPOSE 3000

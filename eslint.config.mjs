@@ -29,6 +29,18 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The players' browser client: plain scripts (no modules, no bundler) with the browser's globals.
+    files: ['server/src/web/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'FormData', 'crypto', 'TextEncoder', 'Node', 'HTMLInputElement',
+          'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'globalThis', 'module'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { eqeqeq: ['error', 'always'] },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -17,6 +17,7 @@ import { registerAdminRoutes } from './admin/admin.routes';
 import { registerHistoryRoutes } from './admin/history.routes';
 import { registerPlayerRoutes } from './admin/players.routes';
 import { registerMyHistoryRoutes } from './history/my-history.routes';
+import { registerWebRoutes } from './web/web.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
@@ -75,6 +76,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     registerHistoryRoutes(router, routeDeps);
     registerPlayerRoutes(router, routeDeps);
     registerMyHistoryRoutes(router, routeDeps);
+    registerWebRoutes(router);
     const httpServer = createServer((req, res) => {
       if (!req.url?.startsWith('/socket.io/')) {
         res.on('finish', () => metrics.recordHttpRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, res.statusCode));

@@ -30,3 +30,32 @@ export function findSplitSeed(label: string, config: HandConfig = HEADS_UP_CONFI
   }
   throw new Error('no split seed found');
 }
+
+/** True when everyone shoving (or calling a shove) from `stacks` with the button at `button` ends in two pots, each won by a different single player. */
+function shoveSplitsPots(config: HandConfig, seed: Uint8Array, stacks: Array<{ seat: number; stack: string }>, button: number): boolean {
+  let state = start(config, stacks.map((s) => ({ seat: s.seat, stack: chips(s.stack) })), button, shuffle(seed));
+  while (!isComplete(state)) {
+    const legal = legalActions(state)!;
+    const shove = legal.canRaise ? 'raise' : legal.canBet ? 'bet' : undefined;
+    const next = apply(state, shove && legal.maxTo ? { seat: legal.seat, type: shove, to: legal.maxTo } : { seat: legal.seat, type: legal.canCheck ? 'check' : 'call' });
+    if (!next.ok) throw new Error(next.message);
+    state = next.state;
+  }
+  const pots = result(state).pots;
+  // One winner per pot, a different one for each: the clearest picture of a side pot.
+  const winners = pots.map((p) => (p.winners.length === 1 ? p.winners[0]!.seat : -1));
+  return pots.length === 2 && !winners.includes(-1) && winners[0] !== winners[1];
+}
+
+/**
+ * The first seed (derived from `label`) whose all-in from `stacks` with the button at `button` ends
+ * with a main pot and a side pot, each won outright by a different player. (One seed cannot do this
+ * for every button: moving the button only hands the same hole cards to other seats.)
+ */
+export function findSidePotSeed(label: string, stacks: Array<{ seat: number; stack: string }>, button: number, config: HandConfig = HEADS_UP_CONFIG): Uint8Array {
+  for (let i = 0; i < 20_000; i++) {
+    const seed = createHash('sha256').update(`${label}-${i}`).digest();
+    if (shoveSplitsPots(config, seed, stacks, button)) return seed;
+  }
+  throw new Error('no side-pot seed found');
+}
