@@ -10,7 +10,7 @@ import { runSim, type SimOptions } from './sim';
 import { STRATEGY_NAMES, type StrategyName } from './strategies';
 
 const USAGE = `usage: npm run sim -- [--url URL] [--tables N] [--seats S] [--hands H] [--duration 60s]
-       [--variant NT|PO|FT] [--strategy ${STRATEGY_NAMES.join('|')}] [--chaos] [--seed N] [--json out.json]
+       [--variant NT|PO|FT] [--strategy ${STRATEGY_NAMES.join('|')}] [--chaos] [--seed N] [--json out.json] [--keep-tables]
 Without --url an in-process Felt server with an embedded PostgreSQL is started.
 With --url, ADMIN_USERNAME and ADMIN_PASSWORD must be set for setup (tables, credits).`;
 
@@ -65,6 +65,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case '--seed': options.seed = intArg('seed', value(), 0, 2 ** 32 - 1); break;
       case '--json': json = value(); break;
       case '--chaos': options.chaos = true; break;
+      case '--keep-tables': options.keepTables = true; break;
       case '--variant': {
         const v = value();
         if (v !== 'NT' && v !== 'PO' && v !== 'FT') throw new UsageError('--variant must be NT, PO or FT');

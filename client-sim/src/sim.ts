@@ -5,7 +5,7 @@
  */
 import type { Variant } from '../../shared/protocol';
 import { Money, ZERO } from '../../shared/money';
-import { login, me, reconcile } from './api';
+import { login, me, reconcile, request } from './api';
 import { Bot } from './bot';
 import type { Pacing } from './connection';
 import { BotChaos, DEFAULT_RATES, runBuyInRace, runHostileClient, sleep, type ChaosRates } from './chaos';
@@ -30,6 +30,8 @@ export interface SimOptions {
   strategy: StrategyName;
   chaos: boolean;
   seed: number;
+  /** Leave the tables this run created open at the end (default: close them, so runs leave no tables behind). */
+  keepTables?: boolean;
   actionTimeoutMs?: number;
   chaosRates?: ChaosRates;
   /** Buy-ins each bot is credited (default 3); a bot that busts with no money left leaves its table. */
@@ -106,6 +108,9 @@ async function runAgainst(baseUrl: string, adminCreds: { username: string; passw
   const ends = await accountEnds(baseUrl, bots, left, extra?.accounts ?? []);
   const serverReport = await reconcile(baseUrl, adminToken);
   for (const bot of bots) bot.close();
+  const created = [...tables, ...(extra?.raceTables ?? [])];
+  const closed = options.keepTables ? 0 : await closeTables(baseUrl, adminToken, created, stats);
+  if (!options.keepTables) log(`closed ${closed} of ${created.length} tables this run created`);
   const verdict = conservation(ends, stats.rakeFromResults, serverReport);
   return buildReport(stats, playSeconds, verdict, {
     url: options.url ?? 'in-process',
@@ -117,9 +122,23 @@ async function runAgainst(baseUrl: string, adminCreds: { username: string; passw
     strategy: options.strategy,
     chaos: options.chaos,
     seed: options.seed,
+    keepTables: options.keepTables ?? false,
+    tablesClosed: closed,
     actionTimeoutMs: timeoutMs,
     runId,
   });
+}
+
+/** Closes the tables a run created; a table that cannot be closed is an error of the run. */
+async function closeTables(baseUrl: string, adminToken: string, tables: SimTable[], stats: SimStats): Promise<number> {
+  const outcomes = await mapLimit(tables, 8, async (t) => {
+    const a = await request('POST', `${baseUrl}/api/admin/tables/${t.tableId}/close`, {}, adminToken);
+    // A server without the close route (an older Felt) keeps its tables; that is not this run's fault.
+    if (a.status === 404 && (a.body as { error?: { code?: string } })?.error?.code === 'not_found') return false;
+    if (a.status !== 200 && a.status !== 202) stats.error(`closing table ${t.tableId}: HTTP ${a.status} ${JSON.stringify(a.body)}`);
+    return a.status === 200 || a.status === 202;
+  });
+  return outcomes.filter(Boolean).length;
 }
 
 async function createBots(baseUrl: string, adminToken: string, runId: string, tables: SimTable[], options: SimOptions, stats: SimStats): Promise<Bot[]> {

@@ -6,6 +6,7 @@
  */
 import { runSim } from '../../client-sim/src/sim';
 import { createEmptyDatabase } from '../helpers/db';
+import { createDataSource } from '../../server/src/persistence/data-source';
 
 // Generous on purpose: a first run on a fresh machine can share the CPU with package installs. The
 // run stops at the hand target; the duration is only a cap, and every check below stays strict.
@@ -44,5 +45,15 @@ describe('client-sim end to end', () => {
       expect(report.chaosProbes[probe]?.ok ?? 0).toBeGreaterThan(0);
     }
     expect(report.ackLatencyMs.count).toBeGreaterThan(report.hands);
+    // The run closes the tables it created (4 play tables and the chaos race tables), so it leaves none behind.
+    expect(report.config.tablesClosed).toBeGreaterThanOrEqual(4);
+    const ds = createDataSource({ url: databaseUrl, poolSize: 1 });
+    await ds.initialize();
+    try {
+      const rows = (await ds.query(`SELECT status, count(*)::int AS n FROM poker_table GROUP BY status`)) as Array<{ status: string; n: number }>;
+      expect(rows).toEqual([{ status: 'closed', n: report.config.tablesClosed }]);
+    } finally {
+      await ds.destroy();
+    }
   });
 });
