@@ -71,6 +71,8 @@ export interface TableConfigView extends Omit<TableSummary, 'seated' | 'tableId'
   rakePercent: string;
   rakeCap: string;
   actionTimeoutMs: number;
+  /** The full time bank each player has at this table (drawn on when the action timer runs out). */
+  timeBankMs: number;
 }
 
 export type SeatStatus = 'waiting' | 'active' | 'folded' | 'all_in' | 'sitting_out';
@@ -85,6 +87,8 @@ export interface SeatView {
   status: SeatStatus;
   holeCardCount: number;
   connected: boolean;
+  /** Time bank this player has left, in ms. */
+  timeBankMs: number;
   /** Only present once the cards were shown at showdown. */
   shownCards?: string[];
 }
@@ -123,7 +127,7 @@ export interface TableView {
    * begins: a view can be re-sent during one turn (a seat change, a reconnect), so answer each
    * (handId, turn.number) once, not each view.
    */
-  turn: { seat: number; deadline: number; number: number } | null;
+  turn: { seat: number; deadline: number; number: number; timeBank: boolean } | null;
   /** Merkle root committing to every position of this hand's deck, published before the deal (see Fairness). */
   commitment: string | null;
   /** The viewer's own seat and, on their turn, legal actions. */

@@ -84,6 +84,7 @@ export interface TableSpecBody {
   rakePercent?: string;
   rakeCap?: string;
   actionTimeoutMs?: number;
+  timeBankMs?: number;
 }
 
 /** Creates a table as admin and returns its id. */

@@ -17,7 +17,8 @@ export interface SimTable {
  */
 export function tableSpec(runId: string, index: number, variant: Variant, seats: number, actionTimeoutMs: number): { spec: TableSpecBody; buyIn: Chips } {
   const name = `sim-${runId}-${index}`;
-  const base = { name, variant, maxSeats: seats, rakePercent: '5', actionTimeoutMs };
+  // No time bank: simulated players act at once, and the chaos probes count on the timer firing on time.
+  const base = { name, variant, maxSeats: seats, rakePercent: '5', actionTimeoutMs, timeBankMs: 0 };
   if (index % 2 === 0) {
     return { spec: { ...base, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', rakeCap: '3' }, buyIn: new Money(100) };
   }

@@ -72,7 +72,7 @@ export async function playHistory(options: { quick?: boolean } = {}): Promise<Pl
     name: 'Omaha', variant: 'PO', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200',
   });
   const slow = await createTable(first.url, admin, {
-    name: 'Slow', variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', actionTimeoutMs: 1000,
+    name: 'Slow', variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', actionTimeoutMs: 1000, timeBankMs: 0,
   });
   if (!options.quick) {
     const fl = await seat(first, admin, limit, ['100', '100', '100'], players);

@@ -161,6 +161,7 @@ describe('admin routes against the real server and PostgreSQL', () => {
       rakePercent: '0',
       rakeCap: '0.00',
       actionTimeoutMs: 15000,
+      timeBankMs: 30000,
       status: 'open',
     });
     const list = await request<{ tables: Array<Record<string, unknown>> }>('GET', `${base}/api/tables`);

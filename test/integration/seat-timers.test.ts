@@ -37,7 +37,7 @@ describe('seats that end', () => {
   const seatOf = (watcher: TestClient, playerId: string) => watcher.latest?.seats.find((s) => s.playerId === playerId);
 
   it('a disconnected seat is sat out, then stood up with its chips back in the wallet', async () => {
-    const tableId = await createTable(felt.url, admin, { variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', actionTimeoutMs: 1000 });
+    const tableId = await createTable(felt.url, admin, { variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', actionTimeoutMs: 1000, timeBankMs: 0 });
     const a = await player(tableId);
     const b = await player(tableId);
     a.close();

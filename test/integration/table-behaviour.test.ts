@@ -75,7 +75,7 @@ describe('table behaviour', () => {
   });
 
   it('acting out of turn or on a stale hand is refused; timeouts check or fold and then sit the player out', async () => {
-    const tableId = await table({ actionTimeoutMs: 1000 });
+    const tableId = await table({ actionTimeoutMs: 1000, timeBankMs: 0 });
     const a = await player();
     const b = await player();
     for (const c of [a, b]) expect((await c.call('table:sit', { tableId, buyIn: '100', requestId: randomUUID() })).ok).toBe(true);

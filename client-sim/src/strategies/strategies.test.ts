@@ -11,8 +11,8 @@ import { strategyFor } from './index';
 function view(unit: string, street: TableView['street'] = 'preflop'): TableView {
   return {
     tableId: 't', name: 'n', phase: 'hand', handId: 'h', handNumber: 1, seq: 1, button: 0, street, board: [], pots: [], seats: [],
-    turn: { seat: 0, deadline: 0, number: 1 }, commitment: null, you: null,
-    config: { variant: 'NT', maxSeats: 6, smallBlind: '1', bigBlind: '2', ante: '0', minBuyIn: '40', maxBuyIn: '200', unit, rakePercent: '5', rakeCap: '3', actionTimeoutMs: 1000 },
+    turn: { seat: 0, deadline: 0, number: 1, timeBank: false }, commitment: null, you: null,
+    config: { variant: 'NT', maxSeats: 6, smallBlind: '1', bigBlind: '2', ante: '0', minBuyIn: '40', maxBuyIn: '200', unit, rakePercent: '5', rakeCap: '3', actionTimeoutMs: 1000, timeBankMs: 0 },
   };
 }
 

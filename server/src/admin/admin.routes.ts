@@ -32,7 +32,7 @@ const creditSchema = z
 export type TableRow = Omit<StoredTableRow, 'next_hand_number' | 'created_at'>;
 
 const SELECT_TABLES = `SELECT id, name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
-  rake_percent, rake_cap, action_timeout_ms, status FROM poker_table`;
+  rake_percent, rake_cap, action_timeout_ms, time_bank_ms, status FROM poker_table`;
 
 /** The public JSON shape of a table: amounts as decimal strings with the unit's number of decimals. */
 export function tableView(row: TableRow): Record<string, unknown> {
@@ -52,6 +52,7 @@ export function tableView(row: TableRow): Record<string, unknown> {
     rakePercent: formatAmount(chips(row.rake_percent)),
     rakeCap: money(row.rake_cap),
     actionTimeoutMs: Number(row.action_timeout_ms),
+    timeBankMs: Number(row.time_bank_ms),
     status: row.status,
   };
 }

@@ -4,7 +4,7 @@
  * range covering at least one big blind), so a table that cannot deal a legal hand is never created.
  */
 import { z } from 'zod';
-import type { CreateTableParams } from '../ledger/poker-tables';
+import { DEFAULT_TIME_BANK_MS, type CreateTableParams } from '../ledger/poker-tables';
 import { type Chips, chips, isMultipleOf, parseAmount, ZERO } from '../../../shared/money';
 import { HOUSE_UNIT } from '../auth/house-unit';
 import { HttpError } from '../transport/router';
@@ -15,6 +15,8 @@ export const MAX_RAKE_PERCENT = 10;
 export const DEFAULT_ACTION_TIMEOUT_MS = 15_000;
 export const MIN_ACTION_TIMEOUT_MS = 1_000;
 export const MAX_ACTION_TIMEOUT_MS = 120_000;
+/** Largest time bank a table may give each player. */
+export const MAX_TIME_BANK_MS = 300_000;
 
 const amountString = z.string().max(40);
 
@@ -32,13 +34,14 @@ export const createTableSchema = z
     rakePercent: amountString.optional(),
     rakeCap: amountString.optional(),
     actionTimeoutMs: z.number().int().min(MIN_ACTION_TIMEOUT_MS).max(MAX_ACTION_TIMEOUT_MS).optional(),
+    timeBankMs: z.number().int().min(0).max(MAX_TIME_BANK_MS).optional(),
     unit: amountString.optional(),
   })
   .strict();
 
 /** The request body of PATCH /api/admin/tables/:tableId: what may change between hands. */
 export const patchTableSchema = createTableSchema
-  .pick({ name: true, smallBlind: true, bigBlind: true, ante: true, minBuyIn: true, maxBuyIn: true, rakePercent: true, rakeCap: true, actionTimeoutMs: true })
+  .pick({ name: true, smallBlind: true, bigBlind: true, ante: true, minBuyIn: true, maxBuyIn: true, rakePercent: true, rakeCap: true, actionTimeoutMs: true, timeBankMs: true })
   .partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'name at least one setting to change');
@@ -79,6 +82,7 @@ export function validateTableSpec(body: z.infer<typeof createTableSchema>): Tabl
     rakePercent: body.rakePercent === undefined ? ZERO : amount('rakePercent', body.rakePercent, chips('0.01'), true),
     rakeCap: body.rakeCap === undefined ? ZERO : amount('rakeCap', body.rakeCap, unit, true),
     actionTimeoutMs: body.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
+    timeBankMs: body.timeBankMs ?? DEFAULT_TIME_BANK_MS,
   };
   check(spec.smallBlind.lte(spec.bigBlind), 'smallBlind must not exceed bigBlind');
   check(spec.minBuyIn.lte(spec.maxBuyIn), 'minBuyIn must not exceed maxBuyIn');

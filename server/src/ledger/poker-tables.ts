@@ -8,6 +8,9 @@ import { LedgerError, pgCode, toLedgerError } from './errors';
 import { normalizeAmount } from './amounts';
 import type { Db } from './db';
 
+/** The time bank a table gets when its creator names none. */
+export const DEFAULT_TIME_BANK_MS = 30_000;
+
 /** Variants: No-limit Texas hold'em, Pot-limit Omaha, Fixed-limit Texas hold'em. */
 export type Variant = 'NT' | 'PO' | 'FT';
 
@@ -25,6 +28,8 @@ export interface CreateTableParams {
   rakePercent?: Chips;
   rakeCap?: Chips;
   actionTimeoutMs: number;
+  /** Extra time each player may draw on once the action timer runs out (refilled slowly per hand). */
+  timeBankMs?: number;
 }
 
 /** A table as stored. */
@@ -58,8 +63,8 @@ export async function createTable(db: Db, params: CreateTableParams): Promise<{ 
     const rows = (await db.query(
       `WITH t AS (
          INSERT INTO poker_table (name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
-                                  rake_percent, rake_cap, action_timeout_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+                                  rake_percent, rake_cap, action_timeout_ms, time_bank_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id
        ), r AS (INSERT INTO account (kind, table_id, balance) SELECT 'house_rake', t.id, 0 FROM t)
        SELECT id FROM t`,
       [
@@ -75,6 +80,7 @@ export async function createTable(db: Db, params: CreateTableParams): Promise<{ 
         rakePercent.toFixed(),
         amounts.rakeCap.toFixed(),
         params.actionTimeoutMs,
+        params.timeBankMs ?? DEFAULT_TIME_BANK_MS,
       ],
     )) as { id: string }[];
     return { id: rows[0]!.id };
@@ -100,6 +106,7 @@ export interface TableRow {
   rake_percent: string;
   rake_cap: string;
   action_timeout_ms: number;
+  time_bank_ms: number;
   status: 'open' | 'closed';
   next_hand_number: string;
   created_at: Date;
@@ -127,6 +134,7 @@ export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
     rakePercent: chips(r.rake_percent),
     rakeCap: chips(r.rake_cap),
     actionTimeoutMs: r.action_timeout_ms,
+    timeBankMs: r.time_bank_ms,
     status: r.status,
     nextHandNumber: BigInt(r.next_hand_number),
     createdAt: r.created_at,
@@ -136,7 +144,7 @@ export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
 /** What an admin may change on a table between hands (never the variant, seat count or unit). */
 export type TableChanges = Pick<
   Required<CreateTableParams>,
-  'name' | 'smallBlind' | 'bigBlind' | 'ante' | 'minBuyIn' | 'maxBuyIn' | 'rakePercent' | 'rakeCap' | 'actionTimeoutMs'
+  'name' | 'smallBlind' | 'bigBlind' | 'ante' | 'minBuyIn' | 'maxBuyIn' | 'rakePercent' | 'rakeCap' | 'actionTimeoutMs' | 'timeBankMs'
 >;
 
 /** Stores new settings of an open table; table_not_found when there is no such open table. */
@@ -144,10 +152,10 @@ export async function updateTable(db: Db, tableId: string, c: TableChanges): Pro
   try {
     const rows = (await db.query(
       `UPDATE poker_table SET name = $2, small_blind = $3, big_blind = $4, ante = $5, min_buy_in = $6, max_buy_in = $7,
-              rake_percent = $8, rake_cap = $9, action_timeout_ms = $10
+              rake_percent = $8, rake_cap = $9, action_timeout_ms = $10, time_bank_ms = $11
        WHERE id = $1 AND status = 'open' RETURNING id`,
       [tableId, c.name, c.smallBlind.toFixed(), c.bigBlind.toFixed(), c.ante.toFixed(), c.minBuyIn.toFixed(), c.maxBuyIn.toFixed(),
-        c.rakePercent.toFixed(), c.rakeCap.toFixed(), c.actionTimeoutMs],
+        c.rakePercent.toFixed(), c.rakeCap.toFixed(), c.actionTimeoutMs, c.timeBankMs],
     )) as Array<{ id: string }>;
     if (!rows[0]) throw new LedgerError('table_not_found');
   } catch (error) {

@@ -50,6 +50,7 @@ export function dealHand(
       announcedStreet: null,
       turnPlayerId: null,
       turnNumber: 0,
+      bank: null,
     },
     button,
     events,

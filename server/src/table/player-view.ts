@@ -38,6 +38,7 @@ export function configView(config: TableConfig): TableConfigView {
     rakePercent: config.rakePercent.toString(),
     rakeCap: f(config.rakeCap),
     actionTimeoutMs: config.actionTimeoutMs,
+    timeBankMs: config.timeBankMs,
   };
 }
 
@@ -75,7 +76,7 @@ export function buildPublicView(source: ViewSource): TableView {
     board: engine ? engine.board.map(formatCard) : [],
     pots: engine ? [{ amount: f(collectedPot(engine)) }] : [],
     seats,
-    turn: toAct && source.phase === 'hand' && hand ? { seat: toAct.seat, deadline: hand.deadline ?? 0, number: hand.turnNumber } : null,
+    turn: toAct && source.phase === 'hand' && hand ? { seat: toAct.seat, deadline: hand.deadline ?? 0, number: hand.turnNumber, timeBank: !!hand.bank } : null,
     commitment: hand?.commitment ?? null,
     you: null,
   };
@@ -106,6 +107,7 @@ function seatView(seat: TableSeat, inHand: SeatState | undefined, source: ViewSo
     playerId: seat.playerId,
     username: seat.username,
     connected: seat.connected,
+    timeBankMs: seat.timeBankMs,
   };
   const shown = source.shownCards[seat.seat];
   if (inHand && source.phase !== 'between_hands' && source.phase !== 'waiting') {

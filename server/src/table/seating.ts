@@ -73,6 +73,7 @@ export function reservedSeat(seat: number, playerId: string, username: string): 
     connected: true,
     disconnectedAt: null,
     sittingOutSince: null,
+    timeBankMs: 0,
   };
 }
 

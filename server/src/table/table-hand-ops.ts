@@ -99,13 +99,16 @@ export function beginTurn(context: TableContext): Partial<TableContext> {
   if (isComplete(hand.engine)) return {};
   const toAct = hand.engine.toAct === undefined ? undefined : hand.engine.seats[hand.engine.toAct];
   const turnPlayerId = toAct ? hand.playerBySeat[toAct.seat] ?? null : null;
-  const fullView = hand.announcedStreet === null;
+  // The same turn goes on on the time bank: a new deadline for everyone to see, but no new turn number.
+  const banking = !!hand.bank && !hand.bank.announced && hand.bank.playerId === turnPlayerId;
+  const fullView = hand.announcedStreet === null || banking;
   const next: LiveHand = {
     ...hand,
-    deadline: context.deps.now() + context.config.actionTimeoutMs,
+    deadline: context.deps.now() + (banking ? hand.bank!.grantedMs : context.config.actionTimeoutMs),
     announcedStreet: hand.engine.street,
     turnPlayerId,
-    turnNumber: hand.turnNumber + 1,
+    turnNumber: banking ? hand.turnNumber : hand.turnNumber + 1,
+    bank: banking ? { ...hand.bank!, announced: true } : hand.bank,
   };
   const seq = context.seq + 1;
   // The player who acted last on a street is often first on the next: they get one view, not two.
@@ -156,7 +159,29 @@ export function commitAct(context: TableContext, event: ActEvent): Partial<Table
   if (!answer.ok) throw new Error('commitAct without an accepted action');
   const hand = advance(context, answer.state, answer.events);
   event.reply({ ok: true, seq: context.seq + 1 });
-  return { hand, seats: updateSeat(context.seats, event.playerId, { timeouts: 0 }) };
+  let seats = updateSeat(context.seats, event.playerId, { timeouts: 0 });
+  const bank = context.hand?.bank;
+  // What the player did not use of their time bank goes back into it.
+  if (bank && bank.playerId === event.playerId) {
+    seats = updateSeat(seats, event.playerId, { timeBankMs: Math.min(bank.grantedMs, Math.max(0, (context.hand!.deadline ?? 0) - context.deps.now())) });
+  }
+  return { hand: { ...hand, bank: null }, seats };
+}
+
+/** True when the player whose action timer just ran out still has time in their bank. */
+export function canUseTimeBank(context: TableContext): boolean {
+  const hand = context.hand;
+  if (!hand || hand.bank || !hand.turnPlayerId) return false;
+  return (seatOf(context.seats, hand.turnPlayerId)?.timeBankMs ?? 0) > 0;
+}
+
+/** The action timer ran out: the player draws their whole time bank (the rest is refunded when they act). */
+export function startTimeBank(context: TableContext): Partial<TableContext> {
+  const hand = requireHand(context);
+  const playerId = hand.turnPlayerId!;
+  const grantedMs = seatOf(context.seats, playerId)!.timeBankMs;
+  context.deps.logger.info({ handId: hand.handId, playerId, grantedMs }, 'time bank started');
+  return { hand: { ...hand, bank: { playerId, grantedMs, announced: false } }, seats: updateSeat(context.seats, playerId, { timeBankMs: 0 }) };
 }
 
 /** Answers a refused action with its code. */
@@ -180,7 +205,7 @@ export function applyTimeout(context: TableContext): Partial<TableContext> {
   context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
     tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', seat: legal.seat,
   });
-  const withSeq = { ...hand, nextEventSeq: hand.nextEventSeq + 1 };
+  const withSeq = { ...hand, nextEventSeq: hand.nextEventSeq + 1, bank: null };
   const forced = forceAction(withSeq, legal.seat, legal.canCheck ? 'check' : 'fold');
   const next = advance({ ...context, hand: withSeq }, forced.state, forced.events);
   return {
@@ -195,7 +220,7 @@ export function autoFoldAway(context: TableContext): Partial<TableContext> {
   const legal = legalActions(hand.engine);
   if (!legal) return {};
   const forced = forceAction(hand, legal.seat, legal.canFold ? 'fold' : 'check');
-  return { hand: advance(context, forced.state, forced.events) };
+  return { hand: { ...advance(context, forced.state, forced.events), bank: null } };
 }
 
 function forceAction(hand: LiveHand, seat: number, type: 'fold' | 'check') {

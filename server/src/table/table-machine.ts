@@ -87,7 +87,7 @@ export const tableMachine = setup({
     markClosed: fromPromise<void, { context: TableContext }>(({ input }) => input.context.deps.ledger.markClosed(input.context.config.tableId)),
   },
   delays: {
-    actionTimeout: ({ context }) => context.config.actionTimeoutMs,
+    actionTimeout: ({ context }) => context.hand?.bank?.grantedMs ?? context.config.actionTimeoutMs,
     handPause: ({ context }) => context.deps.handPauseMs,
     dbRetry: ({ context }) => dbRetryDelayMs(context.dbFailures),
   },
@@ -96,6 +96,7 @@ export const tableMachine = setup({
     closedOut: ({ context }) => context.closing && context.seats.every((s) => s === null),
     handComplete: ({ context }) => handOps.isHandComplete(context),
     turnPlayerAway: ({ context }) => handOps.turnPlayerAway(context),
+    canUseTimeBank: ({ context }) => handOps.canUseTimeBank(context),
     actAccepted: ({ context, event }) => event.type === 'player.act' && handOps.tryAct(context, event).ok,
   },
   actions: {
@@ -144,6 +145,7 @@ export const tableMachine = setup({
       if (event.type === 'player.act') handOps.rejectAct(context, event);
     },
     applyTimeout: assign(({ context }) => handOps.applyTimeout(context)),
+    startTimeBank: assign(({ context }) => handOps.startTimeBank(context)),
     autoFoldAway: assign(({ context }) => handOps.autoFoldAway(context)),
     applySettlement: assign(({ context, event }) =>
       handOps.applySettlement(context, (event as unknown as { output: handOps.SettleOutput }).output),
@@ -231,7 +233,10 @@ export const tableMachine = setup({
         { guard: 'turnPlayerAway', target: 'inHand', reenter: true, actions: 'autoFoldAway' },
       ],
       after: {
-        actionTimeout: { target: 'inHand', reenter: true, actions: 'applyTimeout' },
+        actionTimeout: [
+          { guard: 'canUseTimeBank', target: 'inHand', reenter: true, actions: 'startTimeBank' },
+          { target: 'inHand', reenter: true, actions: 'applyTimeout' },
+        ],
       },
       on: {
         'player.act': [{ guard: 'actAccepted', target: 'inHand', reenter: true, actions: 'commitAct' }, { actions: 'rejectAct' }],

@@ -257,7 +257,7 @@ export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enq
     output.reply?.({ ok: false, error: output.error ?? errorBody('request_replayed') });
     enqueue(() => noticeTopUp(context, output, false));
   } else {
-    const session = output.kind === 'buy_in' ? { sessionId: output.transferId! } : {};
+    const session = output.kind === 'buy_in' ? { sessionId: output.transferId!, timeBankMs: context.config.timeBankMs } : {};
     seats = updateSeat(seats, output.playerId, { phase: 'seated', busy: false, stack: output.amount!, ...session });
     const next = { ...context, seats };
     const stack = formatAmount(output.amount!, context.config.unit);
@@ -271,6 +271,13 @@ export function finish(context: TableContext, output: SeatOpOutput, enqueue: Enq
   publishSeats(context, enqueue, seats);
   // A failed cash-out of a closing table is retried when the admin asks to close again, not in a loop.
   if (output.kind !== 'cash_out' || output.ok) sweepClosing({ ...context, seats, seq: context.seq + 1 }, enqueue);
+}
+
+/** Each hand gives every seat back a tenth of the table's time bank, up to the full bank. */
+function refillTimeBanks(context: TableContext): TableContext['seats'] {
+  const full = context.config.timeBankMs;
+  const refill = Math.ceil(full / 10);
+  return context.seats.map((s) => (s && s.timeBankMs < full ? { ...s, timeBankMs: Math.min(full, s.timeBankMs + refill) } : s));
 }
 
 /** Starts the cash-out of `seat` (dropping any pending top-up, with notice); returns the context it leaves. */
@@ -312,5 +319,7 @@ export function afterHand(context: TableContext, enqueue: Enqueue): void {
       enqueue.assign({ seats: working.seats });
     }
   }
+  working = { ...working, seats: refillTimeBanks(working) };
+  enqueue.assign({ seats: working.seats });
   publishSeats(working, enqueue, working.seats, 'between_hands');
 }

@@ -55,6 +55,8 @@ export interface TableSeat {
   disconnectedAt: number | null;
   /** Since when the seat sits out, as the seat clock first saw it; null while sitting in. */
   sittingOutSince: number | null;
+  /** Time bank left: drawn on when the action timer runs out, refilled slowly per hand. */
+  timeBankMs: number;
 }
 
 /** The hand being played, if any. */
@@ -80,6 +82,8 @@ export interface LiveHand {
   turnPlayerId: string | null;
   /** Turns begun in this hand (the current turn's number in views). */
   turnNumber: number;
+  /** The player to act ran out of time and is on their time bank (granted in full, refunded what is left). */
+  bank: { playerId: string; grantedMs: number; announced: boolean } | null;
 }
 
 /** Events the table actor accepts. `reply` answers the socket ack (or HTTP request) that caused it. */
