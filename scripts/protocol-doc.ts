@@ -22,6 +22,8 @@ const ACKS: Record<ClientEventName, string> = {
   'table:sitout': '`{ ok: true }` — you are not dealt in from the next hand',
   'table:sitin': '`{ ok: true }`',
   'table:leave': '`{ ok: true, cashedOut, pending: false }` now, or `{ ok: true, cashedOut: null, pending: true }` mid-hand (fold at your turn, cash out after the hand)',
+  'table:chat':
+    '`{ ok: true, messageId }` — seated players and watchers only; at most 5 messages at once, then one every 2 s; `forbidden` when an admin muted you. Everyone at the table gets `table:chat`',
   'table:act': '`{ ok: true, seq }` — `amount` is the street total "to" for bet/raise (as PHH `cbr`), absent otherwise',
 };
 

@@ -30,6 +30,8 @@ export const clientSchemas = {
   'table:sitout': z.object({ tableId: tableIdSchema }).strict(),
   'table:sitin': z.object({ tableId: tableIdSchema }).strict(),
   'table:leave': z.object({ tableId: tableIdSchema, requestId: requestIdSchema }).strict(),
+  // Printable text only: control characters could forge line breaks in logs and exports.
+  'table:chat': z.object({ tableId: tableIdSchema, text: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]+$/u, 'no control characters') }).strict(),
   'table:act': z
     .object({
       tableId: tableIdSchema,
@@ -213,6 +215,18 @@ export interface ClientToServerEvents {
   'table:sitin': (payload: ClientPayload<'table:sitin'>, ack: AckFn<object>) => void;
   'table:leave': (payload: ClientPayload<'table:leave'>, ack: AckFn<{ cashedOut: string | null; pending: boolean }>) => void;
   'table:act': (payload: ClientPayload<'table:act'>, ack: AckFn<{ seq: number }>) => void;
+  'table:chat': (payload: ClientPayload<'table:chat'>, ack: AckFn<{ messageId: string }>) => void;
+}
+
+/** A chat message said at a table (seated players and watchers may chat; stored with the hand in play). */
+export interface ChatMessage {
+  tableId: string;
+  handId: string | null;
+  messageId: string;
+  playerId: string;
+  username: string;
+  text: string;
+  at: string;
 }
 
 /** Events the server sends. */
@@ -226,6 +240,7 @@ export interface ServerToClientEvents {
   'session:ended': (msg: SessionEndedMessage) => void;
   /** The server is shutting down: no new hand starts; hands in play finish within `drainMs` or are voided. */
   'server:shutdown': (msg: { drainMs: number }) => void;
+  'table:chat': (msg: ChatMessage) => void;
 }
 
 /**

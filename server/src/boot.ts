@@ -13,9 +13,11 @@ import { startEmbeddedPostgres, type EmbeddedPg } from './persistence/embedded-p
 import { Router, HttpError } from './transport/router';
 import { registerHealthRoutes } from './transport/health.routes';
 import { registerAuthRoutes, type RouteDeps, type TableControl } from './transport/auth.routes';
+import { chatSender } from './transport/io-server';
 import { registerAdminRoutes } from './admin/admin.routes';
 import { registerHistoryRoutes } from './admin/history.routes';
 import { registerPlayerRoutes } from './admin/players.routes';
+import { ChatRoom } from './chat/chat-room';
 import { registerMyHistoryRoutes } from './history/my-history.routes';
 import { registerWebRoutes } from './web/web.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
@@ -199,7 +201,7 @@ async function startTables(
   registerTableHandlers(io, tables, logger, {
     rejected: (code) => metrics.countRejectedAction(code),
     ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
-  }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player });
+  }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player }, new ChatRoom(dataSource, chatSender(io), logger));
   return tables;
 }
 

@@ -17,6 +17,7 @@ import { HeroNotInHandError, pokerStarsFile, pokerStarsFromStored } from '../his
 import { phhsText, phhText } from '../history/phh-export';
 import { handSteps } from '../history/hand-steps';
 import { chips, formatAmount } from '../../../shared/money';
+import { chatOfHand } from '../chat/chat-room';
 
 /** Most hands one bulk export may contain. */
 export const MAX_EXPORT_HANDS = 1000;
@@ -200,7 +201,8 @@ export function registerHistoryRoutes(router: Router, deps: RouteDeps): void {
 
   router.on('GET', '/api/admin/hands/:handId', async (ctx) => {
     await requireAdmin(auth, ctx);
-    return { json: handDetail(await oneHand(deps, ctx.params.handId)) };
+    const hand = await oneHand(deps, ctx.params.handId);
+    return { json: { ...handDetail(hand), chat: await chatOfHand(dataSource, hand.handId) } };
   });
 
   router.on('POST', '/api/admin/hands/:handId/verify', async (ctx) => {

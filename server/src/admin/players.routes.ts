@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type Chips, ZERO, chips, parseAmount, roundHalfUpToUnit } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
 import { debit, LedgerError } from '../ledger/transactions';
+import { setChatMuted } from '../chat/chat-room';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
@@ -32,6 +33,7 @@ interface PlayerRow {
   role: string;
   balance: string | null;
   created_at: Date;
+  chat_muted: boolean;
 }
 
 function playerView(row: PlayerRow): Record<string, unknown> {
@@ -41,10 +43,11 @@ function playerView(row: PlayerRow): Record<string, unknown> {
     role: row.role,
     balance: formatHouseAmount(chips(row.balance ?? '0')),
     createdAt: row.created_at.toISOString(),
+    chatMuted: row.chat_muted,
   };
 }
 
-const SELECT_PLAYERS = `SELECT p.id, p.username, p.role, a.balance::text AS balance, p.created_at
+const SELECT_PLAYERS = `SELECT p.id, p.username, p.role, a.balance::text AS balance, p.created_at, p.chat_muted
   FROM player p LEFT JOIN account a ON a.player_id = p.id AND a.kind = 'wallet'`;
 
 /** The pots of a stored hand result, as far as the summary needs them. */
@@ -147,6 +150,15 @@ export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
     const playerId = (ctx.params.playerId ?? '').toLowerCase();
     if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
     return { json: { playerId, ...(await playerSummary(dataSource, playerId)) } };
+  });
+
+  router.on('POST', '/api/admin/players/:playerId/mute', async (ctx) => {
+    const admin = await requireAdmin(auth, ctx);
+    const { muted } = parseBody(z.object({ muted: z.boolean() }).strict(), ctx.body);
+    const playerId = (ctx.params.playerId ?? '').toLowerCase();
+    if (!isUuid(playerId) || !(await setChatMuted(dataSource, playerId, muted))) throw new HttpError('player_not_found');
+    ctx.log.info({ adminId: admin.playerId, playerId, muted }, 'chat mute changed');
+    return { json: { playerId, chatMuted: muted } };
   });
 
   router.on('POST', '/api/admin/players/:playerId/debit', async (ctx) => {

@@ -149,6 +149,17 @@ export class TableHandle {
     return seatOf(this.context().seats, playerId)?.seat;
   }
 
+  /** The hand being played now, if any. */
+  currentHandId(): string | null {
+    const hand = this.context().hand;
+    return hand && hand.handId ? hand.handId : null;
+  }
+
+  /** Every seated player's id. */
+  seatedPlayerIds(): string[] {
+    return this.context().seats.flatMap((s) => (s ? [s.playerId] : []));
+  }
+
   /** True when the player holds a seat here. */
   isSeated(playerId: string): boolean {
     return !!seatOf(this.context().seats, playerId);

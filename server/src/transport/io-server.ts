@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../../shared/protocol';
 import { PROTOCOL_LIMITS } from '../../../shared/protocol';
 import type { TableBroadcaster } from '../table/table-types';
+import type { ChatSend } from '../chat/chat-room';
 import type { AuthService } from '../auth/auth.service';
 import { closeAtExpiry, handshakeRefusal, openSockets, playerRoom, tableRoom } from './socket-guards';
 
@@ -57,6 +58,11 @@ export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService
   });
   io.on('connection', (socket) => closeAtExpiry(socket));
   return io;
+}
+
+/** Sends a chat message to everyone watching the table and to every seated player's sockets. */
+export function chatSender(io: FeltIo): ChatSend {
+  return (table, message) => io.to([tableRoom(message.tableId), ...table.seatedPlayerIds().map(playerRoom)]).emit('table:chat', message);
 }
 
 /** Publishes table output to the right rooms; each seated player gets their own view. */

@@ -8,6 +8,7 @@ import { errorBody, type ErrorCode } from '../../../shared/codes';
 import { CLIENT_EVENTS, PROTOCOL_LIMITS, clientSchemas, type Ack, type ClientEventName, type ClientPayload } from '../../../shared/protocol';
 import type { TableRegistry } from '../table/table-registry';
 import type { TableHandle } from '../table/table-handle';
+import type { ChatRoom } from '../chat/chat-room';
 import { TokenBucket } from './rate-limit';
 import type { PlayerLimiter } from './player-rate-limit';
 import { playerRoom, tableRoom, type FeltIo } from './io-server';
@@ -39,6 +40,7 @@ export function registerTableHandlers(
   logger: Logger,
   metrics: HandlerMetrics = {},
   rate: RateLimit = { eventsPerSecond: PROTOCOL_LIMITS.socketEventsPerSecond, burst: PROTOCOL_LIMITS.socketBurst },
+  chat?: ChatRoom,
 ): void {
   io.on('connection', (socket) => {
     const { playerId } = socket.data;
@@ -84,7 +86,7 @@ export function registerTableHandlers(
         const issue = parsed.error.issues[0];
         return answer(fail('invalid_payload', issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : undefined));
       }
-      dispatch(socket, registry, name, parsed.data).then(answer, (error: unknown) => {
+      dispatch(socket, registry, name, parsed.data, chat).then(answer, (error: unknown) => {
         log.error({ err: error, event: name }, 'handler failed');
         answer(fail('internal'));
       });
@@ -117,7 +119,7 @@ function fingerprint(payload: object): string {
   return JSON.stringify(Object.entries(payload).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-async function dispatch<E extends ClientEventName>(socket: Socket, registry: TableRegistry, name: E, payload: ClientPayload<E>): Promise<AnyAck> {
+async function dispatch<E extends ClientEventName>(socket: Socket, registry: TableRegistry, name: E, payload: ClientPayload<E>, chat?: ChatRoom): Promise<AnyAck> {
   const { playerId, username } = socket.data;
   if (name === 'lobby:list') return { ok: true, tables: registry.list() };
   const p = payload as ClientPayload<Exclude<ClientEventName, 'lobby:list'>>;
@@ -164,6 +166,11 @@ async function dispatch<E extends ClientEventName>(socket: Socket, registry: Tab
     }
     case 'table:act':
       return act(table, playerId, payload as ClientPayload<'table:act'>);
+    case 'table:chat': {
+      if (!chat) return fail('unavailable', 'chat is not enabled on this server');
+      const watching = socket.rooms.has(tableRoom(p.tableId));
+      return chat.say({ table, playerId, username, watching, text: (payload as ClientPayload<'table:chat'>).text });
+    }
     default:
       return fail('invalid_payload', 'unknown event');
   }

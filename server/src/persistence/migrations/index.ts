@@ -12,6 +12,7 @@ import { DebitTransfer1763770200000 } from './1763770200000-debit-transfer';
 import { PlayerTokenVersion1763770400000 } from './1763770400000-player-token-version';
 import { HandCommitmentScheme1763770500000 } from './1763770500000-hand-commitment-scheme';
 import { TableTimeBank1763770600000 } from './1763770600000-table-time-bank';
+import { TableChat1763770700000 } from './1763770700000-table-chat';
 
 export const MIGRATIONS = [
   CreatePlayer1763769600000,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   PlayerTokenVersion1763770400000,
   HandCommitmentScheme1763770500000,
   TableTimeBank1763770600000,
+  TableChat1763770700000,
 ];
