@@ -3,6 +3,10 @@ import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { startFelt, type Felt, type FeltOptions } from '../../server/src/boot';
 import { createEmptyDatabase } from './db';
+import { adminToken } from './clients';
+
+/** The bootstrap admin the integration tests sign in with. */
+export const TEST_ADMIN = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1' };
 
 /** Starts Felt with `env` overrides on the database at `url`; remember to `close()` it. */
 export async function startTestServerOn(url: string, env: Record<string, string> = {}, options: FeltOptions = {}): Promise<Felt> {
@@ -34,4 +38,19 @@ export async function restartTestServer(felt: Felt, env: Record<string, string> 
   const url = felt.config.DATABASE_URL!;
   await felt.close();
   return startTestServerOn(url, env, options);
+}
+
+/**
+ * For a describe block: starts Felt with the test admin (and `env`) before its tests, hands the server
+ * and an admin token to `onStart`, and stops the server after them.
+ */
+export function useAdminServer(env: Record<string, string>, onStart: (room: { felt: Felt; admin: string }) => void): void {
+  let felt: Felt | undefined;
+  beforeAll(async () => {
+    felt = await startTestServer({ ...TEST_ADMIN, ...env });
+    onStart({ felt, admin: await adminToken(felt.url, TEST_ADMIN.ADMIN_USERNAME, TEST_ADMIN.ADMIN_PASSWORD) });
+  });
+  afterAll(async () => {
+    await felt?.close();
+  });
 }

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
-import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, get, open, register, type TestClient } from '../helpers/clients';
+import { useAdminServer } from '../helpers/server';
+import { createTable, credit, get, open, register, type TestClient } from '../helpers/clients';
 import { passive, playHands, shove } from '../helpers/play';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
@@ -31,13 +31,7 @@ function offScale(value: unknown, path: string, out: string[]): string[] {
 describe('amounts in the table unit scale', () => {
   let felt: Felt;
   let admin: string;
-  beforeAll(async () => {
-    felt = await startTestServer(ENV);
-    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
-  });
-  afterAll(async () => {
-    await felt.close();
-  });
+  useAdminServer(ENV, (room) => ({ felt, admin } = room));
 
   it('every frame and every hand-history answer writes amounts with exactly two decimals at a 0.01 table', async () => {
     const tableId = await createTable(felt.url, admin, {

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
-import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, get, open, post, register, type TestClient } from '../helpers/clients';
+import { useAdminServer } from '../helpers/server';
+import { createTable, credit, get, open, post, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
@@ -15,13 +15,7 @@ const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_
 describe('admin players and a player\'s own history', () => {
   let felt: Felt;
   let admin: string;
-  beforeAll(async () => {
-    felt = await startTestServer(ENV);
-    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
-  });
-  afterAll(async () => {
-    await felt.close();
-  });
+  useAdminServer(ENV, (room) => ({ felt, admin } = room));
 
   async function registerNamed(username: string): Promise<{ token: string; playerId: string }> {
     const res = await post(`${felt.url}/api/auth/register`, { username, password: 'correct-horse-1' });

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { chips } from '../../shared/money';
-import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, get, open, register, type TestClient } from '../helpers/clients';
+import { useAdminServer } from '../helpers/server';
+import { createTable, credit, get, open, register, type TestClient } from '../helpers/clients';
 
 const ENV = {
   ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0',
@@ -18,13 +18,7 @@ const ENV = {
 describe('seats that end', () => {
   let felt: Felt;
   let admin: string;
-  beforeAll(async () => {
-    felt = await startTestServer(ENV);
-    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
-  });
-  afterAll(async () => {
-    await felt.close();
-  });
+  useAdminServer(ENV, (room) => ({ felt, admin } = room));
 
   async function player(tableId: string): Promise<TestClient & { token: string }> {
     const p = await register(felt.url);

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { chips } from '../../shared/money';
-import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, get, open, post, register, type TestClient } from '../helpers/clients';
+import { useAdminServer } from '../helpers/server';
+import { createTable, credit, get, open, post, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
@@ -22,13 +22,7 @@ async function patch(url: string, body: unknown, token: string): Promise<{ statu
 describe('closing and changing tables', () => {
   let felt: Felt;
   let admin: string;
-  beforeAll(async () => {
-    felt = await startTestServer(ENV);
-    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
-  });
-  afterAll(async () => {
-    await felt.close();
-  });
+  useAdminServer(ENV, (room) => ({ felt, admin } = room));
 
   async function seated(tableId: string, count: number): Promise<Array<TestClient & { token: string }>> {
     const out: Array<TestClient & { token: string }> = [];

@@ -6,8 +6,8 @@
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { chips } from '../../shared/money';
-import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, get, open, register, type TestClient } from '../helpers/clients';
+import { useAdminServer } from '../helpers/server';
+import { createTable, credit, get, open, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
@@ -15,13 +15,7 @@ const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_
 describe('top-ups during a hand', () => {
   let felt: Felt;
   let admin: string;
-  beforeAll(async () => {
-    felt = await startTestServer(ENV);
-    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
-  });
-  afterAll(async () => {
-    await felt.close();
-  });
+  useAdminServer(ENV, (room) => ({ felt, admin } = room));
 
   async function seatTwo(): Promise<{ tableId: string; players: Array<TestClient & { token: string }> }> {
     const tableId = await createTable(felt.url, admin, {

@@ -5,21 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
-import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, open, register, type TestClient } from '../helpers/clients';
+import { useAdminServer } from '../helpers/server';
+import { createTable, credit, open, register, type TestClient } from '../helpers/clients';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
 
 describe('time bank', () => {
   let felt: Felt;
   let admin: string;
-  beforeAll(async () => {
-    felt = await startTestServer(ENV);
-    admin = await adminToken(felt.url, 'admin', 'admin-password-1');
-  });
-  afterAll(async () => {
-    await felt.close();
-  });
+  useAdminServer(ENV, (room) => ({ felt, admin } = room));
 
   async function seatTwo(timeBankMs: number): Promise<{ tableId: string; clients: TestClient[] }> {
     const tableId = await createTable(felt.url, admin, {
