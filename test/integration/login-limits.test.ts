@@ -7,8 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { createClient } from 'redis';
 import type { Felt } from '../../server/src/boot';
 import { LOGIN_POLICY } from '../../server/src/auth/login-limits';
-import { startRedis, type TestRedis } from '../setup/redis';
 import { startTestServer } from '../helpers/server';
+import { useTwoNodesOnRedis } from '../helpers/two-nodes';
 import { registerPlayer } from '../helpers/auth-http';
 
 interface Answer {
@@ -77,29 +77,17 @@ describe('login limits (in memory)', () => {
 });
 
 describe('login limits in Redis', () => {
-  let redis: TestRedis;
-  let a: Felt;
-  let b: Felt;
-  beforeAll(async () => {
-    redis = await startRedis();
-    a = await startTestServer({ REDIS_URL: redis.url });
-    b = await startTestServer({ REDIS_URL: redis.url, DATABASE_URL: a.config.DATABASE_URL! });
-  });
-  afterAll(async () => {
-    await b.close();
-    await a.close();
-    await redis.stop();
-  });
+  const nodes = useTwoNodesOnRedis();
 
   it('failures counted by one process throttle the same guesses at another', async () => {
-    await registerPlayer(a.url, 'shared', PASSWORD);
+    await registerPlayer(nodes.a.url, 'shared', PASSWORD);
     for (let i = 0; i < LOGIN_POLICY.freeFailuresPerAddressAndAccount; i++) {
-      expect((await loginFrom(i % 2 ? a.url : b.url, '127.0.6.1', 'shared', `guess-${i}`)).status).toBe(401);
+      expect((await loginFrom(i % 2 ? nodes.a.url : nodes.b.url, '127.0.6.1', 'shared', `guess-${i}`)).status).toBe(401);
     }
-    expect(await loginFrom(b.url, '127.0.6.1', 'shared', 'one-more')).toMatchObject({ status: 429, code: 'rate_limited' });
-    expect(await loginFrom(a.url, '127.0.6.1', 'shared', 'one-more')).toMatchObject({ status: 429, code: 'rate_limited' });
-    expect((await loginFrom(a.url, '127.0.6.2', 'shared', PASSWORD)).status).toBe(200);
-    const client = createClient({ url: redis.url });
+    expect(await loginFrom(nodes.b.url, '127.0.6.1', 'shared', 'one-more')).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(await loginFrom(nodes.a.url, '127.0.6.1', 'shared', 'one-more')).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect((await loginFrom(nodes.a.url, '127.0.6.2', 'shared', PASSWORD)).status).toBe(200);
+    const client = createClient({ url: nodes.redis.url });
     await client.connect();
     const keys = await client.keys('felt:login:*');
     await client.quit();

@@ -8,7 +8,7 @@ import type { Felt } from '../../server/src/boot';
 import { createTokenService } from '../../server/src/auth/tokens';
 import { PROTOCOL_LIMITS } from '../../shared/protocol';
 import { startTestServer } from '../helpers/server';
-import { startRedis, type TestRedis } from '../setup/redis';
+import { useTwoNodesOnRedis } from '../helpers/two-nodes';
 import { login, registerPlayer, request } from '../helpers/auth-http';
 import { createTable, open, type ClientSocket, type TestClient } from '../helpers/clients';
 
@@ -164,26 +164,14 @@ describe('socket sessions and per-account caps', () => {
 });
 
 describe('logout across processes (REDIS_URL)', () => {
-  let redis: TestRedis;
-  let a: Felt;
-  let b: Felt;
-  beforeAll(async () => {
-    redis = await startRedis();
-    a = await startTestServer({ REDIS_URL: redis.url });
-    b = await startTestServer({ REDIS_URL: redis.url, DATABASE_URL: a.config.DATABASE_URL! });
-  });
-  afterAll(async () => {
-    await b.close();
-    await a.close();
-    await redis.stop();
-  });
+  const nodes = useTwoNodesOnRedis();
 
   it('a logout served by one process closes the player\'s sockets on another', async () => {
-    const p = await registerPlayer(a.url, 'roamer');
-    const onB = await open(b.url, p.token, p.playerId);
+    const p = await registerPlayer(nodes.a.url, 'roamer');
+    const onB = await open(nodes.b.url, p.token, p.playerId);
     const ended = sessionEnd(onB);
-    expect((await request('POST', `${a.url}/api/auth/logout`, { token: p.token })).status).toBe(200);
+    expect((await request('POST', `${nodes.a.url}/api/auth/logout`, { token: p.token })).status).toBe(200);
     expect(await ended).toEqual({ reason: 'logged_out', disconnect: 'io server disconnect' });
-    expect((await request('GET', `${b.url}/api/me`, { token: p.token })).status).toBe(401);
+    expect((await request('GET', `${nodes.b.url}/api/me`, { token: p.token })).status).toBe(401);
   });
 });

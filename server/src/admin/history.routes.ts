@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { staticDir } from '../transport/static-files';
 import { z } from 'zod';
 import { isUuid } from '../auth/auth.service';
 import { reconcile } from '../ledger/reconcile';
@@ -258,19 +259,8 @@ export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function publicDir(): string {
-  const here = path.join(__dirname, 'public');
-  try {
-    readFileSync(path.join(here, 'index.html'));
-    return here;
-  } catch {
-    // The compiled build (dist/) does not copy static files; fall back to the source tree.
-    return path.join(process.cwd(), 'server', 'src', 'admin', 'public');
-  }
-}
-
 function registerConsole(router: Router): void {
-  const dir = publicDir();
+  const dir = staticDir(__dirname, path.join('server', 'src', 'admin', 'public'));
   const serve = (file: string): RouteResult => ({
     body: readFileSync(path.join(dir, file)),
     contentType: CONSOLE_FILES[file]!,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { staticDir } from '../transport/static-files';
 import type { Router, RouteResult } from '../transport/router';
 import { ERROR_CODES } from '../../../shared/codes';
 
@@ -36,20 +37,9 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-cache',
 };
 
-function publicDir(): string {
-  const here = path.join(__dirname, 'public');
-  try {
-    readFileSync(path.join(here, 'index.html'));
-    return here;
-  } catch {
-    // The compiled build (dist/) does not copy static files; fall back to the source tree.
-    return path.join(process.cwd(), 'server', 'src', 'web', 'public');
-  }
-}
-
 /** Registers `/` and the client's files under `/play/`. */
 export function registerWebRoutes(router: Router): void {
-  const dir = publicDir();
+  const dir = staticDir(__dirname, path.join('server', 'src', 'web', 'public'));
   // Read once: the files are small and only change with a new release (a restart).
   const files = new Map(Object.keys(WEB_FILES).map((f) => [f, readFileSync(path.join(dir, f))]));
   const serve = (file: string): RouteResult => ({ body: files.get(file)!, contentType: WEB_FILES[file]!, headers: SECURITY_HEADERS });
