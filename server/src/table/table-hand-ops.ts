@@ -11,7 +11,8 @@ import type { ApplyResult, HandEvent, HandResult, PlayerAction } from '../../../
 import type { ErrorCode } from '../../../shared/codes';
 import { SeatDriftError } from '../ledger/errors';
 import { seatOf, seatedPlayerIds, updateSeat } from './seating';
-import { broadcastState, type TableContext } from './table-machine';
+import type { TableContext } from './table-machine';
+import { broadcastState } from './outbound';
 import { dealHand, publicEvent, resultMessage, resultSummary, settlementDeltas, startEventPayload, toRows } from './hand-flow';
 import { handOpenings, openingsMessage } from './hand-flow';
 import { DECK_MERKLE_SCHEME } from '../../../shared/engine/deck-commitment';

@@ -8,8 +8,7 @@
 import { setup, assign, fromCallback, fromPromise, enqueueActions, type ActorRefFrom } from 'xstate';
 import type { TablePhase } from '../../../shared/protocol';
 import { HandEventWriter } from '../history/hand-event-writer';
-import { eligibleForHand, seatedPlayerIds } from './seating';
-import { buildPublicView, personalise } from './player-view';
+import { eligibleForHand } from './seating';
 import * as seatOps from './table-seat-ops';
 import * as handOps from './table-hand-ops';
 import * as adminOps from './table-admin-ops';
@@ -60,13 +59,6 @@ export interface TableInput {
 
 /** The outcome of a seat operation run as a child promise actor. */
 export type SeatOpOutput = seatOps.SeatOpOutput;
-
-/** Sends the current view to every seated player and every watcher. */
-export function broadcastState(context: TableContext, phase: TablePhase = context.phase, only?: string[]): void {
-  const source = { ...context, phase };
-  const base = buildPublicView(source);
-  context.deps.broadcaster.state(context.config.tableId, seatedPlayerIds(context.seats), (viewer) => personalise(base, source, viewer), only);
-}
 
 export const tableMachine = setup({
   types: {

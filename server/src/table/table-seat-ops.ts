@@ -9,7 +9,7 @@ import { errorBody, isErrorCode, type ErrorBody } from '../../../shared/codes';
 import { buildView } from './player-view';
 import { chooseSeat, reservedSeat, seatOf, updateSeat, withSeat } from './seating';
 import type { TableContext } from './table-machine';
-import { broadcastState } from './table-machine';
+import { broadcastState } from './outbound';
 import { reject, type LedgerPort, type Reply, type TableEvent, type TableSeat } from './table-types';
 
 type Ev<T extends TableEvent['type']> = Extract<TableEvent, { type: T }>;
