@@ -16,7 +16,7 @@ import { openCliDatabase } from '../../server/src/persistence/cli-database';
 import { startHand, voidHand } from '../../server/src/ledger/transactions';
 import { DECK_MERKLE_SCHEME } from '../../shared/engine/deck-commitment';
 import { createTestTable, seedPair } from '../helpers/ledger-fixtures';
-import { freePort } from '../setup/ports';
+import { freePort } from '../../client-sim/src/free-port';
 import { startClusterProcess, type ClusterProcess } from '../helpers/embedded-pg-process';
 
 const ROOT = path.join(__dirname, '../..');

@@ -3,7 +3,7 @@
  * list. Money movements go through the ledger only; this module validates and translates errors.
  */
 import { z } from 'zod';
-import { chips, formatAmount, parseAmount } from '../../../shared/money';
+import { parseAmount } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
 import { credit, createTable, LedgerError } from '../ledger/transactions';
 import { updateTable } from '../ledger/poker-tables';
@@ -12,7 +12,8 @@ import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
 import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
 import { createTableSchema, patchTableSchema, validateTableSpec } from './table-spec';
-import type { TableRow as StoredTableRow } from '../ledger/poker-tables';
+import { type TableRow as StoredTableRow, tableSettingsOf } from '../ledger/poker-tables';
+import { configView } from '../table/player-view';
 
 /** How long a close request waits for the table to finish closing before answering 202 closing. */
 export const CLOSE_WAIT_MS = 5_000;
@@ -34,26 +35,13 @@ export type TableRow = Omit<StoredTableRow, 'next_hand_number' | 'created_at'>;
 const SELECT_TABLES = `SELECT id, name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
   rake_percent, rake_cap, action_timeout_ms, status FROM poker_table`;
 
-/** The public JSON shape of a table: amounts as decimal strings with the unit's number of decimals. */
+/**
+ * The public JSON shape of a table: the same settings view players get with every table state
+ * (configView), plus its id, name and status; amounts as decimal strings in the unit's scale.
+ */
 export function tableView(row: TableRow): Record<string, unknown> {
-  const unit = chips(row.unit);
-  const money = (v: string) => formatAmount(chips(v), unit);
-  return {
-    tableId: row.id,
-    name: row.name,
-    variant: row.variant,
-    maxSeats: Number(row.max_seats),
-    unit: formatAmount(unit),
-    smallBlind: money(row.small_blind),
-    bigBlind: money(row.big_blind),
-    ante: money(row.ante),
-    minBuyIn: money(row.min_buy_in),
-    maxBuyIn: money(row.max_buy_in),
-    rakePercent: formatAmount(chips(row.rake_percent)),
-    rakeCap: money(row.rake_cap),
-    actionTimeoutMs: Number(row.action_timeout_ms),
-    status: row.status,
-  };
+  const settings = tableSettingsOf(row);
+  return { tableId: row.id, name: row.name, ...configView({ ...settings, tableId: row.id }), status: row.status };
 }
 
 /** The stored row of a table named in a route, or table_not_found. */
