@@ -11,6 +11,7 @@ import { SiteHandNumber1763770100000 } from './1763770100000-site-hand-number';
 import { DebitTransfer1763770200000 } from './1763770200000-debit-transfer';
 import { PlayerTokenVersion1763770400000 } from './1763770400000-player-token-version';
 import { HandCommitmentScheme1763770500000 } from './1763770500000-hand-commitment-scheme';
+import { DropRakeTransferKind1763770600000 } from './1763770600000-drop-rake-transfer-kind';
 
 export const MIGRATIONS = [
   CreatePlayer1763769600000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   DebitTransfer1763770200000,
   PlayerTokenVersion1763770400000,
   HandCommitmentScheme1763770500000,
+  DropRakeTransferKind1763770600000,
 ];
