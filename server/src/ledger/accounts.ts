@@ -7,7 +7,8 @@
  * in_progress to settled (a row no other transfer locks), then in the same statement locks the hand's
  * seat accounts and the table's own house_rake account (one per table since the per-table-rake
  * migration), again in ascending id order; only that table's settlements touch that rake account.
- * house_cash keeps the highest id (see the ledger migration), so it is always the last lock taken.
+ * house_cash and the table-less house_rake hold the two highest ids (see the ledger migration), so
+ * they are always the last locks a transaction takes.
  */
 import { chips, type Chips } from '../../../shared/money';
 import type { TransferKind } from '../persistence/entities/transfer.entity';
