@@ -9,7 +9,7 @@ import { debit, LedgerError } from '../ledger/transactions';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
-import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
+import { parseBody, requireAdmin, type RouteDeps } from '../transport/route-kit';
 import { limitParam, queryOf } from '../transport/route-kit';
 
 /** Recent transfers shown with one player. */
