@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseAmount } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
 import { credit, createTable, LedgerError } from '../ledger/transactions';
-import { updateTable } from '../ledger/poker-tables';
+import { updateTable } from '../persistence/poker-tables';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';

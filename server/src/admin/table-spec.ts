@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { VARIANTS } from '../../../shared/engine/types';
-import type { CreateTableParams } from '../ledger/poker-tables';
+import type { CreateTableParams } from '../persistence/poker-tables';
 import { type Chips, chips, isMultipleOf, parseAmount, ZERO } from '../../../shared/money';
 import { HOUSE_UNIT } from '../auth/house-unit';
 import { HttpError } from '../transport/router';

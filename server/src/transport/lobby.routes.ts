@@ -2,7 +2,7 @@
  * The public lobby route, GET /api/tables: the open tables, each in the same JSON shape the admin
  * routes answer with, plus the live fields the table server adds (such as the seated count).
  */
-import { tableSettingsOf } from '../ledger/poker-tables';
+import { tableSettingsOf } from '../persistence/poker-tables';
 import { configView } from '../table/player-view';
 import type { Router } from './router';
 import type { RouteDeps, TableRow } from './route-kit';

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { AuthService } from '../auth/auth.service';
 import type { TokenClaims } from '../auth/tokens';
-import type { TableRow as StoredTableRow } from '../ledger/poker-tables';
+import type { TableRow as StoredTableRow } from '../persistence/poker-tables';
 import { HttpError, type RouteContext } from './router';
 
 /** A poker_table row as the table list selects it (NUMERIC columns arrive as strings). */

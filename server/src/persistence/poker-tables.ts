@@ -4,9 +4,9 @@
  * whole number of the table's unit.
  */
 import { chips, isMultipleOf, type Chips } from '../../../shared/money';
-import { LedgerError, pgCode, toLedgerError } from './errors';
-import { normalizeAmount } from './amounts';
-import type { Db } from './db';
+import { LedgerError, pgCode, toLedgerError } from '../ledger/errors';
+import { normalizeAmount } from '../ledger/amounts';
+import type { Db } from '../ledger/db';
 import type { Variant } from '../../../shared/engine/types';
 
 
