@@ -6,8 +6,8 @@ import type { DataSource } from 'typeorm';
 import { chips } from '../../shared/money';
 import { createMigratedDataSource } from '../helpers/db';
 import { createPlayer, createTestTable, startTestHand } from '../helpers/ledger-fixtures';
+import { appendHandEvents } from '../../server/src/persistence/hands';
 import {
-  appendHandEvents,
   buyIn,
   cashOut,
   credit,

@@ -4,7 +4,7 @@ import { createDataSource } from '../../server/src/persistence/data-source';
 import { MIGRATIONS } from '../../server/src/persistence/migrations';
 import { createEmptyDatabase } from '../helpers/db';
 import { createTestTable, seedPair } from '../helpers/ledger-fixtures';
-import { startHand } from '../../server/src/ledger/transactions';
+import { startHand } from '../../server/src/persistence/hands';
 import { DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME } from '../../shared/engine/deck-commitment';
 
 const SCHEME_MIGRATION = 'HandCommitmentScheme1763770500000';

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { parseAmount } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
-import { credit, createTable, LedgerError } from '../ledger/transactions';
+import { credit, LedgerError } from '../ledger/transactions';
+import { createTable } from '../persistence/poker-tables';
 import { updateTable } from '../persistence/poker-tables';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';

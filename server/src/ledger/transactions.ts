@@ -15,8 +15,6 @@ import { findTransferByKey, paramsHash, replayOf } from './idempotency';
 import { SETTLE_LOCK_SQL, VOID_CAS_SQL, type SettleLockRow } from './settle-sql';
 
 export { LedgerError } from './errors';
-export { createTable, getTable, type CreateTableParams, type PokerTable } from '../persistence/poker-tables';
-export { startHand, appendHandEvents, type StartHandParams, type HandEventInput } from '../persistence/hands';
 export { getWalletBalance, getSeatBalance, listSeatBalances, getHouseBalance } from './balances';
 export type { Db } from './db';
 
