@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../client-sim/src/free-port';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +24,8 @@ import type { DataSource } from 'typeorm';
 import { chips, type Chips } from '../shared/money';
 import { createDataSource } from '../server/src/persistence/data-source';
 import { startEmbeddedPostgres } from '../server/src/persistence/embedded-postgres';
-import { buyIn, createTable, credit, settleHand } from '../server/src/ledger/transactions';
+import { buyIn, credit, settleHand } from '../server/src/ledger/transactions';
+import { createTable } from '../server/src/persistence/poker-tables';
 import { WRITE_TRANSFER_SQL, writeTransferParams, type Leg } from '../server/src/ledger/accounts';
 import { SETTLE_LOCK_SQL, type SettleLockRow } from '../server/src/ledger/settle-sql';
 import { reconcile } from '../server/src/ledger/reconcile';
@@ -57,17 +58,6 @@ interface Lane {
 function findPgbench(): string | undefined {
   const candidates = [process.env.PGBENCH, '/usr/lib/postgresql/15/bin/pgbench', '/usr/lib/postgresql/16/bin/pgbench', '/usr/bin/pgbench'];
   return candidates.find((p): p is string => typeof p === 'string' && existsSync(p));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Creates `count` tables, each with 6 seated players holding large stacks, through the real ledger code. */

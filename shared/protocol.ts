@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import type { ErrorBody } from './codes';
 import type { DeckOpening } from './engine/deck-commitment';
+import { ACTION_TYPES, type ActionType, type Variant } from './engine/types';
 
 export type { DeckOpening } from './engine/deck-commitment';
+export type { ActionType, Variant } from './engine/types';
 
 /** Longest string we accept for an amount before even looking at it. */
 const AMOUNT_MAX_CHARS = 32;
@@ -18,7 +20,7 @@ export const requestIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
 export const tableIdSchema = z.string().uuid();
 export const handIdSchema = z.string().uuid();
 export const seatSchema = z.number().int().min(0).max(9);
-export const actionTypeSchema = z.enum(['fold', 'check', 'call', 'bet', 'raise']);
+export const actionTypeSchema = z.enum(ACTION_TYPES);
 
 /** Payload schemas for every client → server event, all strict (unknown keys are rejected). */
 export const clientSchemas = {
@@ -46,12 +48,9 @@ export const clientSchemas = {
 export type ClientEventName = keyof typeof clientSchemas;
 export const CLIENT_EVENTS = Object.keys(clientSchemas) as ClientEventName[];
 export type ClientPayload<E extends ClientEventName> = z.infer<(typeof clientSchemas)[E]>;
-export type ActionType = z.infer<typeof actionTypeSchema>;
 
 /** Every ack is either ok with a body or an error from the closed list. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
-
-export type Variant = 'NT' | 'PO' | 'FT';
 
 /** A table as listed in the lobby. */
 export interface TableSummary {

@@ -1,5 +1,6 @@
 /** The simulator's HTTP client for Felt's public API (auth, admin setup, balances, reconcile). */
 import { randomUUID } from 'node:crypto';
+import type { Variant } from '../../shared/protocol';
 
 /** An HTTP answer: status and parsed JSON body. */
 export interface HttpAnswer {
@@ -74,7 +75,7 @@ export async function credit(baseUrl: string, adminToken: string, playerId: stri
 /** The table parameters the simulator creates tables with. */
 export interface TableSpecBody {
   name: string;
-  variant: 'NT' | 'PO' | 'FT';
+  variant: Variant;
   maxSeats: number;
   unit: string;
   smallBlind: string;

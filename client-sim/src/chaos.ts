@@ -5,6 +5,7 @@
  * an expected answer; anything else is counted as unexpected and fails the run.
  */
 import type { Ack, TableView } from '../../shared/protocol';
+import { canonicalJson } from '../../shared/canonical-json';
 import { Money, formatAmount, type Chips } from '../../shared/money';
 import { me, type Session } from './api';
 import { Connection } from './connection';
@@ -26,16 +27,7 @@ export const DEFAULT_RATES: ChaosRates = { duplicate: 0.03, outOfTurn: 0.01, rec
 
 /** True when two acks are the same answer (the server must give a duplicate the original answer). */
 export function sameAnswer(a: Ack<object>, b: Ack<object>): boolean {
-  return stableJson(a) === stableJson(b);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** The unlucky behaviours of one bot; at most one of the longer ones (reconnect, leave, slow) at a time. */

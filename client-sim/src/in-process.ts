@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 import type { DataSource } from 'typeorm';
 import { startFelt } from '../../server/src/boot';
 import { loadConfig } from '../../server/src/config';
@@ -29,20 +29,6 @@ export interface InProcessOptions {
   logLevel?: string;
   /** Extra environment for loadConfig (e.g. DB_POOL_SIZE). */
   env?: Record<string, string>;
-}
-
-/** Finds a free TCP port on loopback by binding port 0 and releasing it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts Felt in-process; `close()` stops it and deletes the temp directory. */

@@ -87,7 +87,7 @@ export const settlementLatency = new Histogram({
 });
 
 /** Socket requests refused, schema rejections included, by error code (a closed list, so the label set is bounded). */
-export const rejectedActions = new Counter<'code'>({
+const rejectedActions = new Counter<'code'>({
   name: 'felt_rejected_actions_total',
   help: 'Socket requests rejected (schema rejections included), by error code.',
   labelNames: ['code'],
@@ -95,7 +95,7 @@ export const rejectedActions = new Counter<'code'>({
 });
 
 /** HTTP requests answered, by route pattern (never the raw path, which would be unbounded) and status. */
-export const httpRequests = new Counter<'route' | 'status'>({
+const httpRequests = new Counter<'route' | 'status'>({
   name: 'felt_http_requests_total',
   help: 'HTTP requests answered, by route pattern and status.',
   labelNames: ['route', 'status'],
@@ -121,11 +121,6 @@ export function recordHttpRequest(method: string, pathname: string, status: numb
 /** Counts one rejected action under its code. */
 export function countRejectedAction(code: ErrorCode): void {
   rejectedActions.inc({ code });
-}
-
-/** Starts a timer on `histogram`; call the returned function when the work is done. */
-export function startTimer(histogram: Histogram): () => number {
-  return histogram.startTimer();
 }
 
 /** Registers GET /metrics, which renders the registry in the Prometheus text format. */

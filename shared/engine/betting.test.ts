@@ -1,6 +1,6 @@
 import { chips } from '../money';
 import { apply, legalActions } from './hand';
-import { b, c, f, nlConfig, play, r, s, startHand, turn, x } from './test-kit';
+import { b, c, f, nlConfig, play, r, s, startHand, turn, x } from '../../test/helpers/engine-kit';
 import { type HandConfig } from './types';
 
 const plo = (o: Partial<HandConfig> = {}): HandConfig => nlConfig({ variant: 'PO', ...o });

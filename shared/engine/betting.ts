@@ -158,11 +158,6 @@ function unitOf(state: HandState): UnitInfo {
   return state instanceof Snapshot ? Snapshot.unit(state) : unitInfoOf(state.config.unit);
 }
 
-/** The bet/raise range (street totals) for the player at `index`, or undefined when they may not raise. */
-export function raiseRange(state: HandState, index: number): RaiseRange | undefined {
-  return turnOf(state, index).range;
-}
-
 /** The options of the player to act, or undefined when nobody is to act. */
 export function legalActions(state: HandState): LegalActions | undefined {
   const index = state.toAct;

@@ -57,6 +57,13 @@ export function formatCards(cards: readonly Card[]): string {
   return cards.map(formatCard).join('');
 }
 
+/** Splits concatenated card text into two-character cards: "AsKd" → ["As", "Kd"]. */
+export function splitCards(cards: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < cards.length; i += 2) out.push(cards.slice(i, i + 2));
+  return out;
+}
+
 /** The 52 cards in a fixed order (2c, 2d, 2h, 2s, 3c, …, As). */
 export function orderedDeck(): Card[] {
   return Array.from({ length: DECK_SIZE }, (_, i) => i);

@@ -86,12 +86,6 @@ function uint32be(n: number): Buffer {
   return b;
 }
 
-/** The salt of deck position `position` (step 1 of the algorithm). */
-export function positionSalt(seed: Uint8Array, position: number): Buffer {
-  if (seed.length !== 32) throw new Error('a deck seed must be 32 bytes');
-  return saltWithPads(hmacPads(seed), position);
-}
-
 /** The leaf hash of `card` at `position` under `salt` (step 2). */
 export function leafHash(position: number, card: Card, salt: Uint8Array): Buffer {
   if (!Number.isInteger(position) || position < 0 || position >= DECK_SIZE) throw new Error(`not a deck position: ${position}`);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { chips, sumChips } from '../money';
 import { apply, assertConserved, result, start } from './hand';
-import { arbTable, playRandom } from './test-kit';
+import { arbTable, playRandom } from '../../test/helpers/engine-kit';
 
 describe('random legal play', () => {
   it('conserves chips at every step and settles exactly', () => {

@@ -1,7 +1,7 @@
 import { chips, ZERO } from '../money';
 import { apply, assertConserved, isComplete, legalActions, result, start, startWithEvents } from './hand';
 import { type HandEvent, type HandState } from './types';
-import { b, c, deckOf, f, nlConfig, play, r, s, seatsOf, stackOf, startHand, turn, x } from './test-kit';
+import { b, c, deckOf, f, nlConfig, play, r, s, seatsOf, stackOf, startHand, turn, x } from '../../test/helpers/engine-kit';
 
 const posts = (events: readonly HandEvent[]): string[] =>
   events.filter((e) => e.type === 'post').map((e) => (e.type === 'post' ? `${e.seat}:${e.kind}:${e.amount}${e.allIn ? '!' : ''}` : ''));

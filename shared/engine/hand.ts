@@ -26,7 +26,7 @@ import * as fastMoney from './fast-money';
 import { uncalledBet } from './pots';
 import { settleShowdown, settleUncontested } from './showdown';
 import type {
-  ApplyResult, HandConfig, HandEvent, HandResult, HandState, LegalActions, PlayerAction, SeatInput, SeatState, Street,
+  ApplyResult, HandConfig, HandEvent, HandResult, HandState, LegalActions, PlayerAction, SeatInput, SeatState,
 } from './types';
 
 export { orderFromButton } from './draft';
@@ -415,7 +415,3 @@ export function assertConserved(state: HandState): void {
   }
 }
 
-/** The street a state is on (for callers that only import hand.ts). */
-export function streetOf(state: HandState): Street {
-  return state.street;
-}

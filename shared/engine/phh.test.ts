@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { start } from './hand';
 import { type PhhHand, PhhParseError, parsePhh, parsePhhs, phhFromHand, replayPhh, serialisePhhs, writePhh } from './phh';
-import { arbTable, HAND_1, playRandom } from './test-kit';
+import { arbTable, HAND_1, playRandom } from '../../test/helpers/engine-kit';
 
 const CORPUS = join(__dirname, '../../test/fixtures/phh/random-300.phhs');
 

@@ -3,7 +3,7 @@ import { type Chips, ZERO, chips } from '../money';
 import { orderedDeck } from './cards';
 import { apply, isComplete, legalActions, result, start } from './hand';
 import { parsePhh, replayPhh } from './phh';
-import { c, f, nlConfig, play, r, s, startHand, turn, x } from './test-kit';
+import { c, f, nlConfig, play, r, s, startHand, turn, x } from '../../test/helpers/engine-kit';
 import { type HandConfig, type HandState, type LegalActions, type PlayerAction, type Variant } from './types';
 
 const fl = (o: Partial<HandConfig> = {}): HandConfig => nlConfig({ variant: 'FT', smallBet: chips(2), bigBet: chips(4), ...o });

@@ -8,7 +8,9 @@ import { type Chips } from '../money';
 import { type Card } from './cards';
 
 /** NT = no-limit hold'em, PO = pot-limit Omaha, FT = fixed-limit hold'em (the PHH variant codes). */
-export type Variant = 'NT' | 'PO' | 'FT';
+export const VARIANTS = ['NT', 'PO', 'FT'] as const;
+/** One of VARIANTS; the only declaration of the type (protocol, ledger and history import it). */
+export type Variant = (typeof VARIANTS)[number];
 
 /** The table rules a hand is played under. All amounts are multiples of `unit`. */
 export interface HandConfig {
@@ -62,7 +64,9 @@ export interface SeatInput {
 export type Street = 'preflop' | 'flop' | 'turn' | 'river' | 'complete';
 
 /** What a player may do. */
-export type ActionType = 'fold' | 'check' | 'call' | 'bet' | 'raise';
+export const ACTION_TYPES = ['fold', 'check', 'call', 'bet', 'raise'] as const;
+/** One of ACTION_TYPES; the only declaration of the type (the wire schema is built from the list). */
+export type ActionType = (typeof ACTION_TYPES)[number];
 
 /** A player's request; `to` is the street total after a bet or raise (PHH "cbr X"). */
 export interface PlayerAction {

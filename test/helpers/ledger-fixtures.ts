@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { chips } from '../../shared/money';
-import { createTable, startHand } from '../../server/src/ledger/transactions';
+import { createTable } from '../../server/src/persistence/poker-tables';
+import { startHand } from '../../server/src/persistence/hands';
 import { DECK_MERKLE_SCHEME, commitDeck } from '../../shared/engine/deck-commitment';
 
 /** Inserts a player row (auth is not under test here) and returns its id. */

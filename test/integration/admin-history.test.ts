@@ -19,7 +19,8 @@ import { randomBytes } from 'node:crypto';
 import { startWithEvents } from '../../shared/engine/hand';
 import { commitment, seedFromHex, seedToHex, shuffle } from '../../shared/engine/shuffle';
 import { DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, commitDeck } from '../../shared/engine/deck-commitment';
-import { appendHandEvents, startHand, voidHand } from '../../server/src/ledger/transactions';
+import { appendHandEvents, startHand } from '../../server/src/persistence/hands';
+import { voidHand } from '../../server/src/ledger/transactions';
 import { parseMeta } from '../../server/src/history/hand-record';
 
 const runFile = promisify(execFile);

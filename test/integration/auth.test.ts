@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { createTokenService } from '../../server/src/auth/tokens';
-import { authenticate } from '../../server/src/transport/auth.routes';
+import { authenticate } from '../../server/src/transport/route-kit';
 import { HttpError } from '../../server/src/transport/router';
 import { startTestServer } from '../helpers/server';
 import { login, registerPlayer, request } from '../helpers/auth-http';

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../setup/ports';
+import { freePort } from '../../client-sim/src/free-port';
 import { isAlive, readPostmasterLock } from '../../server/src/persistence/stale-postmaster';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -6,14 +6,12 @@ import type { DataSource } from 'typeorm';
 import { chips } from '../../shared/money';
 import { createMigratedDataSource } from '../helpers/db';
 import { createPlayer, createTestTable, startTestHand } from '../helpers/ledger-fixtures';
+import { appendHandEvents } from '../../server/src/persistence/hands';
 import {
-  adjustment,
-  appendHandEvents,
   buyIn,
   cashOut,
   credit,
   ensureWallet,
-  getHouseBalance,
   getSeatBalance,
   getWalletBalance,
   LedgerError,
@@ -115,20 +113,6 @@ describe('wallet, seat and cash movements', () => {
     );
     expect(new Set(results.map((r) => r.transferId)).size).toBe(1);
     expect((await getWalletBalance(ds, player)).toString()).toBe('7');
-  });
-
-  it('records adjustments against house_cash with reason and actor', async () => {
-    const player = await createPlayer(ds);
-    const admin = await createPlayer(ds);
-    const houseBefore = await getHouseBalance(ds, 'house_cash');
-    const up = await adjustment(ds, { playerId: player, amount: chips(30), reason: 'goodwill', idempotencyKey: `a1-${player}`, actorId: admin });
-    expect(up.balance.toString()).toBe('30');
-    const down = await adjustment(ds, { playerId: player, amount: chips(-12), reason: 'correction', idempotencyKey: `a2-${player}`, actorId: admin });
-    expect(down.balance.toString()).toBe('18');
-    expect(await codeOf(adjustment(ds, { playerId: player, amount: chips(-19), reason: 'too much', idempotencyKey: `a3-${player}`, actorId: admin }))).toBe(
-      'insufficient_funds',
-    );
-    expect((await getHouseBalance(ds, 'house_cash')).minus(houseBefore).toString()).toBe('-18');
   });
 });
 

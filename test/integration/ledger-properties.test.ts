@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { chips } from '../../shared/money';
 import { createMigratedDataSource } from '../helpers/db';
 import { createPlayer, createTestTable, startTestHand } from '../helpers/ledger-fixtures';
-import { adjustment, buyIn, cashOut, credit, LedgerError, settleHand } from '../../server/src/ledger/transactions';
+import { buyIn, cashOut, credit, debit, LedgerError, settleHand } from '../../server/src/ledger/transactions';
 import { reconcile } from '../../server/src/ledger/reconcile';
 
 let ds: DataSource;
@@ -31,7 +31,7 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('credit' as const), p: who, amount: cents }),
   fc.record({ kind: fc.constant('buyIn' as const), p: who, amount: cents }),
   fc.record({ kind: fc.constant('cashOut' as const), p: who }),
-  fc.record({ kind: fc.constant('adjust' as const), p: who, amount: cents, negative: fc.boolean() }),
+  fc.record({ kind: fc.constant('debit' as const), p: who, amount: cents }),
   fc.record({ kind: fc.constant('settle' as const), p: who, q: who, amount: cents, rakeCents: fc.integer({ min: 0, max: 5 }) }),
 );
 
@@ -47,10 +47,7 @@ it('keeps the global sum at zero for random sequences of transfers', async () =>
           if (o.kind === 'credit') await credit(ds, { playerId: p, amount: o.amount, idempotencyKey: key });
           if (o.kind === 'buyIn') await buyIn(ds, { playerId: p, tableId: table, amount: o.amount, idempotencyKey: key });
           if (o.kind === 'cashOut') await cashOut(ds, { playerId: p, tableId: table, idempotencyKey: key });
-          if (o.kind === 'adjust') {
-            const amount = o.negative ? o.amount.neg() : o.amount;
-            await adjustment(ds, { playerId: p, amount, reason: 'property', idempotencyKey: key, actorId: p });
-          }
+          if (o.kind === 'debit') await debit(ds, { playerId: p, amount: o.amount, reason: 'property', idempotencyKey: key, actorId: p });
           if (o.kind === 'settle' && o.p !== o.q) {
             const { handId, seed } = await startTestHand(ds, table);
             const rake = chips(o.rakeCents).div(100);

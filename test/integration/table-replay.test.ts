@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
-import { adjustment } from '../../server/src/ledger/transactions';
 import { chips } from '../../shared/money';
 import { MAX_REMEMBERED_REQUESTS_PER_PLAYER } from '../../server/src/table/table-handle';
 import { restartTestServer, startTestServer } from '../helpers/server';
@@ -54,6 +53,29 @@ describe('replayed request ids', () => {
       const ack = await client.call('table:act', { tableId, handId, action: 'fold', requestId: `flush-${i}` });
       expect(ack.ok).toBe(false);
     }
+  }
+
+  /**
+   * Moves `amount` from house_cash to account `accountId` with plain SQL, as an operator's manual
+   * correction would: one transfer, two entries summing to zero (the deferred zero-sum trigger checks
+   * them at COMMIT) and both balances updated, so the books stay balanced.
+   */
+  async function bookFromHouseCash(accountId: string, amount: string): Promise<void> {
+    await felt.dataSource.transaction(async (em) => {
+      const [transfer] = (await em.query(
+        `INSERT INTO transfer (kind, idempotency_key, params_hash, reason) VALUES ('adjustment', $1, repeat('0', 64), 'test drift') RETURNING id::text AS id`,
+        [randomUUID()],
+      )) as Array<{ id: string }>;
+      const moved = (await em.query(
+        `UPDATE account SET balance = balance + CASE WHEN kind = 'house_cash' THEN -1 ELSE 1 END * $2::numeric
+         WHERE id = $1 OR kind = 'house_cash' RETURNING id::text AS id, balance::text AS balance`,
+        [accountId, amount],
+      )) as [Array<{ id: string; balance: string }>, number];
+      for (const row of moved[0]) {
+        const signed = row.id === accountId ? amount : `-${amount}`;
+        await em.query(`INSERT INTO ledger_entry (transfer_id, account_id, amount, balance_after) VALUES ($1, $2, $3, $4)`, [transfer!.id, row.id, signed, row.balance]);
+      }
+    });
   }
 
   async function expectBooksBalanced(): Promise<void> {
@@ -150,7 +172,7 @@ describe('replayed request ids', () => {
       tableId,
       a.playerId,
     ])) as Array<{ id: string }>;
-    await adjustment(felt.dataSource, { accountId: seat!.id, amount: chips('7'), reason: 'test drift', idempotencyKey: randomUUID(), actorId: a.playerId });
+    await bookFromHouseCash(seat!.id, '7');
     expect((await b.client.call('table:sit', { tableId, buyIn: '100', requestId: randomUUID() })).ok).toBe(true);
     const table = felt.tables.get(tableId)!;
     const deadline = Date.now() + 5000;

@@ -13,10 +13,11 @@ import { Client } from 'pg';
 import { createDataSource } from '../../server/src/persistence/data-source';
 import { embeddedPostgresUrl } from '../../server/src/persistence/embedded-postgres';
 import { openCliDatabase } from '../../server/src/persistence/cli-database';
-import { startHand, voidHand } from '../../server/src/ledger/transactions';
+import { startHand } from '../../server/src/persistence/hands';
+import { voidHand } from '../../server/src/ledger/transactions';
 import { DECK_MERKLE_SCHEME } from '../../shared/engine/deck-commitment';
 import { createTestTable, seedPair } from '../helpers/ledger-fixtures';
-import { freePort } from '../setup/ports';
+import { freePort } from '../../client-sim/src/free-port';
 import { startClusterProcess, type ClusterProcess } from '../helpers/embedded-pg-process';
 
 const ROOT = path.join(__dirname, '../..');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../scripts/phh-cli';
-import { HAND_1 } from '../../shared/engine/test-kit';
+import { HAND_1 } from '../helpers/engine-kit';
 
 const ROOT = join(__dirname, '../..');
 const GOOD = HAND_1;

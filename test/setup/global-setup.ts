@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../../server/src/persistence/embedded-postgres';
-import { freePort } from './ports';
+import { freePort } from '../../client-sim/src/free-port';
 
 declare global {
   var __FELT_PG__: EmbeddedPg | undefined;

@@ -1,24 +1,22 @@
 /**
- * Admin routes (role admin): crediting a player's wallet and creating tables, plus the public table
- * list. Money movements go through the ledger only; this module validates and translates errors.
+ * Admin routes (role admin): crediting a player's wallet and creating, editing and closing tables
+ * (the public table list is in transport/lobby.routes.ts). Money movements go through the ledger only; this module validates and translates errors.
  */
 import { z } from 'zod';
-import { chips, formatAmount, parseAmount } from '../../../shared/money';
+import { parseAmount } from '../../../shared/money';
 import { isErrorCode } from '../../../shared/codes';
-import { credit, createTable, LedgerError } from '../ledger/transactions';
-import { updateTable } from '../ledger/poker-tables';
+import { credit, LedgerError } from '../ledger/transactions';
+import { createTable } from '../persistence/poker-tables';
+import { updateTable } from '../persistence/poker-tables';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
-import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
+import { parseBody, requireAdmin, type RouteDeps, type TableRow } from '../transport/route-kit';
 import { createTableSchema, patchTableSchema, validateTableSpec } from './table-spec';
-import type { TableRow as StoredTableRow } from '../ledger/poker-tables';
+import { SELECT_TABLES, tableView } from '../transport/lobby.routes';
 
 /** How long a close request waits for the table to finish closing before answering 202 closing. */
 export const CLOSE_WAIT_MS = 5_000;
-
-/** Most tables the public list returns; there is no pagination because a deployment has few tables. */
-export const MAX_LISTED_TABLES = 500;
 
 const creditSchema = z
   .object({
@@ -27,35 +25,6 @@ const creditSchema = z
     idempotencyKey: z.string().min(1).max(100),
   })
   .strict();
-
-/** A poker_table row as the table list selects it (NUMERIC columns arrive as strings). */
-export type TableRow = Omit<StoredTableRow, 'next_hand_number' | 'created_at'>;
-
-const SELECT_TABLES = `SELECT id, name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
-  rake_percent, rake_cap, action_timeout_ms, time_bank_ms, status FROM poker_table`;
-
-/** The public JSON shape of a table: amounts as decimal strings with the unit's number of decimals. */
-export function tableView(row: TableRow): Record<string, unknown> {
-  const unit = chips(row.unit);
-  const money = (v: string) => formatAmount(chips(v), unit);
-  return {
-    tableId: row.id,
-    name: row.name,
-    variant: row.variant,
-    maxSeats: Number(row.max_seats),
-    unit: formatAmount(unit),
-    smallBlind: money(row.small_blind),
-    bigBlind: money(row.big_blind),
-    ante: money(row.ante),
-    minBuyIn: money(row.min_buy_in),
-    maxBuyIn: money(row.max_buy_in),
-    rakePercent: formatAmount(chips(row.rake_percent)),
-    rakeCap: money(row.rake_cap),
-    actionTimeoutMs: Number(row.action_timeout_ms),
-    timeBankMs: Number(row.time_bank_ms),
-    status: row.status,
-  };
-}
 
 /** The stored row of a table named in a route, or table_not_found. */
 async function tableRow(dataSource: RouteDeps['dataSource'], tableId: string | undefined): Promise<TableRow> {
@@ -71,7 +40,7 @@ function rethrowLedger(error: unknown): never {
   throw error;
 }
 
-/** Registers the admin routes and GET /api/tables. */
+/** Registers the admin routes. */
 export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
   const { auth, dataSource } = deps;
 
@@ -140,13 +109,5 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
     const appliedNow = (await deps.tableControl?.reconfigure(row.id)) ?? false;
     ctx.log.info({ adminId: admin.playerId, tableId: row.id, changes: Object.keys(patch), appliedNow }, 'table changed');
     return { json: { ...tableView(await tableRow(dataSource, row.id)), appliesAt: appliedNow ? 'now' : 'after the hand in play' } };
-  });
-
-  router.on('GET', '/api/tables', async () => {
-    const rows = (await dataSource.query(
-      `${SELECT_TABLES} WHERE status = 'open' ORDER BY created_at, id LIMIT ${MAX_LISTED_TABLES}`,
-    )) as TableRow[];
-    const tables = rows.map((row) => ({ ...tableView(row), ...deps.decorateTable?.(row.id) }));
-    return { json: { tables } };
   });
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { isUuid } from '../auth/auth.service';
 import { reconcile } from '../ledger/reconcile';
 import { HttpError, type RouteContext, type RouteResult, type Router } from '../transport/router';
-import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
+import { parseBody, requireAdmin, type RouteDeps } from '../transport/route-kit';
 import { type HandFilter, MAX_PAGE, loadHands, matchingHandIds, playerStatement, searchHands } from '../history/hand-query';
 import { type StoredHand, HandRecordError, parseMeta } from '../history/hand-record';
 import { verifyStoredHand } from '../history/hand-verify';

@@ -10,7 +10,7 @@ import { setChatMuted } from '../chat/chat-room';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
-import { parseBody, requireAdmin, type RouteDeps } from '../transport/auth.routes';
+import { parseBody, requireAdmin, type RouteDeps } from '../transport/route-kit';
 import { limitParam, queryOf } from '../transport/route-kit';
 
 /** Recent transfers shown with one player. */

@@ -4,7 +4,8 @@
  * range covering at least one big blind), so a table that cannot deal a legal hand is never created.
  */
 import { z } from 'zod';
-import { DEFAULT_TIME_BANK_MS, type CreateTableParams } from '../ledger/poker-tables';
+import { VARIANTS } from '../../../shared/engine/types';
+import { DEFAULT_TIME_BANK_MS, type CreateTableParams } from '../persistence/poker-tables';
 import { type Chips, chips, isMultipleOf, parseAmount, ZERO } from '../../../shared/money';
 import { HOUSE_UNIT } from '../auth/house-unit';
 import { HttpError } from '../transport/router';
@@ -24,7 +25,7 @@ const amountString = z.string().max(40);
 export const createTableSchema = z
   .object({
     name: z.string().trim().min(1).max(64),
-    variant: z.enum(['NT', 'PO', 'FT']),
+    variant: z.enum(VARIANTS),
     maxSeats: z.number().int().min(2).max(10),
     smallBlind: amountString,
     bigBlind: amountString,

@@ -4,7 +4,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { HttpError } from '../transport/router';
+import { DomainError } from '../domain-error';
 import { ensureWallet, getWalletBalance } from '../ledger/transactions';
 import { dummyVerify, hashPassword, isAcceptablePassword, needsRehash, verifyPassword } from './passwords';
 import { createTokenService, type Role, type TokenClaims, type TokenService } from './tokens';
@@ -86,8 +86,8 @@ export class AuthService {
    * case. `address` is the client's address, for fair hashing.
    */
   async register(username: string, password: string, address = 'local'): Promise<Session> {
-    if (!USERNAME_PATTERN.test(username)) throw new HttpError('invalid_payload', 'username must be 3..32 of A-Z a-z 0-9 _ . -');
-    if (!isAcceptablePassword(password)) throw new HttpError('invalid_payload', 'password must be 8..200 characters');
+    if (!USERNAME_PATTERN.test(username)) throw new DomainError('invalid_payload', 'username must be 3..32 of A-Z a-z 0-9 _ . -');
+    if (!isAcceptablePassword(password)) throw new DomainError('invalid_payload', 'password must be 8..200 characters');
     const passwordHash = await this.hashing(address, () => hashPassword(password));
     let id: string;
     try {
@@ -102,7 +102,7 @@ export class AuthService {
         return playerId;
       });
     } catch (error) {
-      if (isUsernameTaken(error)) throw new HttpError('username_taken');
+      if (isUsernameTaken(error)) throw new DomainError('username_taken');
       throw error;
     }
     this.logger.info({ playerId: id }, 'player registered');
@@ -120,13 +120,13 @@ export class AuthService {
     } catch (error) {
       if (!(error instanceof LoginThrottledError)) throw error;
       const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-      throw new HttpError('rate_limited', `Too many login attempts; retry in ${seconds} s.`, { 'retry-after': String(seconds) });
+      throw new DomainError('rate_limited', `Too many login attempts; retry in ${seconds} s.`, seconds);
     }
     const player = USERNAME_PATTERN.test(username) ? await this.findByUsername(username) : undefined;
     const ok = await this.hashing(address, () => (player ? verifyPassword(password, player.password_hash) : dummyVerify(password)));
     if (!player || !ok) {
       await this.limiter.failed(username, address);
-      throw new HttpError('unauthorized', 'Invalid username or password.');
+      throw new DomainError('unauthorized', 'Invalid username or password.');
     }
     await this.limiter.succeeded(username, address);
     if (needsRehash(player.password_hash)) {
@@ -138,7 +138,7 @@ export class AuthService {
   /** The signed-in player's profile and wallet balance; unauthorized when the player no longer exists. */
   async getMe(playerId: string): Promise<Me> {
     const player = await this.findById(playerId);
-    if (!player) throw new HttpError('unauthorized');
+    if (!player) throw new DomainError('unauthorized');
     const balance = await getWalletBalance(this.dataSource, player.id);
     return { playerId: player.id, username: player.username, role: player.role, balance: formatHouseAmount(balance) };
   }
@@ -223,7 +223,7 @@ export class AuthService {
       return await this.gate.run(address, work);
     } catch (error) {
       if (error instanceof GateFullError) {
-        throw new HttpError('rate_limited', 'Too many sign-ins at once; try again shortly.', { 'retry-after': '1' });
+        throw new DomainError('rate_limited', 'Too many sign-ins at once; try again shortly.', 1);
       }
       throw error;
     }

@@ -50,11 +50,6 @@ export class HandEventWriter {
     }
   }
 
-  /** Forgets the failure and queued events of a hand that is being voided. */
-  discard(handId: string): void {
-    this.queue = this.queue.filter((e) => e.handId !== handId);
-  }
-
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {

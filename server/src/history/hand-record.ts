@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { type Chips, chips } from '../../../shared/money';
 import { type Card, formatCards, orderedDeck, parseCards } from '../../../shared/engine/cards';
 import { apply, holeCardCount, startWithEvents } from '../../../shared/engine/hand';
-import type { ActionType, HandConfig, HandEvent, HandState } from '../../../shared/engine/types';
+import { type ActionType, type HandConfig, type HandState, VARIANTS } from '../../../shared/engine/types';
 
 /** One hand_event row. */
 export interface StoredEvent {
@@ -84,7 +84,7 @@ export interface HandMeta {
 const amountText = z.string().regex(/^[0-9]+(\.[0-9]+)?$/);
 
 const engineSchema = z.object({
-  variant: z.enum(['NT', 'PO', 'FT']),
+  variant: z.enum(VARIANTS),
   unit: amountText,
   smallBlind: amountText,
   bigBlind: amountText,
@@ -239,8 +239,3 @@ export function nameOf(hand: Pick<StoredHand, 'usernames'>, playerId: string): s
   return hand.usernames[playerId] ?? `player-${playerId.slice(0, 8)}`;
 }
 
-/** Canonical JSON of an event (keys sorted) so that stored and derived events compare by content. */
-export function canonicalEvent(e: HandEvent | Record<string, unknown>): string {
-  const sorted = Object.keys(e).sort().map((k) => [k, (e as Record<string, unknown>)[k]]);
-  return JSON.stringify(Object.fromEntries(sorted.filter(([, v]) => v !== undefined)));
-}

@@ -5,9 +5,8 @@
  * what was recorded, timeouts included. Seats are numbered as the API numbers them (from 0).
  */
 import { type Chips, ZERO, chips, formatAmount } from '../../../shared/money';
-import { parseCards } from '../../../shared/engine/cards';
+import { parseCards, splitCards } from '../../../shared/engine/cards';
 import { describeHandWithKickers, evaluate, evaluateOmaha } from '../../../shared/engine/evaluator';
-import { splitCards } from '../table/hand-flow';
 import { type StoredHand, nameOf, parseMeta } from './hand-record';
 
 /** One replayer step. */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chips } from '../../../shared/money';
 import { seedFromHex, shuffle } from '../../../shared/engine/shuffle';
-import { c, f, nlConfig, x } from '../../../shared/engine/test-kit';
+import { c, f, nlConfig, x } from '../../../test/helpers/engine-kit';
 import type { PlayerAction } from '../../../shared/engine/types';
-import { storedHand, type KitSeat } from './history-test-kit';
+import { storedHand, type KitSeat } from '../../../test/helpers/history-kit';
 import type { StoredHand } from './hand-record';
 import { verifyStoredHand } from './hand-verify';
 import { type CommitmentScheme, DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, commitDeck } from '../../../shared/engine/deck-commitment';

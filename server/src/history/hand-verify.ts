@@ -10,6 +10,7 @@
  * - a voided hand moved no money, and an unfinished hand has no final transfer.
  * Nothing is trusted from hand.result: it is compared too, as the summary an admin reads.
  */
+import { canonicalJson } from '../../../shared/canonical-json';
 import { chips, formatAmount } from '../../../shared/money';
 import type { Card } from '../../../shared/engine/cards';
 import { formatCards } from '../../../shared/engine/cards';
@@ -18,7 +19,7 @@ import { seedFromHex, shuffle } from '../../../shared/engine/shuffle';
 import { DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, verifySeedCommitment } from '../../../shared/engine/deck-commitment';
 import type { HandResult } from '../../../shared/engine/types';
 import {
-  type HandMeta, type ReplayedHand, type StoredHand, canonicalEvent, engineEvents, nameOf, parseMeta, replayStored, deckFromEvents,
+  type HandMeta, type ReplayedHand, type StoredHand, engineEvents, nameOf, parseMeta, replayStored, deckFromEvents,
 } from './hand-record';
 
 /** One thing that does not match: what re-execution (or the rules) expect and what is stored. */
@@ -159,8 +160,8 @@ function compareEvents(hand: StoredHand, replayed: ReplayedHand, diff: Diff): vo
   for (let i = 0; i < length && reported < MAX_EVENT_DIFFERENCES; i++) {
     const s = stored[i];
     const d = derived[i];
-    const want = d ? canonicalEvent(d) : 'nothing';
-    const got = s ? canonicalEvent(s.payload) : 'nothing';
+    const want = d ? canonicalJson(d) : 'nothing';
+    const got = s ? canonicalJson(s.payload) : 'nothing';
     if (want !== got) {
       diff(`event seq ${s?.seq ?? '-'}${d ? ` (${d.type})` : ''}`, want, got);
       reported++;
@@ -175,7 +176,7 @@ function checkTimeouts(hand: StoredHand, diff: Diff): void {
     const next = events.slice(i + 1).find((x) => x.type === 'action');
     const action = next?.payload as { seat?: number; action?: string } | undefined;
     if (!action || action.seat !== e.payload.seat || (action.action !== 'check' && action.action !== 'fold')) {
-      diff(`timeout seq ${e.seq}`, `a forced check or fold by seat ${String(e.payload.seat)}`, next ? canonicalEvent(next.payload) : 'nothing');
+      diff(`timeout seq ${e.seq}`, `a forced check or fold by seat ${String(e.payload.seat)}`, next ? canonicalJson(next.payload) : 'nothing');
     }
   });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { seedFromHex, shuffle } from '../../../shared/engine/shuffle';
-import { c, f, nlConfig, x } from '../../../shared/engine/test-kit';
-import { storedHand } from './history-test-kit';
+import { c, f, nlConfig, x } from '../../../test/helpers/engine-kit';
+import { storedHand } from '../../../test/helpers/history-kit';
 import { HandRecordError, type StoredHand, replayStored } from './hand-record';
 import { verifyStoredHand } from './hand-verify';
 import { pokerStarsFromStored } from './pokerstars-export';

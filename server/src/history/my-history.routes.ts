@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isUuid } from '../auth/auth.service';
-import { authenticate, type RouteDeps } from '../transport/auth.routes';
+import { authenticate, type RouteDeps } from '../transport/route-kit';
 import { HttpError, type Router } from '../transport/router';
 import { limitParam, queryOf } from '../transport/route-kit';
 import { loadHands, playerStatement, searchHands } from './hand-query';

@@ -1,7 +1,7 @@
 import { chips } from '../../../shared/money';
 import { parsePhh, replayPhh } from '../../../shared/engine/phh';
-import { b, c, deckOf, f, nlConfig, r, x } from '../../../shared/engine/test-kit';
-import { storedHand } from './history-test-kit';
+import { b, c, deckOf, f, nlConfig, r, x } from '../../../test/helpers/engine-kit';
+import { storedHand } from '../../../test/helpers/history-kit';
 import { handSteps } from './hand-steps';
 import { phhText } from './phh-export';
 

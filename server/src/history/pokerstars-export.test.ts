@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chips } from '../../../shared/money';
-import { b, c, deckOf, f, nlConfig, r, x } from '../../../shared/engine/test-kit';
-import { storedHand } from './history-test-kit';
+import { b, c, deckOf, f, nlConfig, r, x } from '../../../test/helpers/engine-kit';
+import { storedHand } from '../../../test/helpers/history-kit';
 import { HeroNotInHandError, easternTime, pokerStarsDescription, pokerStarsFromStored } from './pokerstars-export';
 
 const FIXTURE = path.join(__dirname, '../../../test/fixtures/pokerstars/nlhe-simple.txt');

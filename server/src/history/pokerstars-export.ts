@@ -5,10 +5,9 @@
  * "Seat 1"). Cash tables (unit below 1) are written in dollars, chip tables as plain numbers.
  */
 import { type Chips, ZERO, chips, formatAmount, maxChips, sumChips } from '../../../shared/money';
-import { formatCard } from '../../../shared/engine/cards';
+import { formatCard, splitCards } from '../../../shared/engine/cards';
 import { result as engineResult } from '../../../shared/engine/hand';
 import type { HandEvent, HandResult, HandState, Variant } from '../../../shared/engine/types';
-import { splitCards } from '../table/hand-flow';
 import { type ReplayedHand, type StoredHand, nameOf, replayStored } from './hand-record';
 
 /** Thrown when the hero asked for was not dealt into the hand (the API answers `hero_not_in_hand`). */

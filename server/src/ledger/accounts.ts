@@ -1,11 +1,14 @@
 /**
  * Account rows: finding, creating and locking them, and the one statement that writes a transfer.
  * Locking rule (the reason deadlocks do not happen): every transaction locks all the accounts it
- * touches in ONE `SELECT … ORDER BY id FOR UPDATE` before reading any balance, so locks are always taken
- * in ascending id order, and balances are read only from those locked rows. The one refinement: the
- * house accounts have the highest ids (see the ledger migration), and hand settlement leaves house_rake
- * to the UPDATE of its write statement, which is still the last lock in ascending order and reads the
- * balance from the row it locks; that keeps the row every settlement shares locked for the least time.
+ * touches in ONE `… ORDER BY id FOR UPDATE` before reading any balance, so account locks are always
+ * taken in ascending id order, and balances are read only from those locked rows. Wallet and house_cash
+ * moves use `lockAccounts` below. Hand settlement (settle-sql.ts) first flips its hand row from
+ * in_progress to settled (a row no other transfer locks), then in the same statement locks the hand's
+ * seat accounts and the table's own house_rake account (one per table since the per-table-rake
+ * migration), again in ascending id order; only that table's settlements touch that rake account.
+ * house_cash and the table-less house_rake hold the two highest ids (see the ledger migration), so
+ * they are always the last locks a transaction takes.
  */
 import { chips, type Chips } from '../../../shared/money';
 import type { TransferKind } from '../persistence/entities/transfer.entity';

@@ -4,18 +4,9 @@
  * same key with different parameters is a conflict, never a silent second movement.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../shared/canonical-json';
 import { LedgerError } from './errors';
 import type { Queryable } from './db';
-
-/** JSON with object keys sorted, so that equal parameters always hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** sha256 hex of the canonical form of `params`. */
 export function paramsHash(params: unknown): string {

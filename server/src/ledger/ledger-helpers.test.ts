@@ -1,6 +1,7 @@
 /** Unit tests of the ledger's pure helpers: canonical hashing, amount validation, retry and error mapping. */
 import { chips } from '../../../shared/money';
-import { canonicalJson, paramsHash, replayOf } from './idempotency';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { paramsHash, replayOf } from './idempotency';
 import { normalizeAmount, positiveAmount, requireKey } from './amounts';
 import { withRetry } from './retry';
 import { LedgerError, toLedgerError } from './errors';

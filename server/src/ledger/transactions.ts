@@ -15,8 +15,6 @@ import { findTransferByKey, paramsHash, replayOf } from './idempotency';
 import { SETTLE_LOCK_SQL, VOID_CAS_SQL, type SettleLockRow } from './settle-sql';
 
 export { LedgerError } from './errors';
-export { createTable, getTable, type CreateTableParams, type PokerTable } from './poker-tables';
-export { startHand, appendHandEvents, type StartHandParams, type HandEventInput } from './hands';
 export { getWalletBalance, getSeatBalance, listSeatBalances, getHouseBalance } from './balances';
 export type { Db } from './db';
 
@@ -219,51 +217,6 @@ export async function cashOut(db: Db, p: CashOutParams): Promise<{ transferId: s
   });
   const { stored } = r;
   return { transferId: stored.transferId, amount: chips(stored.amount!), walletBalance: chips(stored.walletBalance!), replayed: r.replayed };
-}
-
-/** Parameters of `adjustment`: target a player's wallet or any non-house_cash account by id. */
-export interface AdjustmentParams {
-  playerId?: string;
-  accountId?: string;
-  /** Signed: positive adds chips to the target. */
-  amount: Chips;
-  reason: string;
-  idempotencyKey: string;
-  actorId: string;
-}
-
-/** An admin correction against house_cash; the reason and actor are recorded on the transfer. */
-export async function adjustment(db: Db, p: AdjustmentParams): Promise<{ transferId: string; accountId: string; balance: Chips }> {
-  const amount = normalizeAmount(p.amount);
-  if (amount.isZero()) throw new LedgerError('invalid_amount', 'an adjustment must move chips');
-  if ((p.playerId === undefined) === (p.accountId === undefined)) throw new LedgerError('invalid_payload', 'give exactly one of playerId or accountId');
-  if (!p.reason || p.reason.trim().length === 0) throw new LedgerError('invalid_payload', 'an adjustment needs a reason');
-  const params = { playerId: p.playerId, accountId: p.accountId, amount: amount.toString(), reason: p.reason, actorId: p.actorId };
-  const r = await perform(db, 'adjustment', p.idempotencyKey, params, async (em, hash) => {
-    if (p.playerId !== undefined) await insertWalletIfMissing(em, p.playerId);
-    const locked = await lockAccounts(em, { walletOf: p.playerId, ids: p.accountId ? [p.accountId] : [], house: ['house_cash'] });
-    const cash = pick(locked, 'house_cash', new LedgerError('internal', 'house_cash account is missing'));
-    const target = locked.find((a) => (p.accountId ? a.id === p.accountId : a.kind === 'wallet'));
-    if (!target) throw new LedgerError(p.playerId ? 'player_not_found' : 'not_found');
-    if (target.kind === 'house_cash') throw new LedgerError('invalid_payload', 'house_cash is the counterparty of adjustments');
-    const result = { accountId: target.id, balance: target.balance.plus(amount).toString() };
-    const transferId = await writeTransfer(
-      em,
-      {
-        kind: 'adjustment',
-        idempotencyKey: p.idempotencyKey,
-        paramsHash: hash,
-        playerId: target.playerId,
-        tableId: target.tableId,
-        actorId: p.actorId,
-        reason: p.reason,
-        result,
-      },
-      [{ account: cash, amount: amount.neg() }, { account: target, amount }],
-    );
-    return { ...result, transferId };
-  });
-  return { transferId: r.stored.transferId, accountId: r.stored.accountId!, balance: chips(r.stored.balance!) };
 }
 
 /** One player's signed net result of a hand: positive won, negative lost. */

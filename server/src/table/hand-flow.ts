@@ -3,7 +3,7 @@
  * turning engine events into stored rows and public messages, and the settlement's inputs and outputs.
  */
 import { formatAmount, sumChips, type Chips, ZERO } from '../../../shared/money';
-import { formatCard } from '../../../shared/engine/cards';
+import { formatCard, splitCards } from '../../../shared/engine/cards';
 import { startWithEvents, result as engineResult } from '../../../shared/engine/hand';
 import { seedToHex } from '../../../shared/engine/shuffle';
 import { DECK_MERKLE_SCHEME, commitDeck, openPositions, positionsOf, type DeckOpening } from '../../../shared/engine/deck-commitment';
@@ -104,13 +104,6 @@ export function publicEvent(tableId: string, handId: string, seq: number, e: Han
     default:
       return null;
   }
-}
-
-/** "AsKd" → ["As", "Kd"]. */
-export function splitCards(cards: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < cards.length; i += 2) out.push(cards.slice(i, i + 2));
-  return out;
 }
 
 /** The ledger's settlement input: each player's signed net and the rake; asserts they sum to zero. */

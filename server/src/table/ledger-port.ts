@@ -1,8 +1,8 @@
 /** Binds the ledger's transaction functions to a DataSource in the shape the table actor expects. */
 import type { DataSource } from 'typeorm';
 import * as ledger from '../ledger/transactions';
-import { startHandWithEvents, appendHandEventsAsync } from '../ledger/hands';
-import { markTableClosed } from '../ledger/poker-tables';
+import { startHandWithEvents, appendHandEventsAsync } from '../persistence/hands';
+import { markTableClosed } from '../persistence/poker-tables';
 import type { LedgerPort } from './table-types';
 
 /** The table actor's view of the ledger over `ds`. */

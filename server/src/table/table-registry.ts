@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { listSeatBalances } from '../ledger/balances';
 import { cashOut, voidInProgressHands } from '../ledger/transactions';
-import { getTable, type PokerTable } from '../ledger/poker-tables';
+import { getTable, type PokerTable } from '../persistence/poker-tables';
 import type { TableSummary } from '../../../shared/protocol';
 import { ledgerPort } from './ledger-port';
 import { TableHandle } from './table-handle';

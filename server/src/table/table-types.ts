@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Chips } from '../../../shared/money';
 import type { ErrorBody, ErrorCode } from '../../../shared/codes';
 import type { HandState, HandConfig } from '../../../shared/engine/types';
-import type { PokerTable } from '../ledger/poker-tables';
+import type { PokerTable } from '../persistence/poker-tables';
 import type {
   Ack,
   HandCardsMessage,

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type ErrorCode, HTTP_STATUS, errorBody } from '../../../shared/codes';
+import { DomainError } from '../domain-error';
 
 /** Largest JSON body accepted on any route. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -41,6 +42,12 @@ export class HttpError extends Error {
   }
 }
 
+/** The HTTP answer to a service's refusal: same code and message, Retry-After when the service gave one. */
+export function httpErrorOf(error: DomainError): HttpError {
+  const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+  return new HttpError(error.code, error.message, headers);
+}
+
 interface Route {
   method: string;
   parts: string[];
@@ -71,7 +78,9 @@ export class Router {
       const body = await readJsonBody(req);
       const result = await match.route.handler({ req, res, params: match.params, query: url.searchParams, requestId, log, body });
       send(res, result, requestId);
-    } catch (error) {
+    } catch (thrown) {
+      // Services throw DomainError (no HTTP in them); the transport decides what it looks like on the wire.
+      const error = thrown instanceof DomainError ? httpErrorOf(thrown) : thrown;
       const code: ErrorCode = error instanceof HttpError ? error.code : 'internal';
       if (code === 'internal') log.error({ err: error }, 'request failed');
       const message = error instanceof HttpError ? error.message : undefined;

@@ -1,3 +1,4 @@
+import type { Variant } from '../../../../shared/engine/types';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A table's configuration. Amounts are NUMERIC and travel as decimal strings, never JS numbers. */
@@ -10,7 +11,7 @@ export class PokerTableEntity {
   name!: string;
 
   @Column({ type: 'text' })
-  variant!: 'NT' | 'PO' | 'FT';
+  variant!: Variant;
 
   @Column({ type: 'int', name: 'max_seats' })
   maxSeats!: number;

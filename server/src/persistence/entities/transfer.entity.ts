@@ -8,7 +8,6 @@ export type TransferKind =
   | 'top_up'
   | 'cash_out'
   | 'hand_settlement'
-  | 'rake'
   | 'void_refund'
   | 'adjustment';
 

@@ -13,6 +13,7 @@ import { PlayerTokenVersion1763770400000 } from './1763770400000-player-token-ve
 import { HandCommitmentScheme1763770500000 } from './1763770500000-hand-commitment-scheme';
 import { TableTimeBank1763770600000 } from './1763770600000-table-time-bank';
 import { TableChat1763770700000 } from './1763770700000-table-chat';
+import { DropRakeTransferKind1763770800000 } from './1763770800000-drop-rake-transfer-kind';
 
 export const MIGRATIONS = [
   CreatePlayer1763769600000,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   HandCommitmentScheme1763770500000,
   TableTimeBank1763770600000,
   TableChat1763770700000,
+  DropRakeTransferKind1763770800000,
 ];

@@ -4,15 +4,14 @@
  * whole number of the table's unit.
  */
 import { chips, isMultipleOf, type Chips } from '../../../shared/money';
-import { LedgerError, pgCode, toLedgerError } from './errors';
-import { normalizeAmount } from './amounts';
-import type { Db } from './db';
+import { LedgerError, pgCode, toLedgerError } from '../ledger/errors';
+import { normalizeAmount } from '../ledger/amounts';
+import type { Db } from '../ledger/db';
+import type { Variant } from '../../../shared/engine/types';
 
 /** The time bank a table gets when its creator names none. */
 export const DEFAULT_TIME_BANK_MS = 30_000;
 
-/** Variants: No-limit Texas hold'em, Pot-limit Omaha, Fixed-limit Texas hold'em. */
-export type Variant = 'NT' | 'PO' | 'FT';
 
 /** Parameters of a new table. */
 export interface CreateTableParams {
@@ -120,11 +119,16 @@ export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
   })) as TableRow[];
   const r = rows[0];
   if (!r) throw new LedgerError('table_not_found');
+  return { ...tableSettingsOf(r), nextHandNumber: BigInt(r.next_hand_number), createdAt: r.created_at };
+}
+
+/** A table's settings and status from its row (NUMERIC columns arrive as strings). */
+export function tableSettingsOf(r: Omit<TableRow, 'next_hand_number' | 'created_at'>): Omit<PokerTable, 'nextHandNumber' | 'createdAt'> {
   return {
     id: r.id,
     name: r.name,
     variant: r.variant,
-    maxSeats: r.max_seats,
+    maxSeats: Number(r.max_seats),
     unit: chips(r.unit),
     smallBlind: chips(r.small_blind),
     bigBlind: chips(r.big_blind),
@@ -133,11 +137,9 @@ export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
     maxBuyIn: chips(r.max_buy_in),
     rakePercent: chips(r.rake_percent),
     rakeCap: chips(r.rake_cap),
-    actionTimeoutMs: r.action_timeout_ms,
-    timeBankMs: r.time_bank_ms,
+    actionTimeoutMs: Number(r.action_timeout_ms),
+    timeBankMs: Number(r.time_bank_ms),
     status: r.status,
-    nextHandNumber: BigInt(r.next_hand_number),
-    createdAt: r.created_at,
   };
 }
 

@@ -3,10 +3,10 @@
  * cards, a driver that applies actions and fails loudly on a rejection, and random legal play.
  */
 import fc from 'fast-check';
-import { type Chips, ZERO, chips } from '../money';
-import { type Card, orderedDeck, parseCards } from './cards';
-import { apply, assertConserved, isComplete, legalActions, start } from './hand';
-import { type HandConfig, type HandState, type PlayerAction, type SeatInput, type Variant } from './types';
+import { type Chips, ZERO, chips } from '../../shared/money';
+import { type Card, orderedDeck, parseCards } from '../../shared/engine/cards';
+import { apply, assertConserved, isComplete, legalActions, start } from '../../shared/engine/hand';
+import { type HandConfig, type HandState, type PlayerAction, type SeatInput, type Variant } from '../../shared/engine/types';
 
 /** A no-limit config with integer chips; override any field. */
 export function nlConfig(overrides: Partial<HandConfig> = {}): HandConfig {

@@ -1,6 +1,10 @@
-/** Finds a free TCP port on loopback by binding port 0 and releasing it. */
+/**
+ * The one free-port finder: the simulator's in-process boot, the jest setup and the benches all use it
+ * (client-sim must not import test/, so the tests import it from here).
+ */
 import { createServer } from 'node:net';
 
+/** Finds a free TCP port on loopback by binding port 0 and releasing it. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

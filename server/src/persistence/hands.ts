@@ -3,9 +3,9 @@
  * settlement), so these are plain inserts; settlement and voiding live in transactions.ts.
  */
 import type { Chips } from '../../../shared/money';
-import { LedgerError, SeatDriftError, pgCode, toLedgerError } from './errors';
+import { LedgerError, SeatDriftError, pgCode, toLedgerError } from '../ledger/errors';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Db } from './db';
+import type { Db } from '../ledger/db';
 import type { CommitmentScheme } from '../../../shared/engine/deck-commitment';
 
 /** Parameters of a new hand. `handNumber` defaults to the table's next number. */

@@ -4,16 +4,16 @@
  * hand_event rows, settlement transfer and entries, result summary) without a database.
  */
 import { createHash } from 'node:crypto';
-import { type Chips, chips, formatAmount } from '../../../shared/money';
-import type { Card } from '../../../shared/engine/cards';
-import { result as engineResult, startWithEvents } from '../../../shared/engine/hand';
-import { play } from '../../../shared/engine/test-kit';
-import type { HandConfig, PlayerAction } from '../../../shared/engine/types';
-import { type CommitmentScheme, DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, commitDeck } from '../../../shared/engine/deck-commitment';
-import { seedFromHex } from '../../../shared/engine/shuffle';
-import { resultSummary, serialiseHandConfig } from '../table/hand-flow';
-import type { LiveHand, TableConfig } from '../table/table-types';
-import type { StoredEntry, StoredEvent, StoredHand } from './hand-record';
+import { type Chips, chips, formatAmount } from '../../shared/money';
+import type { Card } from '../../shared/engine/cards';
+import { result as engineResult, startWithEvents } from '../../shared/engine/hand';
+import { play } from './engine-kit';
+import type { HandConfig, PlayerAction } from '../../shared/engine/types';
+import { type CommitmentScheme, DECK_MERKLE_SCHEME, SEED_SHA256_SCHEME, commitDeck } from '../../shared/engine/deck-commitment';
+import { seedFromHex } from '../../shared/engine/shuffle';
+import { resultSummary, serialiseHandConfig } from '../../server/src/table/hand-flow';
+import type { LiveHand, TableConfig } from '../../server/src/table/table-types';
+import type { StoredEntry, StoredEvent, StoredHand } from '../../server/src/history/hand-record';
 
 /** A player of a test hand. */
 export interface KitSeat {
