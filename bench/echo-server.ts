@@ -21,6 +21,11 @@ io.on('connection', (socket) => {
 http.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` })}\n`);
 });
+// Each SIGUSR2 prints this process's CPU time (user + system, ms), so the bench measures the echo phase alone.
+process.on('SIGUSR2', () => {
+  const used = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ cpuMs: (used.user + used.system) / 1000 })}\n`);
+});
 process.once('SIGTERM', () => {
   void io.close();
   process.exit(0);

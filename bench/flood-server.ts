@@ -11,6 +11,12 @@ import { Session } from 'node:inspector';
 import type { DataSource } from 'typeorm';
 import { startInProcessFelt } from '../client-sim/src/in-process';
 
+/** CPU time (user + system) this process has used, in ms. */
+function cpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
 /** Commits of this database and WAL fsyncs of the cluster (pg_stat_io, PostgreSQL 16+; null if absent). */
 async function pgCounters(ds: DataSource): Promise<{ commits: number; rollbacks: number; walFsyncs: number | null; walFsyncTimeMs: number | null }> {
   const [db] = (await ds.query(`SELECT xact_commit::text AS c, xact_rollback::text AS r FROM pg_stat_database WHERE datname = current_database()`)) as Array<{ c: string; r: string }>;
@@ -68,7 +74,8 @@ async function main(): Promise<void> {
   const profiler = process.env.FLOOD_PROFILE_OUT ? new PlayProfiler(process.env.FLOOD_PROFILE_OUT) : null;
   process.on('SIGUSR2', () => {
     Promise.all([pgCounters(felt.dataSource), profiler?.toggle()]).then(
-      ([counters]) => process.stdout.write(`${JSON.stringify({ counters, at: performance.now() })}\n`),
+      // The server's own CPU (user + system) rides along, so the bench can divide it by hands and actions.
+      ([counters]) => process.stdout.write(`${JSON.stringify({ counters: { ...counters, cpuMs: cpuMs() }, at: performance.now() })}\n`),
       (error: unknown) => process.stdout.write(`${JSON.stringify({ counters: null, error: String(error) })}\n`),
     );
   });

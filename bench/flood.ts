@@ -72,6 +72,14 @@ function startChild<T>(script: string, env: Record<string, string> = {}): Promis
   });
 }
 
+/** Asks a child for its next stdout line with SIGUSR2 and waits for it. */
+async function sampleLine(child: ChildProcess, later: Lines): Promise<Record<string, unknown> | null> {
+  const before = later.length;
+  child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && later.length === before; i++) await new Promise((r) => setTimeout(r, 50));
+  return later[before] ?? null;
+}
+
 /** Asks the flood server for PostgreSQL counters and waits for its answer line. */
 async function sampleCounters(child: ChildProcess, later: Lines): Promise<Record<string, number | null> | null> {
   const before = later.length;
@@ -170,6 +178,14 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
     },
   }).finally(() => stopChild(server));
   const commits = delta(countersAtStart, countersAtStop, 'commits');
+  const serverCpuMs = delta(countersAtStart, countersAtStop, 'cpuMs');
+  const actions = report.actionsPerSecond * report.durationSeconds;
+  const serverCpu = {
+    // The Felt node process only; the embedded PostgreSQL runs in processes of its own.
+    serverCpuMsDuringPlay: serverCpuMs === null ? null : Math.round(serverCpuMs),
+    serverCpuMsPerHand: serverCpuMs === null || report.handsAtStop === 0 ? null : Math.round((serverCpuMs / report.handsAtStop) * 1000) / 1000,
+    serverCpuMsPerAction: serverCpuMs === null || actions === 0 ? null : Math.round((serverCpuMs / actions) * 1000) / 1000,
+  };
   const database = {
     commitsDuringPlay: commits,
     commitsPerSecond: commits === null ? null : Math.round((commits / report.durationSeconds) * 10) / 10,
@@ -177,7 +193,7 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
     walFsyncsDuringPlay: delta(countersAtStart, countersAtStop, 'walFsyncs'),
     walFsyncTimeMs: delta(countersAtStart, countersAtStop, 'walFsyncTimeMs'),
   };
-  return { report, database, botProcessCpuCores: Math.round(botsCpuShare * 100) / 100 };
+  return { report, database, serverCpu, botProcessCpuCores: Math.round(botsCpuShare * 100) / 100 };
 }
 
 async function main(): Promise<void> {
@@ -187,15 +203,25 @@ async function main(): Promise<void> {
   const profileFile = path.join(tmpdir(), 'felt-flood-server.cpuprofile');
   rmSync(profileFile, { force: true });
   log(`Felt: ${args.tables} tables × ${args.seats} bots for ${args.durationMs / 1000} s on ${cpus().length} cores`);
-  const { report, database, botProcessCpuCores } = await runFelt(args, profileFile, log);
+  const { report, database, serverCpu, botProcessCpuCores } = await runFelt(args, profileFile, log);
   log(`database during play: ${JSON.stringify(database)}`);
   log(`Felt: ${report.hands} hands (${report.handsPerSecond}/s), ${report.actionsPerSecond} actions/s, ack p99 ${report.ackLatencyMs.p99} ms, conservation ${report.conservation.ok ? 'OK' : 'FAILED'}`);
   const profile = args.profile && existsSync(profileFile) ? profileFile : null;
   const connections = args.tables * args.seats;
   log(`echo baseline: ${connections} sockets at ${report.actionsPerSecond} msg/s for ${args.echoDurationMs / 1000} s`);
-  const { child: echoServer, info: echoInfo } = await startChild<{ url: string }>('bench/echo-server.ts');
-  const echo = await runEcho(echoInfo.url, connections, args.seats, report.actionsPerSecond, args.echoDurationMs).finally(() => stopChild(echoServer));
+  const { child: echoServer, info: echoInfo, later: echoLines } = await startChild<{ url: string }>('bench/echo-server.ts');
+  let echoCpuMs: number | null = null;
+  const echo = await (async () => {
+    const before = await sampleLine(echoServer, echoLines);
+    const measured = await runEcho(echoInfo.url, connections, args.seats, report.actionsPerSecond, args.echoDurationMs);
+    const after = await sampleLine(echoServer, echoLines);
+    if (typeof before?.cpuMs === 'number' && typeof after?.cpuMs === 'number') echoCpuMs = after.cpuMs - before.cpuMs;
+    return measured;
+  })().finally(() => stopChild(echoServer));
   const ratio = echo.p99 > 0 ? Math.round((report.ackLatencyMs.p99 / echo.p99) * 100) / 100 : null;
+  // Per acked message with its 6-socket broadcast (connecting the sockets is inside the window too).
+  const echoCpuPerMessage = echoCpuMs === null || echo.count === 0 ? null : Math.round((echoCpuMs / echo.count) * 1000) / 1000;
+  const cpuRatio = serverCpu.serverCpuMsPerAction === null || !echoCpuPerMessage ? null : Math.round((serverCpu.serverCpuMsPerAction / echoCpuPerMessage) * 100) / 100;
   const result = {
     scenario: { tables: args.tables, seatsPerTable: args.seats, durationSeconds: args.durationMs / 1000, strategy: 'mixed', variant: 'NT', connections },
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverageAfter: loadavg().map((x) => Math.round(x * 100) / 100) },
@@ -210,11 +236,14 @@ async function main(): Promise<void> {
       framesPerAction: report.framesPerAction,
       conservationOk: report.conservation.ok,
       database,
+      commitsPerHand: database.commitsPerHand,
+      ...serverCpu,
       /** CPU seconds the bot process used per second of play (1.0 = one core fully busy). */
       botProcessCpuCores,
     },
-    echo: { connections, roomSize: args.seats, targetMessagesPerSecond: report.actionsPerSecond, ...echo },
+    echo: { connections, roomSize: args.seats, targetMessagesPerSecond: report.actionsPerSecond, ...echo, serverCpuMsDuringRun: echoCpuMs, serverCpuMsPerMessage: echoCpuPerMessage },
     p99RatioFeltToEcho: ratio,
+    cpuRatio,
     goals: {
       handsPerSecond: { goal: GOAL_HANDS_PER_SECOND, measured: report.handsPerSecond, met: report.handsPerSecond >= GOAL_HANDS_PER_SECOND },
       p99Ratio: { goal: GOAL_P99_RATIO, measured: ratio, met: ratio !== null && ratio <= GOAL_P99_RATIO },
@@ -224,7 +253,7 @@ async function main(): Promise<void> {
   };
   mkdirSync(path.dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify({ felt: result.felt, echo: result.echo, p99RatioFeltToEcho: ratio, goals: result.goals }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ felt: result.felt, echo: result.echo, p99RatioFeltToEcho: ratio, cpuRatio, goals: result.goals }, null, 2)}\n`);
   log(`wrote ${path.relative(ROOT, args.out)}`);
 }
 
