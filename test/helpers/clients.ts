@@ -115,3 +115,29 @@ export function open(baseUrl: string, token: string, playerId: string): Promise<
     socket.once('connect_error', (error) => reject(error));
   });
 }
+
+/** A seated test player: the connected client plus the account's token. */
+export type SeatedPlayer = TestClient & { token: string };
+
+/**
+ * Registers `count` players, credits each `wallet`, connects them and sits each at `tableId` with
+ * `buyIn`; every sit must succeed.
+ */
+export async function seatPlayers(
+  baseUrl: string,
+  admin: string,
+  tableId: string,
+  count: number,
+  amounts: { wallet: string; buyIn: string },
+): Promise<SeatedPlayer[]> {
+  const seated: SeatedPlayer[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = await register(baseUrl);
+    await credit(baseUrl, admin, p.playerId, amounts.wallet);
+    const c = Object.assign(await open(baseUrl, p.token, p.playerId), { token: p.token });
+    const ack = await c.call('table:sit', { tableId, buyIn: amounts.buyIn, requestId: randomUUID() });
+    if (!ack.ok) throw new Error(`sit failed: ${JSON.stringify(ack)}`);
+    seated.push(c);
+  }
+  return seated;
+}

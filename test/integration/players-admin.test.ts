@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { useAdminServer } from '../helpers/server';
-import { createTable, credit, get, open, post, register, type TestClient } from '../helpers/clients';
+import { createTable, credit, get, post, register, seatPlayers } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
@@ -72,14 +72,7 @@ describe('admin players and a player\'s own history', () => {
 
   it('a player lists their own hands and sees only their own cards and cards shown at showdown', async () => {
     const tableId = await createTable(felt.url, admin, { variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200' });
-    const people: Array<{ token: string; playerId: string; client: TestClient }> = [];
-    for (let i = 0; i < 3; i++) {
-      const p = await register(felt.url);
-      await credit(felt.url, admin, p.playerId, '500');
-      const client = await open(felt.url, p.token, p.playerId);
-      expect((await client.call('table:sit', { tableId, buyIn: '100', requestId: randomUUID() })).ok).toBe(true);
-      people.push({ ...p, client });
-    }
+    const people = (await seatPlayers(felt.url, admin, tableId, 3, { wallet: '500', buyIn: '100' })).map((client) => ({ token: client.token, playerId: client.playerId, client }));
     await playHands(people.map((p) => p.client), 3, passive);
     const seatedDetail = await get(`${felt.url}/api/admin/players/${people[0]!.playerId}`, admin);
     expect(seatedDetail.body.seats).toEqual([expect.objectContaining({ tableId, seat: expect.any(Number) })]);
@@ -110,14 +103,7 @@ describe('admin players and a player\'s own history', () => {
     const tableId = await createTable(felt.url, admin, {
       variant: 'NT', maxSeats: 6, unit: '0.01', smallBlind: '0.50', bigBlind: '1.00', minBuyIn: '40.00', maxBuyIn: '200.00', rakePercent: '10', rakeCap: '5.00',
     });
-    const people: Array<{ token: string; playerId: string; client: TestClient }> = [];
-    for (let i = 0; i < 2; i++) {
-      const p = await register(felt.url);
-      await credit(felt.url, admin, p.playerId, '300');
-      const client = await open(felt.url, p.token, p.playerId);
-      expect((await client.call('table:sit', { tableId, buyIn: '100.00', requestId: randomUUID() })).ok).toBe(true);
-      people.push({ ...p, client });
-    }
+    const people = (await seatPlayers(felt.url, admin, tableId, 2, { wallet: '300', buyIn: '100.00' })).map((client) => ({ token: client.token, playerId: client.playerId, client }));
     await playHands(people.map((p) => p.client), 3, passive);
     for (const p of people) p.client.close();
     const debit = await post(`${felt.url}/api/admin/players/${people[0]!.playerId}/debit`, { amount: '12.34', idempotencyKey: randomUUID(), reason: 'cash out' }, admin);

@@ -3,25 +3,17 @@
  * starts, a hand that its players finish settles before the pool closes, a hand nobody finishes is
  * voided with its reason when the drain time is up, and nothing is left in progress or lost.
  */
-import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { createDataSource } from '../../server/src/persistence/data-source';
 import { startTestServer } from '../helpers/server';
-import { adminToken, createTable, credit, open, register, type TestClient } from '../helpers/clients';
+import { adminToken, createTable, seatPlayers, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
 
 async function seatTwo(felt: Felt, admin: string, tableId: string): Promise<TestClient[]> {
-  const out: TestClient[] = [];
-  for (let i = 0; i < 2; i++) {
-    const p = await register(felt.url);
-    await credit(felt.url, admin, p.playerId, '300');
-    const c = await open(felt.url, p.token, p.playerId);
-    expect((await c.call('table:sit', { tableId, buyIn: '100', requestId: randomUUID() })).ok).toBe(true);
-    out.push(c);
-  }
+  const out: TestClient[] = await seatPlayers(felt.url, admin, tableId, 2, { wallet: '300', buyIn: '100' });
   await out[0]!.until(() => !!out[0]!.latest?.turn, 5000, 'a hand in play');
   return out;
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { useAdminServer } from '../helpers/server';
-import { createTable, credit, open, register, type TestClient } from '../helpers/clients';
+import { createTable, seatPlayers, type TestClient } from '../helpers/clients';
 
 const ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-1', HAND_PAUSE_MS: '0' };
 
@@ -19,14 +19,7 @@ describe('time bank', () => {
     const tableId = await createTable(felt.url, admin, {
       variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', actionTimeoutMs: 1000, timeBankMs,
     });
-    const clients: TestClient[] = [];
-    for (let i = 0; i < 2; i++) {
-      const p = await register(felt.url);
-      await credit(felt.url, admin, p.playerId, '300');
-      const c = await open(felt.url, p.token, p.playerId);
-      expect((await c.call('table:sit', { tableId, buyIn: '100', requestId: randomUUID() })).ok).toBe(true);
-      clients.push(c);
-    }
+    const clients: TestClient[] = await seatPlayers(felt.url, admin, tableId, 2, { wallet: '300', buyIn: '100' });
     await clients[0]!.until(() => !!clients[0]!.latest?.turn, 5000, 'a hand');
     return { tableId, clients };
   }
