@@ -19,6 +19,7 @@ import { phhsText, phhText } from '../history/phh-export';
 import { handSteps } from '../history/hand-steps';
 import { chips, formatAmount } from '../../../shared/money';
 import { chatOfHand } from '../chat/chat-room';
+import { redactLiveEvents } from '../table/outbound-messages';
 
 /** Most hands one bulk export may contain. */
 export const MAX_EXPORT_HANDS = 1000;
@@ -87,8 +88,8 @@ function download(text: string, filename: string): RouteResult {
  * be able to read live cards and pass them to a player. They become visible once the hand has ended.
  */
 function redactLive(hand: StoredHand): StoredHand {
-  if (hand.status !== 'in_progress') return hand;
-  return { ...hand, events: hand.events.map((e) => (e.type === 'deal_hole' ? { ...e, payload: { ...e.payload, cards: '' } } : e)) };
+  // The rule lives with every other "who may see what" rule, in the table's outbound module.
+  return hand.status === 'in_progress' ? { ...hand, events: redactLiveEvents(hand.status, hand.events) } : hand;
 }
 
 /** The admin's view of one hand: row, config, seats, events, pots and winners, ledger, seed, replayer steps. */

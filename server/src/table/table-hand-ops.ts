@@ -1,23 +1,24 @@
 /**
- * Hand steps of the table actor: deal, record, act, time out, settle, void. Functions return the
- * context changes for `assign`; side effects are broadcasts and queued history rows. Settlement is
+ * Hand steps of the table actor: deal, record, act, time out, settle, void. Each step is a pure
+ * function of the context (and event) returning an OpResult: the context patch for `assign` and the
+ * effects (messages, history rows, replies, log lines) the machine runs afterwards. The two async
+ * steps (recordHandStart, settle, voidCurrentHand) are the bodies of promise actors. Settlement is
  * checked twice: the engine asserts chip conservation after every step, and after the ledger commits
  * we assert that every seat's committed balance equals its starting stack plus its engine net.
  */
-import { type Chips } from '../../../shared/money';
-import { formatCard } from '../../../shared/engine/cards';
+import { formatAmount, type Chips, ZERO } from '../../../shared/money';
 import { apply, isComplete, legalActions } from '../../../shared/engine/hand';
 import type { ApplyResult, HandEvent, HandResult, PlayerAction } from '../../../shared/engine/types';
 import type { ErrorCode } from '../../../shared/codes';
 import { SeatDriftError } from '../ledger/errors';
 import { seatOf, seatedPlayerIds, updateSeat } from './seating';
-import type { TableContext } from './table-machine';
-import { broadcastState } from './outbound';
-import { dealHand, publicEvent, resultMessage, resultSummary, settlementDeltas, startEventPayload, toRows } from './hand-flow';
-import { handOpenings, openingsMessage } from './hand-flow';
+import { NO_OP, type OpResult, type TableContext } from './table-context';
+import { viewSource } from './outbound';
+import { dealHand, resultSummary, serialiseHandConfig, settlementDeltas, startEventPayload, toRows } from './hand-flow';
 import { DECK_MERKLE_SCHEME } from '../../../shared/engine/deck-commitment';
+import { formatCard } from '../../../shared/engine/cards';
 import { handConfigOf, type TableEvent, type LiveHand } from './table-types';
-import { serialiseHandConfig } from './hand-flow';
+import type { TableEffect } from './table-effects';
 
 type ActEvent = Extract<TableEvent, { type: 'player.act' }>;
 type TryAnswer = ApplyResult | { ok: false; code: ErrorCode; message: string };
@@ -26,7 +27,7 @@ type TryAnswer = ApplyResult | { ok: false; code: ErrorCode; message: string };
 export const MAX_CONSECUTIVE_TIMEOUTS = 2;
 
 /** Deals the next hand into the context (the hand row is written next, by recordHandStart). */
-export function startHand(context: TableContext): Partial<TableContext> {
+export function startHand(context: TableContext): OpResult {
   const handNumber = context.lastHandNumber + 1;
   const { hand, button } = dealHand(
     context.config,
@@ -37,7 +38,7 @@ export function startHand(context: TableContext): Partial<TableContext> {
     context.deps.randomSeed(),
     context.deps.now(),
   );
-  return { hand, button, lastHandNumber: handNumber, shownCards: {}, seq: context.seq + 1 };
+  return { patch: { hand, button, lastHandNumber: handNumber, shownCards: {}, seq: context.seq + 1 }, effects: [] };
 }
 
 /** Writes the hand row (status in_progress, commitment) and the deal before anything of the hand is shown. */
@@ -69,23 +70,25 @@ export async function recordHandStart(context: TableContext): Promise<{ handId: 
  * Forgets a hand whose row could not be written: nothing of it was shown and no chips moved. A seat
  * that disagrees with the ledger is a broken invariant: rethrowing stops the actor (the table halts).
  */
-export function dropUnstartedHand(_context: TableContext, error: unknown): Partial<TableContext> {
+export function dropUnstartedHand(_context: TableContext, error: unknown): OpResult {
   if (error instanceof SeatDriftError) throw error;
-  return { hand: null };
+  return { patch: { hand: null }, effects: [] };
 }
 
 /** After the hand row and the deal are stored: send each player their cards and announce the posts. */
-export function announceHand(context: TableContext, handId: string): Partial<TableContext> {
+export function announceHand(context: TableContext, handId: string): OpResult {
   const hand = { ...requireHand(context), handId };
   // The deal's rows were written with the hand row itself (recordHandStart).
   const nextSeq = hand.nextEventSeq + hand.engine.events.length;
-  for (const s of hand.engine.seats) {
-    const playerId = hand.playerBySeat[s.seat]!;
-    context.deps.broadcaster.cards(playerId, { tableId: context.config.tableId, handId: hand.handId, cards: s.hole.map(formatCard), commitment: hand.commitment });
-  }
-  publish(context, hand, hand.engine.events, 1);
-  context.deps.logger.info({ handId: hand.handId, handNumber: hand.handNumber, players: hand.engine.seats.length }, 'hand started');
-  return { hand: { ...hand, nextEventSeq: nextSeq } };
+  const tableId = context.config.tableId;
+  return {
+    patch: { hand: { ...hand, nextEventSeq: nextSeq } },
+    effects: [
+      { kind: 'cards', tableId, hand },
+      { kind: 'handEvents', tableId, handId, seated: seatedPlayerIds(context.seats), firstSeq: 1, events: hand.engine.events },
+      { kind: 'log', level: 'info', fields: { handId, handNumber: hand.handNumber, players: hand.engine.seats.length }, msg: 'hand started' },
+    ],
+  };
 }
 
 /**
@@ -95,9 +98,9 @@ export function announceHand(context: TableContext, handId: string): Partial<Tab
  * as a hand:event. Frames per action dominate the server's cost under load (see the closing notes of
  * bench:flood), so nothing is sent twice.
  */
-export function beginTurn(context: TableContext): Partial<TableContext> {
+export function beginTurn(context: TableContext): OpResult {
   const hand = requireHand(context);
-  if (isComplete(hand.engine)) return {};
+  if (isComplete(hand.engine)) return NO_OP;
   const toAct = hand.engine.toAct === undefined ? undefined : hand.engine.seats[hand.engine.toAct];
   const turnPlayerId = toAct ? hand.playerBySeat[toAct.seat] ?? null : null;
   // The same turn goes on on the time bank: a new deadline for everyone to see, but no new turn number.
@@ -114,8 +117,8 @@ export function beginTurn(context: TableContext): Partial<TableContext> {
   const seq = context.seq + 1;
   // The player who acted last on a street is often first on the next: they get one view, not two.
   const only = fullView ? undefined : [...new Set([hand.turnPlayerId, turnPlayerId])].filter((p): p is string => !!p);
-  broadcastState({ ...context, hand: next, seq }, 'hand', only);
-  return { hand: next, seq };
+  const view = viewSource({ ...context, hand: next, seq }, 'hand');
+  return { patch: { hand: next, seq }, effects: [{ kind: 'state', view, ...(only ? { only } : {}) }] };
 }
 
 /** True once the engine says the hand is over. */
@@ -155,18 +158,18 @@ export function tryAct(context: TableContext, event: ActEvent): TryAnswer {
 }
 
 /** Commits an accepted action: new engine state, history rows, public events, the ack. */
-export function commitAct(context: TableContext, event: ActEvent): Partial<TableContext> {
+export function commitAct(context: TableContext, event: ActEvent): OpResult {
   const answer = tried.get(event) ?? tryAct(context, event);
   if (!answer.ok) throw new Error('commitAct without an accepted action');
-  const hand = advance(context, answer.state, answer.events);
-  event.reply({ ok: true, seq: context.seq + 1 });
+  const { hand, effects } = advance(context, requireHand(context), answer.state, answer.events);
+  effects.push({ kind: 'reply', reply: event.reply, answer: { ok: true, seq: context.seq + 1 } });
   let seats = updateSeat(context.seats, event.playerId, { timeouts: 0 });
   const bank = context.hand?.bank;
   // What the player did not use of their time bank goes back into it.
   if (bank && bank.playerId === event.playerId) {
     seats = updateSeat(seats, event.playerId, { timeBankMs: Math.min(bank.grantedMs, Math.max(0, (context.hand!.deadline ?? 0) - context.deps.now())) });
   }
-  return { hand: { ...hand, bank: null }, seats };
+  return { patch: { hand: { ...hand, bank: null }, seats }, effects };
 }
 
 /** True when the player whose action timer just ran out still has time in their bank. */
@@ -177,51 +180,60 @@ export function canUseTimeBank(context: TableContext): boolean {
 }
 
 /** The action timer ran out: the player draws their whole time bank (the rest is refunded when they act). */
-export function startTimeBank(context: TableContext): Partial<TableContext> {
+export function startTimeBank(context: TableContext): OpResult {
   const hand = requireHand(context);
   const playerId = hand.turnPlayerId!;
   const grantedMs = seatOf(context.seats, playerId)!.timeBankMs;
-  context.deps.logger.info({ handId: hand.handId, playerId, grantedMs }, 'time bank started');
-  return { hand: { ...hand, bank: { playerId, grantedMs, announced: false } }, seats: updateSeat(context.seats, playerId, { timeBankMs: 0 }) };
+  return {
+    patch: { hand: { ...hand, bank: { playerId, grantedMs, announced: false } }, seats: updateSeat(context.seats, playerId, { timeBankMs: 0 }) },
+    effects: [{ kind: 'log', level: 'info', fields: { handId: hand.handId, playerId, grantedMs }, msg: 'time bank started' }],
+  };
 }
 
 /** Answers a refused action with its code. */
-export function rejectAct(context: TableContext, event: ActEvent): void {
+export function rejectAct(context: TableContext, event: ActEvent): OpResult {
   const answer = tried.get(event) ?? tryAct(context, event);
   if (answer.ok) throw new Error('rejectAct on an accepted action');
   const code: ErrorCode = answer.code === 'hand_complete' ? 'stale_hand' : answer.code;
-  event.reply({ ok: false, error: { code, message: answer.message } });
+  return { patch: {}, effects: [{ kind: 'reply', reply: event.reply, answer: { ok: false, error: { code, message: answer.message } } }] };
+}
+
+/** A player.act while no hand waits for actions. */
+export function rejectStale(event: ActEvent): OpResult {
+  return { patch: {}, effects: [{ kind: 'reply', reply: event.reply, answer: { ok: false, error: { code: 'stale_hand', message: 'no hand is waiting for actions' } } }] };
 }
 
 /** The action timer fired: check if possible, else fold; repeated timeouts sit the player out. */
-export function applyTimeout(context: TableContext): Partial<TableContext> {
+export function applyTimeout(context: TableContext): OpResult {
   const hand = requireHand(context);
   const legal = legalActions(hand.engine);
-  if (!legal) return {};
+  if (!legal) return NO_OP;
   const playerId = hand.playerBySeat[legal.seat]!;
   const seat = seatOf(context.seats, playerId)!;
   const timeouts = seat.timeouts + 1;
-  context.deps.logger.info({ handId: hand.handId, playerId, seat: legal.seat, timeouts }, 'action timed out');
-  context.writer.push([{ handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', payload: { type: 'timeout', seat: legal.seat } }]);
-  context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
-    tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', seat: legal.seat,
-  });
+  const tableId = context.config.tableId;
+  const head: TableEffect[] = [
+    { kind: 'log', level: 'info', fields: { handId: hand.handId, playerId, seat: legal.seat, timeouts }, msg: 'action timed out' },
+    { kind: 'history', rows: [{ handId: hand.handId, seq: hand.nextEventSeq, type: 'timeout', payload: { type: 'timeout', seat: legal.seat } }] },
+    { kind: 'handNotice', tableId, handId: hand.handId, seated: seatedPlayerIds(context.seats), seq: hand.nextEventSeq, notice: { type: 'timeout', seat: legal.seat } },
+  ];
   const withSeq = { ...hand, nextEventSeq: hand.nextEventSeq + 1, bank: null };
   const forced = forceAction(withSeq, legal.seat, legal.canCheck ? 'check' : 'fold');
-  const next = advance({ ...context, hand: withSeq }, forced.state, forced.events);
+  const { hand: next, effects } = advance(context, withSeq, forced.state, forced.events);
   return {
-    hand: next,
-    seats: updateSeat(context.seats, playerId, { timeouts, sittingOut: seat.sittingOut || timeouts >= MAX_CONSECUTIVE_TIMEOUTS }),
+    patch: { hand: next, seats: updateSeat(context.seats, playerId, { timeouts, sittingOut: seat.sittingOut || timeouts >= MAX_CONSECUTIVE_TIMEOUTS }) },
+    effects: [...head, ...effects],
   };
 }
 
 /** Folds (or checks, when folding is not offered) for a player who is leaving. */
-export function autoFoldAway(context: TableContext): Partial<TableContext> {
+export function autoFoldAway(context: TableContext): OpResult {
   const hand = requireHand(context);
   const legal = legalActions(hand.engine);
-  if (!legal) return {};
+  if (!legal) return NO_OP;
   const forced = forceAction(hand, legal.seat, legal.canFold ? 'fold' : 'check');
-  return { hand: { ...advance(context, forced.state, forced.events), bank: null } };
+  const { hand: next, effects } = advance(context, hand, forced.state, forced.events);
+  return { patch: { hand: { ...next, bank: null } }, effects };
 }
 
 function forceAction(hand: LiveHand, seat: number, type: 'fold' | 'check') {
@@ -230,21 +242,14 @@ function forceAction(hand: LiveHand, seat: number, type: 'fold' | 'check') {
   return answer;
 }
 
-/** Moves the hand to a new engine state: queue its events for storage and publish the public ones. */
-function advance(context: TableContext, engine: LiveHand['engine'], events: HandEvent[]): LiveHand {
-  const hand = requireHand(context);
+/** Moves `hand` to a new engine state: its events become history rows and public hand events. */
+function advance(context: TableContext, hand: LiveHand, engine: LiveHand['engine'], events: HandEvent[]): { hand: LiveHand; effects: TableEffect[] } {
   const { rows, nextSeq } = toRows(hand, events);
-  context.writer.push(rows);
-  publish(context, hand, events, hand.nextEventSeq);
-  return { ...hand, engine, nextEventSeq: nextSeq };
-}
-
-function publish(context: TableContext, hand: LiveHand, events: readonly HandEvent[], firstSeq: number): void {
-  const seated = seatedPlayerIds(context.seats);
-  events.forEach((e, i) => {
-    const msg = publicEvent(context.config.tableId, hand.handId, firstSeq + i, e);
-    if (msg) context.deps.broadcaster.event(context.config.tableId, seated, msg);
-  });
+  const effects: TableEffect[] = [
+    { kind: 'history', rows },
+    { kind: 'handEvents', tableId: context.config.tableId, handId: hand.handId, seated: seatedPlayerIds(context.seats), firstSeq: hand.nextEventSeq, events },
+  ];
+  return { hand: { ...hand, engine, nextEventSeq: nextSeq }, effects };
 }
 
 /** What the settle promise returns to the actor. */
@@ -272,7 +277,7 @@ export async function settle(context: TableContext): Promise<SettleOutput> {
 }
 
 /** After commit: check the ledger against the engine, update stacks, announce the result. */
-export function applySettlement(context: TableContext, output: SettleOutput): Partial<TableContext> {
+export function applySettlement(context: TableContext, output: SettleOutput): OpResult {
   const hand = requireHand(context);
   let seats = context.seats;
   const stacks: Array<{ seat: number; playerId: string; stack: Chips }> = [];
@@ -288,16 +293,16 @@ export function applySettlement(context: TableContext, output: SettleOutput): Pa
   }
   const shownCards: Record<number, string[]> = {};
   for (const entry of output.result.showdown) if (entry.shown) shownCards[entry.seat] = entry.cards.map(formatCard);
-  const openings = handOpenings(hand, output.result);
-  const message = resultMessage(context.config, hand, output.result, stacks, openings);
-  context.deps.broadcaster.result(context.config.tableId, seatedPlayerIds(seats), message);
-  // Each player alone gets the openings of their own hole cards, so they can check them against the root.
-  for (const [playerId, own] of openings.byPlayer) {
-    context.deps.broadcaster.openings(playerId, openingsMessage(context.config.tableId, hand, own));
-  }
-  context.deps.metrics?.handSettled?.(context.config.variant, output.latencyMs);
-  context.deps.logger.info({ handId: hand.handId, handNumber: hand.handNumber, rake: message.rake, settleMs: output.latencyMs }, 'hand settled');
-  return { hand: null, seats, shownCards, seq: context.seq + 1 };
+  const { config } = context;
+  const rake = formatAmount(output.result.rake ?? ZERO, config.unit);
+  return {
+    patch: { hand: null, seats, shownCards, seq: context.seq + 1 },
+    effects: [
+      { kind: 'result', config, hand, result: output.result, stacks, seated: seatedPlayerIds(seats) },
+      { kind: 'metric', name: 'handSettled', variant: config.variant, latencyMs: output.latencyMs },
+      { kind: 'log', level: 'info', fields: { handId: hand.handId, handNumber: hand.handNumber, rake, settleMs: output.latencyMs }, msg: 'hand settled' },
+    ],
+  };
 }
 
 /** Voids the current hand in the ledger (nothing moved during the hand, so stacks stay as they were). */
@@ -308,14 +313,18 @@ export async function voidCurrentHand(context: TableContext, reason: string): Pr
 }
 
 /** After a void: forget the hand; the committed stacks are the ones from before it. */
-export function afterVoid(context: TableContext): Partial<TableContext> {
+export function afterVoid(context: TableContext): OpResult {
   const hand = requireHand(context);
-  context.deps.logger.warn({ handId: hand.handId, handNumber: hand.handNumber }, 'hand voided');
-  context.deps.metrics?.handVoided?.(context.config.variant);
-  context.deps.broadcaster.event(context.config.tableId, seatedPlayerIds(context.seats), {
-    tableId: context.config.tableId, handId: hand.handId, seq: hand.nextEventSeq, type: 'voided', reason: `${context.voidReason ?? 'settlement failed'}; no chips moved`,
-  });
-  return { hand: null, seq: context.seq + 1, voidReason: null };
+  const tableId = context.config.tableId;
+  const reason = `${context.voidReason ?? 'settlement failed'}; no chips moved`;
+  return {
+    patch: { hand: null, seq: context.seq + 1, voidReason: null },
+    effects: [
+      { kind: 'log', level: 'warn', fields: { handId: hand.handId, handNumber: hand.handNumber }, msg: 'hand voided' },
+      { kind: 'metric', name: 'handVoided', variant: context.config.variant },
+      { kind: 'handNotice', tableId, handId: hand.handId, seated: seatedPlayerIds(context.seats), seq: hand.nextEventSeq, notice: { type: 'voided', reason } },
+    ],
+  };
 }
 
 function requireHand(context: TableContext): LiveHand {

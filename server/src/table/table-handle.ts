@@ -3,13 +3,12 @@
  * request idempotent (a duplicate gets the original answer), a bound on waiting for an answer, and the
  * halted state after a broken invariant stopped the actor.
  */
-import { createActor } from 'xstate';
 import type { Logger } from 'pino';
 import type { Ack, TableSummary, TableView } from '../../../shared/protocol';
 import { formatAmount } from '../../../shared/money';
 import { buildView } from './player-view';
 import { seatOf } from './seating';
-import { tableMachine, type TableActor, type TableContext } from './table-machine';
+import { createTableActor, type TableActor, type TableContext } from './table-machine';
 import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent } from './table-types';
 
 /**
@@ -51,7 +50,7 @@ export class TableHandle {
     lastHandNumber: number,
     private readonly logger: Logger,
   ) {
-    this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber } });
+    this.actor = createTableActor({ config, deps, lastHandNumber });
     let markClosed: () => void = () => undefined;
     this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({

@@ -3,9 +3,15 @@
  * time: seat requests, player actions, action timers and the results of ledger calls. Phases:
  * waiting → starting (hand row written) → inHand (streets) → settling (ledger transaction) →
  * pausing → waiting. Anything shown to clients about money is announced only after it committed.
- * A broken invariant throws inside an action, which stops this actor (never silently continues).
+ *
+ * Every op (table-hand-ops, table-seat-ops, table-admin-ops, seat-clock) is a pure function returning
+ * `{ patch, effects }`: `perform` applies the patch with `assign`, turns `spawnSeatOp` effects into
+ * child actors and hands the rest to one `runEffects` action. So xstate's pure `transition()` runs no
+ * I/O; effects run only in an actor, where `runEffects` pushes history rows to the writer and queues
+ * the outbound effects, which `createTableActor` delivers as one batch per step (outbound.ts).
+ * A broken invariant throws inside an op, which stops this actor (never silently continues).
  */
-import { setup, assign, fromCallback, fromPromise, enqueueActions, type ActorRefFrom } from 'xstate';
+import { setup, assign, createActor, type ActorOptions, fromCallback, fromPromise, enqueueActions, type ActorRefFrom } from 'xstate';
 import type { TablePhase } from '../../../shared/protocol';
 import { HandEventWriter } from '../history/hand-event-writer';
 import { eligibleForHand } from './seating';
@@ -13,33 +19,14 @@ import * as seatOps from './table-seat-ops';
 import * as handOps from './table-hand-ops';
 import * as adminOps from './table-admin-ops';
 import * as seatClock from './seat-clock';
-import type { LiveHand, TableConfig, TableDeps, TableEvent, TableSeat } from './table-types';
+import { runSeatOp, type SeatOpInput, type SeatOpOutput } from './seat-op';
+import { Outbound } from './outbound';
+import type { OpResult, TableContext } from './table-context';
+import type { OutboundEffect, TableEffect } from './table-effects';
+import type { TableConfig, TableDeps, TableEvent } from './table-types';
 
-/** The actor's context. */
-export interface TableContext {
-  config: TableConfig;
-  deps: TableDeps;
-  seats: Array<TableSeat | null>;
-  button: number | null;
-  lastHandNumber: number;
-  hand: LiveHand | null;
-  seq: number;
-  shownCards: Record<number, string[]>;
-  writer: HandEventWriter;
-  opCounter: number;
-  /** The phase clients see, kept in step with the machine's state by entry actions. */
-  phase: TablePhase;
-  /** Database failures in a row at hand start or end; sets the backoff before the next try. */
-  dbFailures: number;
-  /** An operator closed the table: no new hands or players; seats are cashed out; then `closed`. */
-  closing: boolean;
-  /** Settings changed during a hand, applied before the next deal. */
-  pendingConfig: TableConfig | null;
-  /** The server is shutting down: the hand in play finishes, no new hand starts. */
-  draining: boolean;
-  /** Why the hand being voided is voided (a failed settlement unless said otherwise). */
-  voidReason: string | null;
-}
+export type { TableContext } from './table-context';
+export type { SeatOpOutput } from './seat-op';
 
 /** First and longest wait after a database failure before the table tries to deal again. */
 export const DB_RETRY_BASE_MS = 500;
@@ -57,8 +44,39 @@ export interface TableInput {
   lastHandNumber: number;
 }
 
-/** The outcome of a seat operation run as a child promise actor. */
-export type SeatOpOutput = seatOps.SeatOpOutput;
+/** The subset of XState's `enqueue` that `perform` uses. */
+interface Enqueue {
+  assign(patch: Partial<TableContext>): void;
+  spawnChild(src: 'seatOp', options: { id: string; input: SeatOpInput }): void;
+}
+
+/** The named action that runs a step's effects; as data, so `transition()` returns it with its effects. */
+type RunEffectsAction = { type: 'runEffects'; params: { effects: TableEffect[] } };
+
+/** Applies an op's result: the patch, its seat ops as child actors, and one `runEffects` for the rest. */
+function perform(result: OpResult, enqueue: Enqueue): void {
+  if (Object.keys(result.patch).length > 0) enqueue.assign(result.patch);
+  const rest: TableEffect[] = [];
+  for (const effect of result.effects) {
+    if (effect.kind === 'spawnSeatOp') enqueue.spawnChild('seatOp', { id: effect.id, input: effect.input });
+    else rest.push(effect);
+  }
+  // Inside `setup` the enqueuer's type does not yet know this machine's own named actions, so the
+  // named action is passed through a cast; at run time xstate resolves it like any named action.
+  if (rest.length > 0) (enqueue as unknown as (action: RunEffectsAction) => void)({ type: 'runEffects', params: { effects: rest } });
+}
+
+/** Carries out effects: history rows go to the writer now, the rest to outbound's batch for this step. */
+function runEffects(context: TableContext, effects: readonly TableEffect[]): void {
+  const outbound: OutboundEffect[] = [];
+  for (const effect of effects) {
+    if (effect.kind === 'history') context.writer.push(effect.rows);
+    else if (effect.kind !== 'spawnSeatOp') outbound.push(effect);
+  }
+  context.outbox.add(outbound);
+}
+
+type Output<T> = { output: T };
 
 export const tableMachine = setup({
   types: {
@@ -67,7 +85,7 @@ export const tableMachine = setup({
     input: {} as TableInput,
   },
   actors: {
-    seatOp: fromPromise<SeatOpOutput, seatOps.SeatOpInput>(({ input }) => seatOps.runSeatOp(input)),
+    seatOp: fromPromise<SeatOpOutput, SeatOpInput>(({ input }) => runSeatOp(input)),
     recordHandStart: fromPromise<{ handId: string }, { context: TableContext }>(({ input }) => handOps.recordHandStart(input.context)),
     settle: fromPromise<handOps.SettleOutput, { context: TableContext }>(({ input }) => handOps.settle(input.context)),
     voidHand: fromPromise<void, { context: TableContext; reason: string }>(({ input }) => handOps.voidCurrentHand(input.context, input.reason)),
@@ -92,63 +110,65 @@ export const tableMachine = setup({
     actAccepted: ({ context, event }) => event.type === 'player.act' && handOps.tryAct(context, event).ok,
   },
   actions: {
+    runEffects: ({ context }, params: { effects: TableEffect[] }) => runEffects(context, params.effects),
     joinSeat: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'seat.join') return;
-      seatOps.join(context, event, enqueue);
+      if (event.type === 'seat.join') perform(seatOps.join(context, event), enqueue);
     }),
     topUp: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'seat.topup') return;
-      seatOps.topUp(context, event, enqueue);
+      if (event.type === 'seat.topup') perform(seatOps.topUp(context, event), enqueue);
     }),
     leave: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'seat.leave') return;
-      seatOps.leave(context, event, enqueue);
+      if (event.type === 'seat.leave') perform(seatOps.leave(context, event), enqueue);
     }),
     sitOutOrIn: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'seat.sitout' && event.type !== 'seat.sitin') return;
-      seatOps.sitOutOrIn(context, event, enqueue);
+      if (event.type === 'seat.sitout' || event.type === 'seat.sitin') perform(seatOps.sitOutOrIn(context, event), enqueue);
     }),
     close: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'table.close') adminOps.requestClose(context, event, enqueue);
+      if (event.type === 'table.close') perform(adminOps.requestClose(context, event), enqueue);
     }),
     reconfigure: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'table.reconfigure') adminOps.reconfigure(context, event, enqueue);
+      if (event.type === 'table.reconfigure') perform(adminOps.reconfigure(context, event), enqueue);
     }),
-    seatClockTick: enqueueActions(({ context, enqueue }) => seatClock.tick(context, enqueue)),
-    applyPendingConfig: assign(({ context }) => adminOps.applyPendingConfig(context)),
+    seatClockTick: enqueueActions(({ context, enqueue }) => perform(seatClock.tick(context), enqueue)),
+    applyPendingConfig: enqueueActions(({ context, enqueue }) => perform(adminOps.applyPendingConfig(context), enqueue)),
     presence: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'player.presence') return;
-      seatOps.presence(context, event, enqueue);
+      if (event.type === 'player.presence') perform(seatOps.presence(context, event), enqueue);
     }),
     finishSeatOp: enqueueActions(({ context, event, enqueue }) => {
-      const output = (event as unknown as { output?: SeatOpOutput }).output;
-      if (output) seatOps.finish(context, output, enqueue);
+      const output = (event as unknown as Partial<Output<SeatOpOutput>>).output;
+      if (output) perform(seatOps.finish(context, output), enqueue);
     }),
-    rejectStale: ({ event }) => {
-      if (event.type !== 'player.act') return;
-      event.reply({ ok: false, error: { code: 'stale_hand', message: 'no hand is waiting for actions' } });
-    },
-    startHand: assign(({ context }) => handOps.startHand(context)),
-    dropHand: assign(({ context, event }) => handOps.dropUnstartedHand(context, (event as { error?: unknown }).error)),
-    announceHand: assign(({ context, event }) => handOps.announceHand(context, (event as unknown as { output: { handId: string } }).output.handId)),
-    beginTurn: assign(({ context }) => handOps.beginTurn(context)),
-    commitAct: assign(({ context, event }) => (event.type === 'player.act' ? handOps.commitAct(context, event) : {})),
-    rejectAct: ({ context, event }) => {
-      if (event.type === 'player.act') handOps.rejectAct(context, event);
-    },
-    applyTimeout: assign(({ context }) => handOps.applyTimeout(context)),
-    startTimeBank: assign(({ context }) => handOps.startTimeBank(context)),
-    autoFoldAway: assign(({ context }) => handOps.autoFoldAway(context)),
-    applySettlement: assign(({ context, event }) =>
-      handOps.applySettlement(context, (event as unknown as { output: handOps.SettleOutput }).output),
+    rejectStale: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'player.act') perform(handOps.rejectStale(event), enqueue);
+    }),
+    startHand: enqueueActions(({ context, enqueue }) => perform(handOps.startHand(context), enqueue)),
+    dropHand: enqueueActions(({ context, event, enqueue }) => perform(handOps.dropUnstartedHand(context, (event as { error?: unknown }).error), enqueue)),
+    announceHand: enqueueActions(({ context, event, enqueue }) =>
+      perform(handOps.announceHand(context, (event as unknown as Output<{ handId: string }>).output.handId), enqueue),
     ),
-    afterVoid: assign(({ context }) => handOps.afterVoid(context)),
-    afterHand: enqueueActions(({ context, enqueue }) => seatOps.afterHand(context, enqueue)),
+    beginTurn: enqueueActions(({ context, enqueue }) => perform(handOps.beginTurn(context), enqueue)),
+    commitAct: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'player.act') perform(handOps.commitAct(context, event), enqueue);
+    }),
+    rejectAct: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'player.act') perform(handOps.rejectAct(context, event), enqueue);
+    }),
+    applyTimeout: enqueueActions(({ context, enqueue }) => perform(handOps.applyTimeout(context), enqueue)),
+    startTimeBank: enqueueActions(({ context, enqueue }) => perform(handOps.startTimeBank(context), enqueue)),
+    autoFoldAway: enqueueActions(({ context, enqueue }) => perform(handOps.autoFoldAway(context), enqueue)),
+    applySettlement: enqueueActions(({ context, event, enqueue }) =>
+      perform(handOps.applySettlement(context, (event as unknown as Output<handOps.SettleOutput>).output), enqueue),
+    ),
+    afterVoid: enqueueActions(({ context, enqueue }) => perform(handOps.afterVoid(context), enqueue)),
+    afterHand: enqueueActions(({ context, enqueue }) => perform(seatOps.afterHand(context), enqueue)),
     enterPhase: assign((_, params: { phase: TablePhase }) => ({ phase: params.phase })),
     countDbFailure: assign(({ context }) => ({ dbFailures: context.dbFailures + 1 })),
     clearDbFailures: assign({ dbFailures: 0 }),
-    announcePause: enqueueActions(({ context, enqueue }) => seatOps.announcePause(context, enqueue)),
-    logOpError: ({ context, event }) => context.deps.logger.error({ event: event.type, err: (event as { error?: unknown }).error }, 'table child actor failed'),
+    announcePause: enqueueActions(({ context, enqueue }) => perform(seatOps.announcePause(context), enqueue)),
+    logOpError: enqueueActions(({ event, enqueue }) => {
+      const err = (event as { error?: unknown }).error;
+      perform({ patch: {}, effects: [{ kind: 'log', level: 'error', fields: { event: event.type, err }, msg: 'table child actor failed' }] }, enqueue);
+    }),
   },
 }).createMachine({
   id: 'table',
@@ -162,6 +182,7 @@ export const tableMachine = setup({
     seq: 0,
     shownCards: {},
     writer: new HandEventWriter((handId, events) => input.deps.ledger.appendHandEvents(handId, events), input.deps.logger),
+    outbox: new Outbound(input.deps),
     opCounter: 0,
     phase: 'waiting',
     dbFailures: 0,
@@ -198,6 +219,7 @@ export const tableMachine = setup({
     closed: {
       // Every seat was cashed out; the row is marked closed and the actor stops.
       invoke: {
+        id: 'markClosed',
         src: 'markClosed',
         input: ({ context }) => ({ context }),
         onDone: { target: 'done' },
@@ -211,6 +233,7 @@ export const tableMachine = setup({
     starting: {
       entry: 'startHand',
       invoke: {
+        id: 'recordHandStart',
         src: 'recordHandStart',
         input: ({ context }) => ({ context }),
         onDone: { target: 'inHand', actions: ['clearDbFailures', 'announceHand'] },
@@ -241,6 +264,7 @@ export const tableMachine = setup({
       // seat per hand is a measurable share of the server's cost.
       entry: { type: 'enterPhase', params: { phase: 'settling' } },
       invoke: {
+        id: 'settle',
         src: 'settle',
         input: ({ context }) => ({ context }),
         onDone: { target: 'pausing', actions: 'applySettlement' },
@@ -250,6 +274,7 @@ export const tableMachine = setup({
     voiding: {
       entry: { type: 'enterPhase', params: { phase: 'settling' } },
       invoke: {
+        id: 'voidHand',
         src: 'voidHand',
         input: ({ context }) => ({ context, reason: context.voidReason ?? 'settlement failed' }),
         onDone: { target: 'pausing', actions: 'afterVoid' },
@@ -269,3 +294,15 @@ export const tableMachine = setup({
 
 /** A running table actor. */
 export type TableActor = ActorRefFrom<typeof tableMachine>;
+
+/**
+ * Creates (does not start) a table actor whose outbound effects are delivered as one batch at the end
+ * of every step: the snapshot observer runs after all of the step's actions.
+ */
+export function createTableActor(input: TableInput, options: Pick<ActorOptions<typeof tableMachine>, 'clock'> = {}): TableActor {
+  const actor = createActor(tableMachine, { input, ...options });
+  const outbox = actor.getSnapshot().context.outbox;
+  const flush = () => outbox.flush();
+  actor.subscribe({ next: flush, error: flush, complete: flush });
+  return actor;
+}
