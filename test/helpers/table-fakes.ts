@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { SimulatedClock } from 'xstate';
 import { chips, type Chips, ZERO } from '../../shared/money';
-import type { LedgerPort, SeatMove, TableBroadcaster, TableConfig, TableDeps } from '../../server/src/table/table-types';
+import type { LedgerPort, SeatMove, TableBroadcaster, TableConfig, TableDeps, TableHistoryPort } from '../../server/src/table/table-types';
 import { createTableActor, type TableActor } from '../../server/src/table/table-machine';
 import type { Ack } from '../../shared/protocol';
 
@@ -38,8 +38,11 @@ export function fakeConfig(change: Partial<TableConfig> = {}): TableConfig {
   };
 }
 
-/** An in-memory ledger: seat balances per player, every call recorded; `failSettle` refuses settlements. */
-export class FakeLedger implements LedgerPort {
+/**
+ * An in-memory ledger and history store: seat balances per player, stored hand events, every call
+ * recorded; `failSettle` refuses settlements. It serves as both the money and the history port.
+ */
+export class FakeLedger implements LedgerPort, TableHistoryPort {
   readonly seatBalances = new Map<string, Chips>();
   readonly calls: Call[] = [];
   readonly storedEvents: Array<{ handId: string; seq: number; type: string }> = [];
@@ -71,7 +74,7 @@ export class FakeLedger implements LedgerPort {
     for (const e of p.events) this.storedEvents.push({ handId, seq: e.seq, type: e.type });
     return { handId };
   };
-  appendHandEvents: LedgerPort['appendHandEvents'] = async (handId, events) => {
+  appendHandEvents: TableHistoryPort['appendHandEvents'] = async (handId, events) => {
     this.record('appendHandEvents', handId, events);
     for (const e of events) this.storedEvents.push({ handId, seq: e.seq, type: e.type });
   };
@@ -83,7 +86,7 @@ export class FakeLedger implements LedgerPort {
     return { seatBalances };
   };
   voidHand: LedgerPort['voidHand'] = async (p) => this.record('voidHand', p);
-  markClosed: LedgerPort['markClosed'] = async (tableId) => this.record('markClosed', tableId);
+  markClosed: TableHistoryPort['markClosed'] = async (tableId) => this.record('markClosed', tableId);
 }
 
 /** A broadcaster that records every message, with the view each recipient got resolved. */
@@ -122,6 +125,7 @@ export function fakeDeps(clock: SimulatedClock, seedByte = 7): { deps: TableDeps
   const broadcaster = new RecordingBroadcaster();
   const deps: TableDeps = {
     ledger,
+    history: ledger,
     broadcaster,
     randomSeed: () => new Uint8Array(32).fill(seedByte),
     now: () => clock.now(),

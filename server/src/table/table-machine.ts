@@ -94,7 +94,7 @@ export const tableMachine = setup({
       const timer = setInterval(() => sendBack({ type: 'seat.clock' }), input.periodMs);
       return () => clearInterval(timer);
     }),
-    markClosed: fromPromise<void, { context: TableContext }>(({ input }) => input.context.deps.ledger.markClosed(input.context.config.tableId)),
+    markClosed: fromPromise<void, { context: TableContext }>(({ input }) => input.context.deps.history.markClosed(input.context.config.tableId)),
   },
   delays: {
     actionTimeout: ({ context }) => context.hand?.bank?.grantedMs ?? context.config.actionTimeoutMs,
@@ -181,7 +181,7 @@ export const tableMachine = setup({
     hand: null,
     seq: 0,
     shownCards: {},
-    writer: new HandEventWriter((handId, events) => input.deps.ledger.appendHandEvents(handId, events), input.deps.logger),
+    writer: new HandEventWriter((handId, events) => input.deps.history.appendHandEvents(handId, events), input.deps.logger),
     outbox: new Outbound(input.deps),
     opCounter: 0,
     phase: 'waiting',

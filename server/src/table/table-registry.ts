@@ -11,7 +11,7 @@ import { listSeatBalances } from '../ledger/balances';
 import { cashOut, voidInProgressHands } from '../ledger/transactions';
 import { getTable, type PokerTable } from '../persistence/poker-tables';
 import type { TableSummary } from '../../../shared/protocol';
-import { ledgerPort } from './ledger-port';
+import { historyPort, ledgerPort } from './ledger-port';
 import { TableHandle } from './table-handle';
 import type { SeatTimers, TableBroadcaster, TableConfig, TableMetrics } from './table-types';
 
@@ -82,6 +82,7 @@ export class TableRegistry {
       tableConfigOf(row),
       {
         ledger: ledgerPort(deps.dataSource),
+        history: historyPort(deps.dataSource),
         broadcaster: deps.broadcaster,
         randomSeed: deps.randomSeed ?? (() => randomBytes(32)),
         now: () => Date.now(),

@@ -109,7 +109,10 @@ export function reject(code: ErrorCode, message?: string): { ok: false; error: E
   return { ok: false, error: { code, message: message ?? code.replace(/_/g, ' ') } };
 }
 
-/** The ledger operations the actor needs, bound to a DataSource (see ledger-port.ts). */
+/**
+ * The money calls the actor makes, each one ledger transaction, bound to a DataSource (ledger-port.ts).
+ * A hand's start is here too: it checks every dealt stack against the seat accounts.
+ */
 export interface LedgerPort {
   /** `replayed`: the key was used before, nothing moved now and `seatBalance` is historic. */
   buyIn(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<SeatMove>;
@@ -127,7 +130,6 @@ export interface LedgerPort {
     /** The stack the actor holds for every dealt player; the ledger refuses the hand if a seat account differs. */
     seatStacks: Array<{ playerId: string; stack: Chips }>;
   }): Promise<{ handId: string }>;
-  appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
   settleHand(p: {
     handId: string;
     idempotencyKey: string;
@@ -137,6 +139,12 @@ export interface LedgerPort {
     result: unknown;
   }): Promise<{ seatBalances: Record<string, string> }>;
   voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string }): Promise<void>;
+}
+
+/** The calls that store history and table status but move no money (see ledger-port.ts). */
+export interface TableHistoryPort {
+  /** Appends a hand's events (the table's HandEventWriter batches them). */
+  appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
   /** Marks the table closed after its last seat was cashed out. */
   markClosed(tableId: string): Promise<void>;
 }
@@ -173,7 +181,10 @@ export interface TableMetrics {
 
 /** Everything a table actor depends on, passed in so the actor has no globals. */
 export interface TableDeps {
+  /** Money: buy-in, top-up, cash-out, hand start, settlement, void. */
   ledger: LedgerPort;
+  /** History and table rows: hand events, the closed mark. */
+  history: TableHistoryPort;
   broadcaster: TableBroadcaster;
   /** 32 bytes of CSPRNG output per hand (production: crypto.randomBytes). */
   randomSeed: () => Uint8Array;
