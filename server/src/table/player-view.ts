@@ -10,6 +10,7 @@ import { legalActions } from '../../../shared/engine/hand';
 import type { HandState, SeatState } from '../../../shared/engine/types';
 import type { LegalActionsView, SeatStatus, SeatView, TableConfigView, TablePhase, TableView } from '../../../shared/protocol';
 import type { LiveHand, TableConfig, TableSeat } from './table-types';
+import { isConnected, showsSittingOut } from './seat-machine';
 
 /** What the view builder needs from the actor's context. */
 export interface ViewSource {
@@ -59,7 +60,7 @@ export function buildPublicView(source: ViewSource): TableView {
   if (engine) for (const s of engine.seats) engineSeatByTableSeat.set(s.seat, s);
   const seats: SeatView[] = [];
   for (const seat of source.seats) {
-    if (!seat || seat.phase === 'buying_in') continue;
+    if (!seat || seat.state.kind === 'reserving') continue;
     seats.push(seatView(seat, engineSeatByTableSeat.get(seat.seat), source, f));
   }
   const toAct = engine && engine.toAct !== undefined ? engine.seats[engine.toAct] : undefined;
@@ -106,7 +107,7 @@ function seatView(seat: TableSeat, inHand: SeatState | undefined, source: ViewSo
     seat: seat.seat,
     playerId: seat.playerId,
     username: seat.username,
-    connected: seat.connected,
+    connected: isConnected(seat),
     timeBankMs: seat.timeBankMs,
   };
   const shown = source.shownCards[seat.seat];
@@ -125,7 +126,7 @@ function seatView(seat: TableSeat, inHand: SeatState | undefined, source: ViewSo
     ...base,
     stack: f(seat.stack),
     bet: f(ZERO),
-    status: seat.sittingOut ? 'sitting_out' : 'waiting',
+    status: showsSittingOut(seat) ? 'sitting_out' : 'waiting',
     holeCardCount: 0,
     ...(shown ? { shownCards: shown } : {}),
   };

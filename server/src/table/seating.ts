@@ -5,6 +5,7 @@
 import { type Chips, ZERO } from '../../../shared/money';
 import type { ErrorCode } from '../../../shared/codes';
 import type { TableConfig, TableSeat } from './table-types';
+import { transitionOrThrow, type SeatEvent } from './seat-machine';
 
 /** Seats indexed by table seat number; null = empty. */
 export type Seats = ReadonlyArray<TableSeat | null>;
@@ -56,7 +57,7 @@ export function updateSeat(seats: Seats, playerId: string, change: Partial<Table
   return seats.map((s) => (s && s.playerId === playerId ? { ...s, ...change } : s));
 }
 
-/** A new seat in the buying-in phase. */
+/** A new seat whose buy-in is in flight. */
 export function reservedSeat(seat: number, playerId: string, username: string): TableSeat {
   return {
     seat,
@@ -64,22 +65,23 @@ export function reservedSeat(seat: number, playerId: string, username: string): 
     username,
     stack: ZERO,
     sessionId: null,
-    phase: 'buying_in',
-    sittingOut: false,
-    leaving: false,
+    state: { kind: 'reserving' },
+    presence: { kind: 'connected' },
     timeouts: 0,
-    deferredTopUp: null,
-    busy: true,
-    connected: true,
-    disconnectedAt: null,
-    sittingOutSince: null,
     timeBankMs: 0,
   };
 }
 
-/** Seats that will be dealt into the next hand: seated, sitting in, not leaving, with chips. */
+/** Seats that will be dealt into the next hand: active, no chip movement in flight, with chips. */
 export function eligibleForHand(seats: Seats): TableSeat[] {
-  return seats.filter((s): s is TableSeat => !!s && s.phase === 'seated' && !s.busy && !s.sittingOut && !s.leaving && s.stack.gt(ZERO));
+  return seats.filter((s): s is TableSeat => !!s && s.state.kind === 'active' && s.state.topUp.kind !== 'inFlight' && s.stack.gt(ZERO));
+}
+
+/** Returns a copy of `seats` with the player's seat moved by `event` (see seat-machine.ts); throws if impossible. */
+export function transitionSeat(seats: Seats, playerId: string, event: SeatEvent): Array<TableSeat | null> {
+  const seat = seatOf(seats, playerId);
+  if (!seat) throw new Error(`no seat for ${playerId}`);
+  return withSeat(seats, seat.seat, transitionOrThrow(seat, event));
 }
 
 /** The next button: the first eligible seat clockwise after the previous button (or the lowest seat). */

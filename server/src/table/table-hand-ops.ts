@@ -11,7 +11,7 @@ import { apply, isComplete, legalActions } from '../../../shared/engine/hand';
 import type { ApplyResult, HandEvent, HandResult, PlayerAction } from '../../../shared/engine/types';
 import type { ErrorCode } from '../../../shared/codes';
 import { SeatDriftError } from '../ledger/errors';
-import { seatOf, seatedPlayerIds, updateSeat } from './seating';
+import { seatOf, seatedPlayerIds, transitionSeat, updateSeat } from './seating';
 import { NO_OP, type OpResult, type TableContext } from './table-context';
 import { viewSource } from './outbound';
 import { dealHand, resultSummary, serialiseHandConfig, settlementDeltas, startEventPayload, toRows } from './hand-flow';
@@ -131,7 +131,7 @@ export function turnPlayerAway(context: TableContext): boolean {
   const engine = context.hand?.engine;
   if (!engine || engine.toAct === undefined) return false;
   const playerId = context.hand!.playerBySeat[engine.seats[engine.toAct]!.seat];
-  return !!playerId && !!seatOf(context.seats, playerId)?.leaving;
+  return !!playerId && seatOf(context.seats, playerId)?.state.kind === 'leaving';
 }
 
 // The guard validates an action and the transition's action commits it; caching the engine's answer
@@ -163,7 +163,7 @@ export function commitAct(context: TableContext, event: ActEvent): OpResult {
   if (!answer.ok) throw new Error('commitAct without an accepted action');
   const { hand, effects } = advance(context, requireHand(context), answer.state, answer.events);
   effects.push({ kind: 'reply', reply: event.reply, answer: { ok: true, seq: context.seq + 1 } });
-  let seats = updateSeat(context.seats, event.playerId, { timeouts: 0 });
+  let seats = transitionSeat(context.seats, event.playerId, { type: 'acted' });
   const bank = context.hand?.bank;
   // What the player did not use of their time bank goes back into it.
   if (bank && bank.playerId === event.playerId) {
@@ -209,8 +209,8 @@ export function applyTimeout(context: TableContext): OpResult {
   const legal = legalActions(hand.engine);
   if (!legal) return NO_OP;
   const playerId = hand.playerBySeat[legal.seat]!;
-  const seat = seatOf(context.seats, playerId)!;
-  const timeouts = seat.timeouts + 1;
+  const seats = transitionSeat(context.seats, playerId, { type: 'timedOut', now: context.deps.now(), maxTimeouts: MAX_CONSECUTIVE_TIMEOUTS });
+  const timeouts = seatOf(seats, playerId)!.timeouts;
   const tableId = context.config.tableId;
   const head: TableEffect[] = [
     { kind: 'log', level: 'info', fields: { handId: hand.handId, playerId, seat: legal.seat, timeouts }, msg: 'action timed out' },
@@ -221,7 +221,7 @@ export function applyTimeout(context: TableContext): OpResult {
   const forced = forceAction(withSeq, legal.seat, legal.canCheck ? 'check' : 'fold');
   const { hand: next, effects } = advance(context, withSeq, forced.state, forced.events);
   return {
-    patch: { hand: next, seats: updateSeat(context.seats, playerId, { timeouts, sittingOut: seat.sittingOut || timeouts >= MAX_CONSECUTIVE_TIMEOUTS }) },
+    patch: { hand: next, seats },
     effects: [...head, ...effects],
   };
 }

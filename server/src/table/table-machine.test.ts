@@ -116,4 +116,25 @@ describe('table machine with fake ports', () => {
     expect(ctx(t).seats.filter(Boolean).map((s) => s!.stack.toString())).toEqual(['100', '100']);
     expect(chipsAccountedFor(t)).toBe('200');
   });
+
+  it('sits out a disconnected player after the grace period and stands them up later, chips back to the wallet', async () => {
+    const t = (table = startFakeTable());
+    await t.ask({ type: 'seat.join', playerId: 'alice', username: 'alice', seat: 0, buyIn: BUY_IN, requestId: 'join-alice' });
+    const timers = t.deps.seatTimers;
+    t.actor.send({ type: 'player.presence', playerId: 'alice', connected: false });
+    t.clock.increment(timers.disconnectSitOutMs - 1);
+    t.actor.send({ type: 'seat.clock' });
+    expect(ctx(t).seats[0]!.state.kind).toBe('active');
+    t.clock.increment(1);
+    t.actor.send({ type: 'seat.clock' });
+    expect(ctx(t).seats[0]!.state).toEqual({ kind: 'sittingOut', since: t.clock.now(), topUp: { kind: 'none' } });
+    const lastView = t.broadcaster.named('state').at(-1)![1] as { watcher: { seats: Array<{ status: string; connected: boolean }> } };
+    expect(lastView.watcher.seats[0]).toMatchObject({ status: 'sitting_out', connected: false });
+    t.clock.increment(timers.sitOutStandUpMs);
+    t.actor.send({ type: 'seat.clock' });
+    await settleAsync();
+    expect(t.ledger.calls.filter((c) => c.name === 'cashOut')).toHaveLength(1);
+    expect(ctx(t).seats[0]).toBeNull();
+    expect(t.ledger.seatBalances.size).toBe(0);
+  });
 });

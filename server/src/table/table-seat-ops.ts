@@ -8,7 +8,8 @@
 import { formatAmount, type Chips } from '../../../shared/money';
 import { errorBody } from '../../../shared/codes';
 import type { Ack } from '../../../shared/protocol';
-import { chooseSeat, reservedSeat, seatOf, updateSeat, withSeat } from './seating';
+import { chooseSeat, reservedSeat, seatOf, transitionSeat, withSeat } from './seating';
+import { isBusy, isConnected, isSeated, topUpOf } from './seat-machine';
 import { OpBuilder, type OpResult, type TableContext } from './table-context';
 import { viewFor, viewSource } from './outbound';
 import type { SeatOpInput, SeatOpOutput } from './seat-op';
@@ -52,19 +53,18 @@ export function join(context: TableContext, event: Ev<'seat.join'>): OpResult {
 /** seat.topup: add chips now, or right after the hand when the player is in one. */
 export function topUp(context: TableContext, event: Ev<'seat.topup'>): OpResult {
   const seat = seatOf(context.seats, event.playerId);
-  if (!seat || seat.phase !== 'seated') return answer(event.reply, reject('not_seated'));
+  if (!seat || !isSeated(seat)) return answer(event.reply, reject('not_seated'));
   if (context.closing) return answer(event.reply, reject('table_closed'));
   if (event.amount.lte(0) || !event.amount.mod(context.config.unit).isZero()) return answer(event.reply, reject('invalid_amount'));
   if (seat.stack.plus(event.amount).gt(context.config.maxBuyIn)) {
     return answer(event.reply, reject('buy_in_out_of_range', `the stack may not exceed ${context.config.maxBuyIn.toString()}`));
   }
-  if (seat.busy || seat.deferredTopUp || seat.leaving) return answer(event.reply, reject('illegal_action', 'another chip movement for this seat is pending'));
+  if (isBusy(seat) || topUpOf(seat)?.kind !== 'none') return answer(event.reply, reject('illegal_action', 'another chip movement for this seat is pending'));
   const b = new OpBuilder(context);
   if (inCurrentHand(context, event.playerId)) {
     // Chips may not join a stack during a hand it plays, so the request is answered now, as pending,
     // and its outcome follows as `seat:topup`: nobody waits on a timer for something that happens later.
-    const deferred = { amount: event.amount, requestId: event.requestId };
-    b.set({ seats: updateSeat(context.seats, event.playerId, { deferredTopUp: deferred }) });
+    b.set({ seats: transitionSeat(context.seats, event.playerId, { type: 'topUpDeferred', amount: event.amount, requestId: event.requestId }) });
     b.emit({ kind: 'reply', reply: event.reply, answer: { ok: true, stack: formatAmount(seat.stack, context.config.unit), pending: true } });
     return b.done();
   }
@@ -80,20 +80,21 @@ function startTopUp(b: OpBuilder, playerId: string, amount: Chips, requestId: st
     idempotencyKey: `top_up:${b.ctx.config.tableId}:${playerId}:${requestId}`,
     ...respond,
   });
-  b.set({ seats: updateSeat(b.ctx.seats, playerId, { busy: true, deferredTopUp: null }) });
+  b.set({ seats: transitionSeat(b.ctx.seats, playerId, { type: 'topUpStarted' }) });
 }
 
 /** seat.leave: cash out now, or mark the seat to fold at its turn and cash out after the hand. */
 export function leave(context: TableContext, event: Ev<'seat.leave'>): OpResult {
   const seat = seatOf(context.seats, event.playerId);
   if (!seat) return answer(event.reply, reject('not_seated'));
-  if (seat.phase === 'cashing_out' || seat.leaving) return answer(event.reply, { ok: true, cashedOut: null, pending: true });
-  if (seat.phase !== 'seated' || seat.busy) return answer(event.reply, reject('illegal_action', 'a chip movement for this seat is in progress'));
+  if (seat.state.kind === 'cashingOut' || seat.state.kind === 'leaving') return answer(event.reply, { ok: true, cashedOut: null, pending: true });
+  if (isBusy(seat)) return answer(event.reply, reject('illegal_action', 'a chip movement for this seat is in progress'));
   const b = new OpBuilder(context);
   if (inCurrentHand(context, event.playerId)) {
-    b.set({ seats: updateSeat(context.seats, event.playerId, { leaving: true, deferredTopUp: null }) });
+    const pending = topUpOf(seat);
+    b.set({ seats: transitionSeat(context.seats, event.playerId, { type: 'leaveAfterHand' }) });
     b.emit({ kind: 'reply', reply: event.reply, answer: { ok: true, cashedOut: null, pending: true } });
-    if (seat.deferredTopUp) b.emit(topUpNotice(context, event.playerId, seat.deferredTopUp, 'cancelled'));
+    if (pending?.kind === 'deferred') b.emit(topUpNotice(context, event.playerId, pending, 'cancelled'));
     return b.done();
   }
   startCashOut(b, seat, event.reply);
@@ -113,7 +114,7 @@ function cashOutKey(context: TableContext, seat: TableSeat): string {
 function startCashOut(b: OpBuilder, seat: TableSeat, reply?: Reply): void {
   const playerId = seat.playerId;
   spawnOp(b, { kind: 'cash_out', playerId, idempotencyKey: cashOutKey(b.ctx, seat), reply });
-  b.set({ seats: updateSeat(b.ctx.seats, playerId, { phase: 'cashing_out', busy: true }) });
+  b.set({ seats: transitionSeat(b.ctx.seats, playerId, { type: 'cashOutStarted' }) });
 }
 
 /**
@@ -160,12 +161,11 @@ function noticeTopUp(b: OpBuilder, output: SeatOpOutput, applied: boolean): void
 /** seat.sitout / seat.sitin. */
 export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<'seat.sitin'>): OpResult {
   const seat = seatOf(context.seats, event.playerId);
-  if (!seat || seat.phase !== 'seated') return answer(event.reply, reject('not_seated'));
+  if (!seat || !isSeated(seat)) return answer(event.reply, reject('not_seated'));
   const sittingOut = event.type === 'seat.sitout';
   if (!sittingOut && seat.stack.lte(0)) return answer(event.reply, reject('illegal_action', 'top up before sitting in'));
-  const sittingOutSince = sittingOut ? context.deps.now() : null;
   const b = new OpBuilder(context);
-  publishSeats(b, updateSeat(context.seats, event.playerId, { sittingOut, timeouts: 0, sittingOutSince }));
+  publishSeats(b, transitionSeat(context.seats, event.playerId, sittingOut ? { type: 'sitOut', now: context.deps.now() } : { type: 'sitIn' }));
   b.emit({ kind: 'reply', reply: event.reply, answer: { ok: true } });
   return b.done();
 }
@@ -173,10 +173,9 @@ export function sitOutOrIn(context: TableContext, event: Ev<'seat.sitout'> | Ev<
 /** player.presence: marks the seat connected or not (a disconnected player keeps the seat). */
 export function presence(context: TableContext, event: Ev<'player.presence'>): OpResult {
   const seat = seatOf(context.seats, event.playerId);
-  if (!seat || seat.connected === event.connected) return { patch: {}, effects: [] };
-  const disconnectedAt = event.connected ? null : context.deps.now();
+  if (!seat || isConnected(seat) === event.connected) return { patch: {}, effects: [] };
   const b = new OpBuilder(context);
-  publishSeats(b, updateSeat(context.seats, event.playerId, { connected: event.connected, disconnectedAt }));
+  publishSeats(b, transitionSeat(context.seats, event.playerId, event.connected ? { type: 'reconnect' } : { type: 'disconnect', now: context.deps.now() }));
   return b.done();
 }
 
@@ -197,17 +196,22 @@ export function finish(context: TableContext, output: SeatOpOutput): OpResult {
   const reply = (ack: Ack<Record<string, unknown>>) => output.reply && b.emit({ kind: 'reply', reply: output.reply, answer: ack });
   logSeatOp(b, output, seat.seat);
   if (output.kind === 'cash_out') {
-    seats = output.ok ? withSeat(seats, seat.seat, null) : updateSeat(seats, output.playerId, { phase: 'seated', busy: false, sittingOut: true, leaving: false });
+    seats = transitionSeat(seats, output.playerId, output.ok ? { type: 'cashOutDone' } : { type: 'cashOutFailed', now: context.deps.now() });
     reply(output.ok ? { ok: true, cashedOut: formatAmount(output.amount!, context.config.unit), pending: false } : { ok: false, error: output.error! });
   } else if (!output.ok || output.replayed) {
     // A replayed buy-in or top-up moved nothing now: its stored seat balance is history, not chips the
     // seat holds. Seating or topping up from it would put chips on the table that the ledger does not hold.
-    seats = output.kind === 'buy_in' ? withSeat(seats, seat.seat, null) : updateSeat(seats, output.playerId, { busy: false });
+    seats = output.kind === 'buy_in' ? withSeat(seats, seat.seat, null) : transitionSeat(seats, output.playerId, { type: 'topUpDone' });
     reply({ ok: false, error: output.error ?? errorBody('request_replayed') });
     noticeTopUp(b, output, false);
   } else {
-    const session = output.kind === 'buy_in' ? { sessionId: output.transferId!, timeBankMs: context.config.timeBankMs } : {};
-    seats = updateSeat(seats, output.playerId, { phase: 'seated', busy: false, stack: output.amount!, ...session });
+    seats = transitionSeat(
+      seats,
+      output.playerId,
+      output.kind === 'buy_in'
+        ? { type: 'buyInDone', stack: output.amount!, sessionId: output.transferId!, timeBankMs: context.config.timeBankMs }
+        : { type: 'topUpDone', stack: output.amount! },
+    );
     const stack = formatAmount(output.amount!, context.config.unit);
     reply(
       output.kind === 'buy_in'
@@ -231,9 +235,9 @@ function refillTimeBanks(context: TableContext): TableContext['seats'] {
 
 /** Starts the cash-out of `seat` (dropping any pending top-up, with notice). */
 export function cashOutSeat(b: OpBuilder, seat: TableSeat): void {
-  if (seat.deferredTopUp) b.emit(topUpNotice(b.ctx, seat.playerId, seat.deferredTopUp, 'cancelled'));
+  const pending = topUpOf(seat);
+  if (pending?.kind === 'deferred') b.emit(topUpNotice(b.ctx, seat.playerId, pending, 'cancelled'));
   startCashOut(b, seat);
-  b.set({ seats: updateSeat(b.ctx.seats, seat.playerId, { phase: 'cashing_out', busy: true, deferredTopUp: null }) });
 }
 
 /**
@@ -242,21 +246,22 @@ export function cashOutSeat(b: OpBuilder, seat: TableSeat): void {
  */
 export function sweepClosing(b: OpBuilder): void {
   if (!b.ctx.closing || b.ctx.hand) return;
-  for (const seat of b.ctx.seats) if (seat && seat.phase === 'seated' && !seat.busy) cashOutSeat(b, seat);
+  for (const seat of b.ctx.seats) if (seat && isSeated(seat) && !isBusy(seat)) cashOutSeat(b, seat);
 }
 
 /** After a hand: cash out leavers, run deferred top-ups, sit out busted players. */
 export function afterHand(context: TableContext): OpResult {
   const b = new OpBuilder(context);
   for (const seat of context.seats) {
-    if (!seat || seat.phase !== 'seated') continue;
-    if (seat.leaving || context.closing) {
-      cashOutSeat(b, seat);
-    } else if (seat.deferredTopUp) {
-      const t = seat.deferredTopUp;
-      startTopUp(b, seat.playerId, t.amount, t.requestId, { noticeRequestId: t.requestId });
-    } else if (seat.stack.lte(0) && !seat.sittingOut) {
-      b.set({ seats: updateSeat(b.ctx.seats, seat.playerId, { sittingOut: true }) });
+    if (!seat || !isSeated(seat)) continue;
+    const topUp = topUpOf(seat);
+    if (seat.state.kind === 'leaving' || context.closing) {
+      // A seat whose top-up is still in flight is cashed out when that call comes back (sweepClosing).
+      if (!isBusy(seat)) cashOutSeat(b, seat);
+    } else if (topUp?.kind === 'deferred') {
+      startTopUp(b, seat.playerId, topUp.amount, topUp.requestId, { noticeRequestId: topUp.requestId });
+    } else if (seat.stack.lte(0) && seat.state.kind === 'active') {
+      b.set({ seats: transitionSeat(b.ctx.seats, seat.playerId, { type: 'busted', now: context.deps.now() }) });
     }
   }
   b.set({ seats: refillTimeBanks(b.ctx) });

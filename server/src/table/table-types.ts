@@ -17,12 +17,10 @@ import type {
   TopUpNotice,
 } from '../../../shared/protocol';
 import type { CommitmentScheme, CommittedDeck } from '../../../shared/engine/deck-commitment';
+import type { Presence, SeatState } from './seat-machine';
 
 /** Static table configuration: the stored poker_table row, keyed by `tableId`. */
 export type TableConfig = Omit<PokerTable, 'id' | 'status' | 'nextHandNumber' | 'createdAt'> & { tableId: string };
-
-/** A seat's lifecycle: buying in (ledger call in flight), seated, or cashing out. */
-export type SeatPhase = 'buying_in' | 'seated' | 'cashing_out';
 
 /** One occupied seat, as the actor tracks it between and during hands. */
 export interface TableSeat {
@@ -37,24 +35,12 @@ export interface TableSeat {
    * cash-out of an earlier session (which moved nothing now and would strand the chips).
    */
   sessionId: string | null;
-  phase: SeatPhase;
-  sittingOut: boolean;
-  /** Asked to leave: folds at their turn and cashes out right after the hand. */
-  leaving: boolean;
+  /** Where the seat is in its lifecycle (seat-machine.ts); changed only through `seatTransition`. */
+  state: SeatState;
+  /** Whether the player has a socket open, and since when not (seat-machine.ts). */
+  presence: Presence;
   /** Consecutive action timeouts; two in a row sit the player out. */
   timeouts: number;
-  /**
-   * A top-up asked for during a hand the player is in: acknowledged at once as pending, run right after
-   * the hand settles, and its fate told to the player with `seat:topup`.
-   */
-  deferredTopUp: { amount: Chips; requestId: string } | null;
-  /** A ledger call for this seat is in flight; the seat sits out of new hands until it finishes. */
-  busy: boolean;
-  connected: boolean;
-  /** When the player's last socket closed (deps.now() ms); null while connected. */
-  disconnectedAt: number | null;
-  /** Since when the seat sits out, as the seat clock first saw it; null while sitting in. */
-  sittingOutSince: number | null;
   /** Time bank left: drawn on when the action timer runs out, refilled slowly per hand. */
   timeBankMs: number;
 }
