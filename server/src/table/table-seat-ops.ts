@@ -2,8 +2,9 @@
  * Seat requests of the table actor: join (buy-in), top-up, leave (cash-out), sit out/in, presence.
  * Each is a pure function of (context, event) returning an OpResult. A chip movement is a
  * `spawnSeatOp` effect: the machine runs it as a child promise actor calling the ledger (seat-op.ts),
- * and its outcome comes back as an event that `finish` applies. A seat with a ledger call in flight is
- * `busy` and is not dealt into new hands, so settlement never races a top-up or cash-out.
+ * and its outcome comes back as an event that `finish` applies. Every seat change goes through the
+ * seat state machine (seat-machine.ts); a seat with a ledger call in flight (reserving, a top-up in
+ * flight, cashingOut) is not dealt into new hands, so settlement never races a top-up or cash-out.
  */
 import { formatAmount, type Chips } from '../../../shared/money';
 import { errorBody } from '../../../shared/codes';

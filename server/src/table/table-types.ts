@@ -1,6 +1,8 @@
 /**
- * Types shared by the table actor, the registry and the view builder. A table's live state is owned
- * by exactly one XState actor; nothing else mutates it.
+ * Types shared by the table actor, the registry and the view builder: seats, the live hand, events,
+ * and the ports (money, history, broadcaster). A table's live state is owned by exactly one XState
+ * actor; nothing else mutates it. The actor's context type is in table-context.ts, its effects in
+ * table-effects.ts, so that every module below the machine imports types only downwards.
  */
 import type { Logger } from 'pino';
 import type { Chips } from '../../../shared/money';
