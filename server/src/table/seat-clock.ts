@@ -6,7 +6,7 @@
  * Both timers run from the seat's states (seat-machine.ts): `presence.since` of a disconnected seat
  * and `state.since` of a sitting-out one. `tick` is a pure op like the others (see table-context.ts).
  */
-import { seatOf } from './seating';
+import { inCurrentHand, seatOf } from './seating';
 import { isBusy, transitionOrThrow } from './seat-machine';
 import { cashOutSeat, publishSeats } from './table-seat-ops';
 import { OpBuilder, type OpResult, type TableContext } from './table-context';
@@ -17,14 +17,10 @@ export function seatClockPeriodMs(t: SeatTimers): number {
   return Math.max(50, Math.min(5_000, Math.floor(Math.min(t.disconnectSitOutMs, t.sitOutStandUpMs) / 4)));
 }
 
-function inCurrentHand(context: TableContext, playerId: string): boolean {
-  return !!context.hand && Object.values(context.hand.playerBySeat).includes(playerId);
-}
-
 /** True when the seat has sat out for `sitOutStandUpMs` and may be stood up now. */
 function dueToStandUp(context: TableContext, seat: TableSeat, now: number, t: SeatTimers): boolean {
   const s = seat.state;
-  return s.kind === 'sittingOut' && now - s.since >= t.sitOutStandUpMs && !isBusy(seat) && !inCurrentHand(context, seat.playerId);
+  return s.kind === 'sittingOut' && now - s.since >= t.sitOutStandUpMs && !isBusy(seat) && !inCurrentHand(context.hand, seat.playerId);
 }
 
 /** seat.clock: applies both timers; announces every seat that sat out or stood up with a new table:state. */

@@ -16,6 +16,11 @@ export function seatOf(seats: Seats, playerId: string): TableSeat | undefined {
   return undefined;
 }
 
+/** True when `playerId` was dealt into `hand` (the hand in play, if any). */
+export function inCurrentHand(hand: { playerBySeat: Record<number, string> } | null, playerId: string): boolean {
+  return !!hand && Object.values(hand.playerBySeat).includes(playerId);
+}
+
 /** Player ids of every occupied seat. */
 export function seatedPlayerIds(seats: Seats): string[] {
   const ids: string[] = [];

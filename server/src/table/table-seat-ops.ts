@@ -9,7 +9,7 @@
 import { formatAmount, type Chips } from '../../../shared/money';
 import { errorBody } from '../../../shared/codes';
 import type { Ack } from '../../../shared/protocol';
-import { chooseSeat, reservedSeat, seatOf, transitionSeat, withSeat } from './seating';
+import { chooseSeat, inCurrentHand, reservedSeat, seatOf, transitionSeat, withSeat } from './seating';
 import { isBusy, isConnected, isSeated, topUpOf } from './seat-machine';
 import { OpBuilder, type OpResult, type TableContext } from './table-context';
 import { viewFor, viewSource } from './outbound';
@@ -28,10 +28,6 @@ function spawnOp(b: OpBuilder, input: Omit<SeatOpInput, 'ledger' | 'tableId'>): 
   const opCounter = b.ctx.opCounter + 1;
   b.emit({ kind: 'spawnSeatOp', id: `op-${opCounter}`, input: { ...input, ledger: b.ctx.deps.ledger, tableId: b.ctx.config.tableId } });
   b.set({ opCounter });
-}
-
-function inCurrentHand(context: TableContext, playerId: string): boolean {
-  return !!context.hand && Object.values(context.hand.playerBySeat).includes(playerId);
 }
 
 /** seat.join: reserve a seat, then buy in through the ledger. */
@@ -62,7 +58,7 @@ export function topUp(context: TableContext, event: Ev<'seat.topup'>): OpResult 
   }
   if (isBusy(seat) || topUpOf(seat)?.kind !== 'none') return answer(event.reply, reject('illegal_action', 'another chip movement for this seat is pending'));
   const b = new OpBuilder(context);
-  if (inCurrentHand(context, event.playerId)) {
+  if (inCurrentHand(context.hand, event.playerId)) {
     // Chips may not join a stack during a hand it plays, so the request is answered now, as pending,
     // and its outcome follows as `seat:topup`: nobody waits on a timer for something that happens later.
     b.set({ seats: transitionSeat(context.seats, event.playerId, { type: 'topUpDeferred', amount: event.amount, requestId: event.requestId }) });
@@ -91,7 +87,7 @@ export function leave(context: TableContext, event: Ev<'seat.leave'>): OpResult 
   if (seat.state.kind === 'cashingOut' || seat.state.kind === 'leaving') return answer(event.reply, { ok: true, cashedOut: null, pending: true });
   if (isBusy(seat)) return answer(event.reply, reject('illegal_action', 'a chip movement for this seat is in progress'));
   const b = new OpBuilder(context);
-  if (inCurrentHand(context, event.playerId)) {
+  if (inCurrentHand(context.hand, event.playerId)) {
     const pending = topUpOf(seat);
     b.set({ seats: transitionSeat(context.seats, event.playerId, { type: 'leaveAfterHand' }) });
     b.emit({ kind: 'reply', reply: event.reply, answer: { ok: true, cashedOut: null, pending: true } });
