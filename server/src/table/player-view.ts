@@ -1,8 +1,9 @@
 /**
- * THE place that decides what each viewer may see. Every table:state frame is built here and nowhere
- * else: hole cards appear only in the owner's own `you.holeCards`, other players' cards only once
- * shown at showdown, future board cards never leave the server before they are dealt, and the deck and
- * its seed never leave it at all (only the commitment and, after the hand, openings; see hand-flow.ts).
+ * The table:state half of the outbound module: every table:state frame is built here and nowhere
+ * else (outbound.ts calls it; outbound-messages.ts builds every other message): hole cards appear only
+ * in the owner's own `you.holeCards`, other players' cards only once shown at showdown, future board
+ * cards never leave the server before they are dealt, and the deck and its seed never leave it at all
+ * (only the commitment and, after the hand, openings; see outbound-messages.ts).
  */
 import { formatAmount, ZERO, type Chips } from '../../../shared/money';
 import { formatCard } from '../../../shared/engine/cards';
