@@ -21,7 +21,7 @@ export const MAX_CHAT_RATE_ENTRIES = 10_000;
 /** Where chat messages go out: every socket watching the table and every seated player's sockets. */
 export type ChatSend = (table: TableHandle, message: ChatMessage) => void;
 
-const refuse = (code: ErrorCode, message: string): Ack<Record<string, unknown>> => ({ ok: false, error: errorBody(code, message) });
+const refuse = (code: ErrorCode, message: string): Ack<{ messageId: string }> => ({ ok: false, error: errorBody(code, message) });
 
 /** One process's chat service. */
 export class ChatRoom {
@@ -35,7 +35,7 @@ export class ChatRoom {
   ) {}
 
   /** Says `text` at `table` for a player who is seated there or watching it. */
-  async say(p: { table: TableHandle; playerId: string; username: string; watching: boolean; text: string }): Promise<Ack<Record<string, unknown>>> {
+  async say(p: { table: TableHandle; playerId: string; username: string; watching: boolean; text: string }): Promise<Ack<{ messageId: string }>> {
     if (!p.watching && !p.table.isSeated(p.playerId)) return refuse('forbidden', 'watch or sit at the table to chat there');
     if (!this.allow(p.playerId)) return refuse('rate_limited', `at most ${CHAT_BURST} messages at once, then one every ${1 / CHAT_RATE_PER_SECOND} s`);
     if (await isChatMuted(this.dataSource, p.playerId)) return refuse('forbidden', 'an admin muted your chat');
@@ -46,7 +46,7 @@ export class ChatRoom {
       .insert()
       .into(ChatMessageEntity)
       .values({ tableId, handId, playerId: p.playerId, text: p.text })
-      .returning(['id', 'created_at'])
+      .returning(['id', 'createdAt'])
       .updateEntity(false)
       .execute();
     const row = (inserted.raw as Array<{ id: string; created_at: Date }>)[0];
