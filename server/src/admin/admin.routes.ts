@@ -3,11 +3,10 @@
  * (the public table list is in transport/lobby.routes.ts). Money movements go through the ledger only; this module validates and translates errors.
  */
 import { z } from 'zod';
-import { parseAmount } from '../../../shared/money';
-import { isErrorCode } from '../../../shared/codes';
-import { credit, LedgerError } from '../ledger/transactions';
+import { credit } from '../ledger/transactions';
 import { createTable, findTable, updateTable } from '../persistence/poker-tables';
-import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
+import { formatHouseAmount } from '../auth/house-unit';
+import { positiveHouseAmount, rethrowLedger } from './wallet-input';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
 import { parseBody, requireAdmin, type RouteDeps, type TableRow } from '../transport/route-kit';
@@ -33,12 +32,6 @@ async function tableRow(dataSource: RouteDeps['dataSource'], tableId: string | u
   return row;
 }
 
-/** Maps ledger failures to HTTP errors with the same code; anything else propagates as internal. */
-function rethrowLedger(error: unknown): never {
-  if (error instanceof LedgerError && isErrorCode(error.code) && error.code !== 'internal') throw new HttpError(error.code, error.message);
-  throw error;
-}
-
 /** Registers the admin routes. */
 export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
   const { auth, dataSource } = deps;
@@ -46,16 +39,14 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
   router.on('POST', '/api/admin/players/:playerId/credit', async (ctx) => {
     const admin = await requireAdmin(auth, ctx);
     const body = parseBody(creditSchema, ctx.body);
-    const parsed = parseAmount(body.amount, HOUSE_UNIT);
-    if (!parsed.ok) throw new HttpError('invalid_amount', `amount is ${parsed.reason === 'too_many_decimals' ? 'finer than 0.01' : parsed.reason}`);
-    if (parsed.value.isZero()) throw new HttpError('invalid_amount', 'amount must be greater than zero');
+    const amount = positiveHouseAmount(body.amount);
     const playerId = ctx.params.playerId ?? '';
     if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
     try {
       // Keys share one namespace with every other transfer; the prefix keeps an admin's key from ever
       // colliding with a key the table server chose for a buy-in or settlement.
       const idempotencyKey = `admin-credit:${body.idempotencyKey}`;
-      const result = await credit(dataSource, { playerId, amount: parsed.value, idempotencyKey, actorId: admin.playerId });
+      const result = await credit(dataSource, { playerId, amount, idempotencyKey, actorId: admin.playerId });
       ctx.log.info({ adminId: admin.playerId, playerId, amount: body.amount, transferId: result.transferId }, 'admin credit');
       return { json: { transferId: String(result.transferId), balance: formatHouseAmount(result.walletBalance) } };
     } catch (error) {

@@ -3,9 +3,9 @@
  * transfers) and pay a player out (debit: wallet → house_cash). Money moves only through the ledger.
  */
 import { z } from 'zod';
-import { type Chips, ZERO, chips, parseAmount, roundHalfUpToUnit } from '../../../shared/money';
-import { isErrorCode } from '../../../shared/codes';
-import { debit, LedgerError } from '../ledger/transactions';
+import { type Chips, ZERO, chips, roundHalfUpToUnit } from '../../../shared/money';
+import { debit } from '../ledger/transactions';
+import { positiveHouseAmount, rethrowLedger } from './wallet-input';
 import { findAdminPlayer, heldSeatsOf, recentTransfersOf, searchPlayers, setChatMuted, type AdminPlayerRow } from '../persistence/player.repository';
 import { HandEntity } from '../persistence/entities/hand.entity';
 import { LedgerEntryEntity } from '../persistence/entities/ledger-entry.entity';
@@ -154,20 +154,17 @@ export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
   router.on('POST', '/api/admin/players/:playerId/debit', async (ctx) => {
     const admin = await requireAdmin(auth, ctx);
     const body = parseBody(debitSchema, ctx.body);
-    const parsed = parseAmount(body.amount, HOUSE_UNIT);
-    if (!parsed.ok) throw new HttpError('invalid_amount', `amount is ${parsed.reason === 'too_many_decimals' ? 'finer than 0.01' : parsed.reason}`);
-    if (parsed.value.isZero()) throw new HttpError('invalid_amount', 'amount must be greater than zero');
+    const amount = positiveHouseAmount(body.amount);
     const playerId = (ctx.params.playerId ?? '').toLowerCase();
     if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
     try {
       // The same key namespace rule as credits: the prefix keeps admin keys apart from the table server's.
       const idempotencyKey = `admin-debit:${body.idempotencyKey}`;
-      const result = await debit(dataSource, { playerId, amount: parsed.value, idempotencyKey, actorId: admin.playerId, reason: body.reason });
+      const result = await debit(dataSource, { playerId, amount, idempotencyKey, actorId: admin.playerId, reason: body.reason });
       ctx.log.info({ adminId: admin.playerId, playerId, amount: body.amount, transferId: result.transferId }, 'admin debit');
       return { json: { transferId: String(result.transferId), balance: formatHouseAmount(result.walletBalance) } };
     } catch (error) {
-      if (error instanceof LedgerError && isErrorCode(error.code) && error.code !== 'internal') throw new HttpError(error.code, error.message);
-      throw error;
+      rethrowLedger(error);
     }
   });
 }
