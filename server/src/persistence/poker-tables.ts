@@ -110,12 +110,6 @@ export async function listOpenTables(db: Db, limit: number): Promise<TableRow[]>
   return db.getRepository(PokerTableEntity).find({ where: { status: 'open' }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
 }
 
-/** The ids of the open tables in creation order (startup loads one actor for each). */
-export async function listOpenTableIds(db: Db): Promise<string[]> {
-  const rows = await db.getRepository(PokerTableEntity).find({ select: { id: true }, where: { status: 'open' }, order: { createdAt: 'ASC', id: 'ASC' } });
-  return rows.map((r) => r.id);
-}
-
 /** Reads one table, or throws table_not_found. */
 export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
   const r = await findTable(db, tableId).catch((error: unknown) => {

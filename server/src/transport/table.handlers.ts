@@ -105,13 +105,18 @@ export function registerTableHandlers(
         const issue = parsed.error.issues[0];
         return answer(fail('invalid_payload', issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : undefined));
       }
-      const handler = HANDLERS[name] as Handler<E>;
-      Promise.resolve()
-        .then(() => handler(ctx, parsed.data as ClientPayload<E>))
-        .then(answer, (error: unknown) => {
-          log.error({ err: error, event: name }, 'handler failed');
-          answer(fail('internal'));
-        });
+      const failed = (error: unknown) => {
+        log.error({ err: error, event: name }, 'handler failed');
+        answer(fail('internal'));
+      };
+      // The handler starts synchronously, as the event arrived, so the table sees requests in arrival order.
+      let reply: Promise<AckOf<E>> | AckOf<E>;
+      try {
+        reply = (HANDLERS[name] as Handler<E>)(ctx, parsed.data as ClientPayload<E>);
+      } catch (error) {
+        return failed(error);
+      }
+      Promise.resolve(reply).then(answer, failed);
     };
     const receive: Receive = (name, payload, ack) => {
       if (typeof ack !== 'function') {
