@@ -201,6 +201,8 @@ export async function matchingHandIds(ds: DataSource, filter: HandFilter, cap: n
 export async function loadHands(ds: DataSource, ids: readonly string[]): Promise<StoredHand[]> {
   const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
   if (valid.length === 0) return [];
+  // Raw SQL on purpose: the same HAND_COLUMNS as the keyset pages, so both read one row shape; started_at
+  // is also read as text because the cursor needs its full microsecond precision, which a JS Date loses.
   const rows = (await ds.query(
     `SELECT ${HAND_COLUMNS} FROM hand h JOIN poker_table t ON t.id = h.table_id WHERE h.id = ANY($1::uuid[])`,
     [valid],
