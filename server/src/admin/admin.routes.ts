@@ -3,17 +3,15 @@
  * (the public table list is in transport/lobby.routes.ts). Money movements go through the ledger only; this module validates and translates errors.
  */
 import { z } from 'zod';
-import { parseAmount } from '../../../shared/money';
-import { isErrorCode } from '../../../shared/codes';
-import { credit, LedgerError } from '../ledger/transactions';
-import { createTable } from '../persistence/poker-tables';
-import { updateTable } from '../persistence/poker-tables';
-import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
+import { credit } from '../ledger/transactions';
+import { createTable, findTable, updateTable } from '../persistence/poker-tables';
+import { formatHouseAmount } from '../auth/house-unit';
+import { positiveHouseAmount, rethrowLedger } from './wallet-input';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
 import { parseBody, requireAdmin, type RouteDeps, type TableRow } from '../transport/route-kit';
 import { createTableSchema, patchTableSchema, validateTableSpec } from './table-spec';
-import { SELECT_TABLES, tableView } from '../transport/lobby.routes';
+import { tableView } from '../transport/lobby.routes';
 
 /** How long a close request waits for the table to finish closing before answering 202 closing. */
 export const CLOSE_WAIT_MS = 5_000;
@@ -29,15 +27,9 @@ const creditSchema = z
 /** The stored row of a table named in a route, or table_not_found. */
 async function tableRow(dataSource: RouteDeps['dataSource'], tableId: string | undefined): Promise<TableRow> {
   if (!tableId || !isUuid(tableId)) throw new HttpError('table_not_found');
-  const rows = (await dataSource.query(`${SELECT_TABLES} WHERE id = $1`, [tableId])) as TableRow[];
-  if (!rows[0]) throw new HttpError('table_not_found');
-  return rows[0];
-}
-
-/** Maps ledger failures to HTTP errors with the same code; anything else propagates as internal. */
-function rethrowLedger(error: unknown): never {
-  if (error instanceof LedgerError && isErrorCode(error.code) && error.code !== 'internal') throw new HttpError(error.code, error.message);
-  throw error;
+  const row = await findTable(dataSource, tableId);
+  if (!row) throw new HttpError('table_not_found');
+  return row;
 }
 
 /** Registers the admin routes. */
@@ -47,16 +39,14 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
   router.on('POST', '/api/admin/players/:playerId/credit', async (ctx) => {
     const admin = await requireAdmin(auth, ctx);
     const body = parseBody(creditSchema, ctx.body);
-    const parsed = parseAmount(body.amount, HOUSE_UNIT);
-    if (!parsed.ok) throw new HttpError('invalid_amount', `amount is ${parsed.reason === 'too_many_decimals' ? 'finer than 0.01' : parsed.reason}`);
-    if (parsed.value.isZero()) throw new HttpError('invalid_amount', 'amount must be greater than zero');
+    const amount = positiveHouseAmount(body.amount);
     const playerId = ctx.params.playerId ?? '';
     if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
     try {
       // Keys share one namespace with every other transfer; the prefix keeps an admin's key from ever
       // colliding with a key the table server chose for a buy-in or settlement.
       const idempotencyKey = `admin-credit:${body.idempotencyKey}`;
-      const result = await credit(dataSource, { playerId, amount: parsed.value, idempotencyKey, actorId: admin.playerId });
+      const result = await credit(dataSource, { playerId, amount, idempotencyKey, actorId: admin.playerId });
       ctx.log.info({ adminId: admin.playerId, playerId, amount: body.amount, transferId: result.transferId }, 'admin credit');
       return { json: { transferId: String(result.transferId), balance: formatHouseAmount(result.walletBalance) } };
     } catch (error) {
@@ -73,8 +63,7 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
     } catch (error) {
       rethrowLedger(error);
     }
-    const rows = (await dataSource.query(`${SELECT_TABLES} WHERE id = $1`, [id])) as TableRow[];
-    const row = rows[0];
+    const row = await findTable(dataSource, id);
     if (!row) throw new Error(`table ${id} vanished right after it was created`);
     ctx.log.info({ adminId: admin.playerId, tableId: row.id }, 'table created');
     // The answer waits for the table's actor, so a table:watch or table:sit sent as soon as the 201
@@ -100,7 +89,7 @@ export function registerAdminRoutes(router: Router, deps: RouteDeps): void {
     const row = await tableRow(dataSource, ctx.params.tableId);
     if (row.status === 'closed') throw new HttpError('table_closed');
     const current = tableView(row) as Record<string, unknown>;
-    const spec = validateTableSpec({ ...(current as z.infer<typeof createTableSchema>), ...patch, variant: row.variant, maxSeats: Number(row.max_seats) });
+    const spec = validateTableSpec({ ...(current as z.infer<typeof createTableSchema>), ...patch, variant: row.variant, maxSeats: row.maxSeats });
     try {
       await updateTable(dataSource, row.id, spec);
     } catch (error) {

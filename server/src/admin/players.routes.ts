@@ -3,10 +3,12 @@
  * transfers) and pay a player out (debit: wallet → house_cash). Money moves only through the ledger.
  */
 import { z } from 'zod';
-import { type Chips, ZERO, chips, parseAmount, roundHalfUpToUnit } from '../../../shared/money';
-import { isErrorCode } from '../../../shared/codes';
-import { debit, LedgerError } from '../ledger/transactions';
-import { setChatMuted } from '../chat/chat-room';
+import { type Chips, ZERO, chips, roundHalfUpToUnit } from '../../../shared/money';
+import { debit } from '../ledger/transactions';
+import { positiveHouseAmount, rethrowLedger } from './wallet-input';
+import { findAdminPlayer, heldSeatsOf, recentTransfersOf, searchPlayers, setChatMuted, type AdminPlayerRow } from '../persistence/player.repository';
+import { HandEntity } from '../persistence/entities/hand.entity';
+import { LedgerEntryEntity } from '../persistence/entities/ledger-entry.entity';
 import { HOUSE_UNIT, formatHouseAmount } from '../auth/house-unit';
 import { isUuid } from '../auth/auth.service';
 import { HttpError, type Router } from '../transport/router';
@@ -27,16 +29,7 @@ const debitSchema = z
   })
   .strict();
 
-interface PlayerRow {
-  id: string;
-  username: string;
-  role: string;
-  balance: string | null;
-  created_at: Date;
-  chat_muted: boolean;
-}
-
-function playerView(row: PlayerRow): Record<string, unknown> {
+function playerView(row: AdminPlayerRow): Record<string, unknown> {
   return {
     playerId: row.id,
     username: row.username,
@@ -46,9 +39,6 @@ function playerView(row: PlayerRow): Record<string, unknown> {
     chatMuted: row.chat_muted,
   };
 }
-
-const SELECT_PLAYERS = `SELECT p.id, p.username, p.role, a.balance::text AS balance, p.created_at, p.chat_muted
-  FROM player p LEFT JOIN account a ON a.player_id = p.id AND a.kind = 'wallet'`;
 
 /** The pots of a stored hand result, as far as the summary needs them. */
 interface ResultPots {
@@ -75,19 +65,25 @@ export function rakePaidIn(result: ResultPots | null, playerId: string): Chips {
 /** Money totals of one player, for the console's statement header; read-only. */
 async function playerSummary(dataSource: RouteDeps['dataSource'], playerId: string): Promise<Record<string, unknown>> {
   // The seat entries of hand settlements are each hand's net result for the player (won minus put in).
-  const [totals] = (await dataSource.query(
-    `SELECT coalesce(sum(e.amount) FILTER (WHERE t.kind = 'hand_settlement' AND a.kind = 'seat'), 0)::text AS net,
-            coalesce(sum(e.amount) FILTER (WHERE t.kind = 'credit' AND a.kind = 'wallet'), 0)::text AS credited,
-            coalesce(-sum(e.amount) FILTER (WHERE t.kind = 'debit' AND a.kind = 'wallet'), 0)::text AS "paidOut"
-     FROM ledger_entry e JOIN account a ON a.id = e.account_id JOIN transfer t ON t.id = e.transfer_id
-     WHERE a.player_id = $1`,
-    [playerId],
-  )) as Array<{ net: string; credited: string; paidOut: string }>;
-  // Hands dealt to the player are the ones whose stored seat list names them (voided hands included).
-  const hands = (await dataSource.query(
-    `SELECT status, result FROM hand WHERE config->'seats' @> jsonb_build_array(jsonb_build_object('playerId', $1::text))`,
-    [playerId],
-  )) as Array<{ status: string; result: ResultPots | null }>;
+  const totals = await dataSource
+    .getRepository(LedgerEntryEntity)
+    .createQueryBuilder('e')
+    .innerJoin('e.account', 'a')
+    .innerJoin('e.transfer', 't')
+    .select(`coalesce(sum(e.amount) FILTER (WHERE t.kind = 'hand_settlement' AND a.kind = 'seat'), 0)::text`, 'net')
+    .addSelect(`coalesce(sum(e.amount) FILTER (WHERE t.kind = 'credit' AND a.kind = 'wallet'), 0)::text`, 'credited')
+    .addSelect(`coalesce(-sum(e.amount) FILTER (WHERE t.kind = 'debit' AND a.kind = 'wallet'), 0)::text`, 'paidOut')
+    .where('a.player_id = :playerId', { playerId })
+    .getRawOne<{ net: string; credited: string; paidOut: string }>();
+  // Hands dealt to the player are the ones whose stored seat list names them (voided hands included);
+  // the containment test uses the GIN index hand_seats_gin_idx.
+  const hands = await dataSource
+    .getRepository(HandEntity)
+    .createQueryBuilder('h')
+    .select('h.status', 'status')
+    .addSelect('h.result', 'result')
+    .where(`h.config->'seats' @> jsonb_build_array(jsonb_build_object('playerId', CAST(:playerId AS text)))`, { playerId })
+    .getRawMany<{ status: string; result: ResultPots | null }>();
   const rakePaid = hands.filter((h) => h.status === 'settled').reduce((sum, h) => sum.plus(rakePaidIn(h.result, playerId)), ZERO);
   const cents = (x: Chips) => formatHouseAmount(roundHalfUpToUnit(x, HOUSE_UNIT));
   return {
@@ -108,12 +104,7 @@ export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
     await requireAdmin(auth, ctx);
     const q = queryOf(searchSchema, ctx);
     const limit = q.limit ?? 50;
-    const rows = (await dataSource.query(
-      `${SELECT_PLAYERS}
-       WHERE left(lower(p.username), length($1)) = lower($1) AND ($2::text IS NULL OR lower(p.username) > lower($2))
-       ORDER BY lower(p.username) LIMIT $3`,
-      [q.query ?? '', q.cursor ?? null, limit + 1],
-    )) as PlayerRow[];
+    const rows = await searchPlayers(dataSource, { prefix: q.query ?? '', cursor: q.cursor ?? null, limit: limit + 1 });
     const page = rows.slice(0, limit);
     return { json: { players: page.map(playerView), nextCursor: rows.length > limit ? page.at(-1)!.username.toLowerCase() : null } };
   });
@@ -122,25 +113,24 @@ export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
     await requireAdmin(auth, ctx);
     const playerId = (ctx.params.playerId ?? '').toLowerCase();
     if (!isUuid(playerId)) throw new HttpError('player_not_found');
-    const [row] = (await dataSource.query(`${SELECT_PLAYERS} WHERE p.id = $1`, [playerId])) as PlayerRow[];
+    const row = await findAdminPlayer(dataSource, playerId);
     if (!row) throw new HttpError('player_not_found');
-    const seatAccounts = (await dataSource.query(
-      `SELECT a.table_id AS "tableId", t.name AS "tableName", a.balance::text AS balance, t.unit::text AS unit
-       FROM account a JOIN poker_table t ON t.id = a.table_id
-       WHERE a.kind = 'seat' AND a.player_id = $1 AND a.balance > 0 ORDER BY t.name, a.table_id`,
-      [playerId],
-    )) as Array<{ tableId: string; tableName: string; balance: string; unit: string }>;
-    const transfers = (await dataSource.query(
-      `SELECT id::text AS "transferId", kind, table_id AS "tableId", hand_id AS "handId", reason, result, created_at AS "createdAt"
-       FROM transfer WHERE player_id = $1 ORDER BY id DESC LIMIT ${RECENT_TRANSFERS}`,
-      [playerId],
-    )) as Array<{ createdAt: Date } & Record<string, unknown>>;
+    const seatAccounts = await heldSeatsOf(dataSource, playerId);
+    const transfers = await recentTransfersOf(dataSource, playerId, RECENT_TRANSFERS);
     const live = deps.seatsOf?.(playerId) ?? [];
     return {
       json: {
         ...playerView(row),
         seats: seatAccounts.map((s) => ({ ...s, seat: live.find((l) => l.tableId === s.tableId)?.seat ?? null })),
-        recentTransfers: transfers.map((t) => ({ ...t, createdAt: t.createdAt.toISOString() })),
+        recentTransfers: transfers.map((t) => ({
+          transferId: t.id,
+          kind: t.kind,
+          tableId: t.tableId,
+          handId: t.handId,
+          reason: t.reason,
+          result: t.result,
+          createdAt: t.createdAt.toISOString(),
+        })),
       },
     };
   });
@@ -164,20 +154,17 @@ export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
   router.on('POST', '/api/admin/players/:playerId/debit', async (ctx) => {
     const admin = await requireAdmin(auth, ctx);
     const body = parseBody(debitSchema, ctx.body);
-    const parsed = parseAmount(body.amount, HOUSE_UNIT);
-    if (!parsed.ok) throw new HttpError('invalid_amount', `amount is ${parsed.reason === 'too_many_decimals' ? 'finer than 0.01' : parsed.reason}`);
-    if (parsed.value.isZero()) throw new HttpError('invalid_amount', 'amount must be greater than zero');
+    const amount = positiveHouseAmount(body.amount);
     const playerId = (ctx.params.playerId ?? '').toLowerCase();
     if (!isUuid(playerId) || !(await auth.playerExists(playerId))) throw new HttpError('player_not_found');
     try {
       // The same key namespace rule as credits: the prefix keeps admin keys apart from the table server's.
       const idempotencyKey = `admin-debit:${body.idempotencyKey}`;
-      const result = await debit(dataSource, { playerId, amount: parsed.value, idempotencyKey, actorId: admin.playerId, reason: body.reason });
+      const result = await debit(dataSource, { playerId, amount, idempotencyKey, actorId: admin.playerId, reason: body.reason });
       ctx.log.info({ adminId: admin.playerId, playerId, amount: body.amount, transferId: result.transferId }, 'admin debit');
       return { json: { transferId: String(result.transferId), balance: formatHouseAmount(result.walletBalance) } };
     } catch (error) {
-      if (error instanceof LedgerError && isErrorCode(error.code) && error.code !== 'internal') throw new HttpError(error.code, error.message);
-      throw error;
+      rethrowLedger(error);
     }
   });
 }

@@ -1,4 +1,4 @@
-import { HttpError } from '../transport/router';
+import { DomainError } from '../domain-error';
 import { createTableSchema, DEFAULT_ACTION_TIMEOUT_MS, validateTableSpec } from './table-spec';
 
 const BASE = { name: 'T', variant: 'NT', maxSeats: 6, smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200' };
@@ -11,7 +11,7 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (error) {
-    return error instanceof HttpError ? error.code : 'not-an-HttpError';
+    return error instanceof DomainError ? error.code : 'not-a-DomainError';
   }
   return undefined;
 }

@@ -2,13 +2,14 @@
  * Validation of an admin's "create table" request. Every amount is a strict decimal string that must be
  * a whole number of the table unit, and the stakes must make sense together (blinds ordered, buy-in
  * range covering at least one big blind), so a table that cannot deal a legal hand is never created.
+ * Refusals are DomainErrors (no transport here); the router maps them to HTTP.
  */
 import { z } from 'zod';
 import { VARIANTS } from '../../../shared/engine/types';
 import { DEFAULT_TIME_BANK_MS, type CreateTableParams } from '../persistence/poker-tables';
 import { type Chips, chips, isMultipleOf, parseAmount, ZERO } from '../../../shared/money';
 import { HOUSE_UNIT } from '../auth/house-unit';
-import { HttpError } from '../transport/router';
+import { DomainError } from '../domain-error';
 
 /** Highest rake percentage an admin may set. */
 export const MAX_RAKE_PERCENT = 10;
@@ -54,14 +55,14 @@ function amount(field: string, text: string, unit: Chips | undefined, allowZero:
   const parsed = parseAmount(text, unit);
   if (!parsed.ok) {
     const why = parsed.reason === 'too_many_decimals' ? `is not a multiple of the unit ${unit?.toString() ?? ''}` : `is ${parsed.reason}`;
-    throw new HttpError('invalid_amount', `${field} ${why}`.trim());
+    throw new DomainError('invalid_amount', `${field} ${why}`.trim());
   }
-  if (!allowZero && parsed.value.isZero()) throw new HttpError('invalid_amount', `${field} must be greater than zero`);
+  if (!allowZero && parsed.value.isZero()) throw new DomainError('invalid_amount', `${field} must be greater than zero`);
   return parsed.value;
 }
 
 function check(condition: boolean, message: string): void {
-  if (!condition) throw new HttpError('invalid_amount', message);
+  if (!condition) throw new DomainError('invalid_amount', message);
 }
 
 /** Checks a parsed create-table body and returns the table definition; throws invalid_amount naming the problem. */

@@ -13,6 +13,16 @@ import { FairWorkGate, GateFullError } from './work-gate';
 import { LoginLimiter, LoginThrottledError, memoryLoginStore, redisLoginStore } from './login-limits';
 import type { Config } from '../config';
 import { formatHouseAmount } from './house-unit';
+import { isUuid } from '../persistence/uuid';
+import {
+  bumpTokenVersion,
+  findPlayerById,
+  findPlayerByUsername,
+  insertPlayer,
+  insertPlayerIfAbsent,
+  setPasswordHash,
+  type AuthPlayer,
+} from '../persistence/player.repository';
 
 /** Allowed usernames; the same rule as the CHECK constraint on player.username. */
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -31,13 +41,6 @@ export interface Me {
   balance: string;
 }
 
-interface PlayerRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  role: Role;
-  token_version: number;
-}
 
 /** A token that is signed, unexpired and not revoked, with the player's current role and name from the database. */
 export interface LiveSession {
@@ -51,12 +54,8 @@ export interface LiveSession {
   expiresAt: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** True when `value` looks like a player id, so malformed ids never reach a uuid-typed query. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
+export { isUuid };
 
 /** True for the unique violation on lower(username), i.e. the name exists in some letter case. */
 function isUsernameTaken(error: unknown): boolean {
@@ -93,11 +92,7 @@ export class AuthService {
     try {
       // The player row and their wallet commit together, so there is never an account without a wallet.
       id = await this.dataSource.transaction(async (em) => {
-        const rows = (await em.query(
-          `INSERT INTO player (username, password_hash, role) VALUES ($1, $2, 'player') RETURNING id`,
-          [username, passwordHash],
-        )) as Array<{ id: string }>;
-        const playerId = rows[0]!.id;
+        const playerId = await insertPlayer(em, { username, passwordHash, role: 'player' });
         await ensureWallet(em, playerId);
         return playerId;
       });
@@ -123,16 +118,16 @@ export class AuthService {
       throw new DomainError('rate_limited', `Too many login attempts; retry in ${seconds} s.`, seconds);
     }
     const player = USERNAME_PATTERN.test(username) ? await this.findByUsername(username) : undefined;
-    const ok = await this.hashing(address, () => (player ? verifyPassword(password, player.password_hash) : dummyVerify(password)));
+    const ok = await this.hashing(address, () => (player ? verifyPassword(password, player.passwordHash) : dummyVerify(password)));
     if (!player || !ok) {
       await this.limiter.failed(username, address);
       throw new DomainError('unauthorized', 'Invalid username or password.');
     }
     await this.limiter.succeeded(username, address);
-    if (needsRehash(player.password_hash)) {
-      await this.dataSource.query(`UPDATE player SET password_hash = $2 WHERE id = $1`, [player.id, await hashPassword(password)]);
+    if (needsRehash(player.passwordHash)) {
+      await setPasswordHash(this.dataSource, player.id, await hashPassword(password));
     }
-    return { token: this.tokens.sign(player.id, player.role, player.token_version), playerId: player.id };
+    return { token: this.tokens.sign(player.id, player.role, player.tokenVersion), playerId: player.id };
   }
 
   /** The signed-in player's profile and wallet balance; unauthorized when the player no longer exists. */
@@ -156,20 +151,16 @@ export class AuthService {
     const claims = this.tokens.verify(token);
     if (!claims) return undefined;
     const player = await this.findById(claims.playerId);
-    if (!player || player.token_version !== claims.version) return undefined;
+    if (!player || player.tokenVersion !== claims.version) return undefined;
     return { playerId: player.id, username: player.username, role: player.role, tokenRole: claims.role, expiresAt: claims.expiresAt };
   }
 
   /** Revokes every token of the player by bumping their token version; false when the player does not exist. */
   async logout(playerId: string): Promise<boolean> {
     if (!isUuid(playerId)) return false;
-    // As a SELECT over the UPDATE, the driver answers plain rows whatever the statement kind.
-    const rows = (await this.dataSource.query(
-      `WITH bumped AS (UPDATE player SET token_version = token_version + 1 WHERE id = $1 RETURNING id) SELECT count(*)::int AS n FROM bumped`,
-      [playerId],
-    )) as Array<{ n: number }>;
+    const bumped = await bumpTokenVersion(this.dataSource, playerId);
     this.logger.info({ playerId }, 'logged out: every token of the player revoked');
-    return (rows[0]?.n ?? 0) > 0;
+    return bumped;
   }
 
   /** True when a player with this id exists. */
@@ -189,23 +180,19 @@ export class AuthService {
       return { outcome: 'refused' };
     }
     if (existing) {
-      if (await verifyPassword(password, existing.password_hash)) {
+      if (await verifyPassword(password, existing.passwordHash)) {
         await ensureWallet(this.dataSource, existing.id);
         return { playerId: existing.id, outcome: 'unchanged' };
       }
       // The environment is the source of truth for the bootstrap admin, so rotating ADMIN_PASSWORD works.
-      await this.dataSource.query(`UPDATE player SET password_hash = $2 WHERE id = $1`, [existing.id, await hashPassword(password)]);
+      await setPasswordHash(this.dataSource, existing.id, await hashPassword(password));
       await ensureWallet(this.dataSource, existing.id);
       this.logger.info({ username }, 'admin password updated from ADMIN_PASSWORD');
       return { playerId: existing.id, outcome: 'updated' };
     }
-    const rows = (await this.dataSource.query(
-      `INSERT INTO player (username, password_hash, role) VALUES ($1, $2, 'admin')
-       ON CONFLICT ((lower(username))) DO NOTHING RETURNING id`,
-      [username, await hashPassword(password)],
-    )) as Array<{ id: string }>;
+    const inserted = await insertPlayerIfAbsent(this.dataSource, { username, passwordHash: await hashPassword(password), role: 'admin' });
     // Another process booting at the same moment may have inserted it; theirs is as good as ours.
-    const id = rows[0]?.id ?? (await this.findByUsername(username))?.id;
+    const id = inserted ?? (await this.findByUsername(username))?.id;
     if (!id) throw new Error('admin bootstrap: insert neither succeeded nor found an existing row');
     await ensureWallet(this.dataSource, id);
     this.logger.info({ username, playerId: id }, 'admin account created');
@@ -229,21 +216,12 @@ export class AuthService {
     }
   }
 
-  private async findByUsername(username: string): Promise<PlayerRow | undefined> {
-    const rows = (await this.dataSource.query(
-      `SELECT id, username, password_hash, role, token_version FROM player WHERE lower(username) = lower($1)`,
-      [username],
-    )) as PlayerRow[];
-    return rows[0];
+  private async findByUsername(username: string): Promise<AuthPlayer | undefined> {
+    return (await findPlayerByUsername(this.dataSource, username)) ?? undefined;
   }
 
-  private async findById(playerId: string): Promise<PlayerRow | undefined> {
-    if (!isUuid(playerId)) return undefined;
-    const rows = (await this.dataSource.query(
-      `SELECT id, username, password_hash, role, token_version FROM player WHERE id = $1`,
-      [playerId],
-    )) as PlayerRow[];
-    return rows[0];
+  private async findById(playerId: string): Promise<AuthPlayer | undefined> {
+    return (await findPlayerById(this.dataSource, playerId)) ?? undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { isUuid } from '../persistence/uuid';
 
 /** Roles a token can carry. */
 export type Role = 'player' | 'admin';
@@ -32,11 +33,10 @@ export const MAX_TOKEN_LENGTH = 1024;
 
 const HEADER_SEGMENT = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const payloadSchema = z
   .object({
-    sub: z.string().regex(UUID),
+    sub: z.string().refine(isUuid, 'must be a uuid'),
     role: z.enum(['player', 'admin']),
     iat: z.number().int().nonnegative(),
     exp: z.number().int().positive(),

@@ -9,6 +9,8 @@ import { errorBody, type ErrorCode } from '../../../shared/codes';
 import type { Ack, ChatMessage } from '../../../shared/protocol';
 import type { TableHandle } from '../table/table-handle';
 import { TokenBucket } from '../transport/rate-limit';
+import { ChatMessageEntity } from '../persistence/entities/chat-message.entity';
+import { isChatMuted } from '../persistence/player.repository';
 
 /** Sustained messages per second per player, and the burst on top of it. */
 export const CHAT_RATE_PER_SECOND = 0.5;
@@ -19,7 +21,7 @@ export const MAX_CHAT_RATE_ENTRIES = 10_000;
 /** Where chat messages go out: every socket watching the table and every seated player's sockets. */
 export type ChatSend = (table: TableHandle, message: ChatMessage) => void;
 
-const refuse = (code: ErrorCode, message: string): Ack<Record<string, unknown>> => ({ ok: false, error: errorBody(code, message) });
+const refuse = (code: ErrorCode, message: string): Ack<{ messageId: string }> => ({ ok: false, error: errorBody(code, message) });
 
 /** One process's chat service. */
 export class ChatRoom {
@@ -33,17 +35,21 @@ export class ChatRoom {
   ) {}
 
   /** Says `text` at `table` for a player who is seated there or watching it. */
-  async say(p: { table: TableHandle; playerId: string; username: string; watching: boolean; text: string }): Promise<Ack<Record<string, unknown>>> {
+  async say(p: { table: TableHandle; playerId: string; username: string; watching: boolean; text: string }): Promise<Ack<{ messageId: string }>> {
     if (!p.watching && !p.table.isSeated(p.playerId)) return refuse('forbidden', 'watch or sit at the table to chat there');
     if (!this.allow(p.playerId)) return refuse('rate_limited', `at most ${CHAT_BURST} messages at once, then one every ${1 / CHAT_RATE_PER_SECOND} s`);
-    const [player] = (await this.dataSource.query(`SELECT chat_muted FROM player WHERE id = $1`, [p.playerId])) as Array<{ chat_muted: boolean }>;
-    if (player?.chat_muted) return refuse('forbidden', 'an admin muted your chat');
+    if (await isChatMuted(this.dataSource, p.playerId)) return refuse('forbidden', 'an admin muted your chat');
     const tableId = p.table.config.tableId;
     const handId = p.table.currentHandId();
-    const [row] = (await this.dataSource.query(
-      `INSERT INTO chat_message (table_id, hand_id, player_id, text) VALUES ($1, $2, $3, $4) RETURNING id::text AS id, created_at`,
-      [tableId, handId, p.playerId, p.text],
-    )) as Array<{ id: string; created_at: Date }>;
+    const inserted = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(ChatMessageEntity)
+      .values({ tableId, handId, playerId: p.playerId, text: p.text })
+      .returning(['id', 'createdAt'])
+      .updateEntity(false)
+      .execute();
+    const row = (inserted.raw as Array<{ id: string; created_at: Date }>)[0];
     const message: ChatMessage = { tableId, handId, messageId: row!.id, playerId: p.playerId, username: p.username, text: p.text, at: row!.created_at.toISOString() };
     this.send(p.table, message);
     this.logger.debug({ tableId, playerId: p.playerId, messageId: row!.id }, 'chat');
@@ -61,18 +67,19 @@ export class ChatRoom {
   }
 }
 
-/** Mutes or unmutes a player's chat everywhere (an admin action); false when there is no such player. */
-export async function setChatMuted(dataSource: DataSource, playerId: string, muted: boolean): Promise<boolean> {
-  const rows = (await dataSource.query(`UPDATE player SET chat_muted = $2 WHERE id = $1 RETURNING id`, [playerId, muted])) as unknown[];
-  return rows.length > 0;
-}
-
 /** The chat said during one hand, oldest first (for the hand's history). */
 export async function chatOfHand(dataSource: DataSource, handId: string): Promise<Array<Record<string, unknown>>> {
-  const rows = (await dataSource.query(
-    `SELECT c.id::text AS "messageId", c.player_id AS "playerId", p.username, c.text, c.created_at AS at
-     FROM chat_message c JOIN player p ON p.id = c.player_id WHERE c.hand_id = $1 ORDER BY c.id`,
-    [handId],
-  )) as Array<{ at: Date } & Record<string, unknown>>;
+  const rows = await dataSource
+    .getRepository(ChatMessageEntity)
+    .createQueryBuilder('c')
+    .innerJoin('c.player', 'p')
+    .select('c.id::text', 'messageId')
+    .addSelect('c.player_id', 'playerId')
+    .addSelect('p.username', 'username')
+    .addSelect('c.text', 'text')
+    .addSelect('c.created_at', 'at')
+    .where('c.hand_id = :handId', { handId })
+    .orderBy('c.id')
+    .getRawMany<{ at: Date } & Record<string, unknown>>();
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }

@@ -3,7 +3,10 @@
  * record of one or many hands, and a player's ledger statement. Read-only SQL; nothing here moves chips.
  * Cursors are keyset positions (started_at, id) so paging stays correct while new hands are written.
  */
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
+import { AccountEntity } from '../persistence/entities/account.entity';
+import { HandEventEntity } from '../persistence/entities/hand-event.entity';
+import { PlayerEntity } from '../persistence/entities/player.entity';
 import { type Chips, ZERO, chips, formatAmount, sumChips } from '../../../shared/money';
 import { HOUSE_UNIT } from '../auth/house-unit';
 import type { StoredEntry, StoredEvent, StoredHand, StoredTransfer } from './hand-record';
@@ -120,6 +123,9 @@ async function handRows(ds: DataSource, f: HandFilter, limit: number, cursor?: {
     where += ` AND (h.started_at, h.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
   }
   params.push(limit);
+  // Raw SQL on purpose: the row-value keyset `(started_at, id) < (…)` is what lets hand_started_idx and
+  // hand_table_started_idx serve each page (see the hand-history-indexes migration), and the filter
+  // (jsonb containment on the seat list among others) is built from the request.
   return (await ds.query(
     `SELECT ${HAND_COLUMNS} FROM hand h JOIN poker_table t ON t.id = h.table_id
      WHERE ${where} ORDER BY h.started_at DESC, h.id DESC LIMIT $${params.length}`,
@@ -130,7 +136,7 @@ async function handRows(ds: DataSource, f: HandFilter, limit: number, cursor?: {
 async function usernames(ds: DataSource, ids: Iterable<string>): Promise<Record<string, string>> {
   const list = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
   if (list.length === 0) return {};
-  const rows = (await ds.query(`SELECT id, username FROM player WHERE id = ANY($1::uuid[])`, [list])) as { id: string; username: string }[];
+  const rows = await ds.getRepository(PlayerEntity).find({ select: { id: true, username: true }, where: { id: In(list) } });
   return Object.fromEntries(rows.map((r) => [r.id, r.username]));
 }
 
@@ -195,15 +201,21 @@ export async function matchingHandIds(ds: DataSource, filter: HandFilter, cap: n
 export async function loadHands(ds: DataSource, ids: readonly string[]): Promise<StoredHand[]> {
   const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
   if (valid.length === 0) return [];
+  // Raw SQL on purpose: the same HAND_COLUMNS as the keyset pages, so both read one row shape; started_at
+  // is also read as text because the cursor needs its full microsecond precision, which a JS Date loses.
   const rows = (await ds.query(
     `SELECT ${HAND_COLUMNS} FROM hand h JOIN poker_table t ON t.id = h.table_id WHERE h.id = ANY($1::uuid[])`,
     [valid],
   )) as HandRow[];
-  const events = (await ds.query(
-    `SELECT hand_id, seq, type, payload FROM hand_event WHERE hand_id = ANY($1::uuid[]) ORDER BY hand_id, seq`,
-    [valid],
-  )) as Array<StoredEvent & { hand_id: string }>;
+  const events = (
+    await ds.getRepository(HandEventEntity).find({
+      select: { id: true, handId: true, seq: true, type: true, payload: true },
+      where: { handId: In(valid) },
+      order: { handId: 'ASC', seq: 'ASC' },
+    })
+  ).map((e) => ({ hand_id: e.handId, seq: e.seq, type: e.type, payload: e.payload as StoredEvent['payload'] }));
   // Only final transfers are linked to hands; naming their kinds lets the partial unique index serve the lookup.
+  // Raw SQL on purpose: a three-way outer join flattened into one row per entry, read by toStored.
   const entries = (await ds.query(
     `SELECT t.hand_id, t.id::text AS transfer_id, t.kind, t.idempotency_key, t.reason, t.created_at,
             e.id::text AS entry_id, e.account_id::text AS account_id, a.kind AS account_kind, a.player_id, a.table_id AS account_table_id,
@@ -303,11 +315,20 @@ export async function playerStatement(
   before?: string,
 ): Promise<{ accounts: Array<{ accountId: string; kind: string; tableId: string | null; tableName: string | null; balance: string }>; lines: StatementLine[]; nextCursor: string | null }> {
   // Amounts are written in the account's scale: a seat in its table's unit, a wallet in cents.
-  const accounts = (await ds.query(
-    `SELECT a.id::text AS "accountId", a.kind, a.table_id AS "tableId", pt.name AS "tableName", a.balance::text AS balance, pt.unit::text AS unit
-     FROM account a LEFT JOIN poker_table pt ON pt.id = a.table_id WHERE a.player_id = $1 ORDER BY a.id`,
-    [playerId],
-  )) as Array<{ accountId: string; kind: string; tableId: string | null; tableName: string | null; balance: string; unit: string | null }>;
+  const accounts = await ds
+    .getRepository(AccountEntity)
+    .createQueryBuilder('a')
+    .leftJoin('a.table', 'pt')
+    .select('a.id::text', 'accountId')
+    .addSelect('a.kind', 'kind')
+    .addSelect('a.table_id', 'tableId')
+    .addSelect('pt.name', 'tableName')
+    .addSelect('a.balance::text', 'balance')
+    .addSelect('pt.unit::text', 'unit')
+    .where('a.player_id = :playerId', { playerId })
+    .orderBy('a.id')
+    .getRawMany<{ accountId: string; kind: string; tableId: string | null; tableName: string | null; balance: string; unit: string | null }>();
+  // Raw SQL on purpose: an id keyset page over a four-table join, one statement per page.
   const rows = (await ds.query(
     `SELECT e.id::text AS "entryId", t.id::text AS "transferId", t.kind, a.kind AS account, a.table_id AS "tableId", pt.name AS "tableName",
             t.hand_id AS "handId", e.amount::text AS amount, e.balance_after::text AS "balanceAfter", e.created_at AS "createdAt",

@@ -60,6 +60,10 @@ export async function reconcile(ds: DataSource): Promise<ReconcileReport> {
     // a fast-growing ledger the planner can pick a nested loop that turns 0.4 s into minutes (seen on
     // 325k hands), so nested loops are off for this audit transaction only.
     await runner.query(`SET LOCAL enable_nestloop = off`);
+    // The checks below stay raw SQL on purpose: they are whole-table aggregates (GROUP BY with HAVING,
+    // FILTER, a window sum over every entry) that the query builder could only wrap as text, and the
+    // planner setting above, measured at 0.4 s against minutes on 325k hands, only holds for SQL whose
+    // shape is fixed here.
     const q = (sql: string) => runner.query(sql) as Promise<Record<string, string>[]>;
     const counts = (await q(`SELECT (SELECT count(*) FROM account)::int AS accounts, (SELECT count(*) FROM transfer)::int AS transfers,
                                     (SELECT count(*) FROM ledger_entry)::int AS entries,

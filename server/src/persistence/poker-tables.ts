@@ -1,5 +1,6 @@
 /**
- * Creating and reading `poker_table` rows. The database CHECKs guard shapes (blinds > 0, sb <= bb,
+ * Creating, reading and updating `poker_table` rows through TypeORM (these are not hot paths: an admin
+ * action or a table actor starting). The database CHECKs guard shapes (blinds > 0, sb <= bb,
  * min <= max buy-in); this module adds the rule the database cannot express simply: every amount is a
  * whole number of the table's unit.
  */
@@ -8,10 +9,12 @@ import { LedgerError, pgCode, toLedgerError } from '../ledger/errors';
 import { normalizeAmount } from '../ledger/amounts';
 import type { Db } from '../ledger/db';
 import type { Variant } from '../../../shared/engine/types';
+import { AccountEntity } from './entities/account.entity';
+import { PokerTableEntity } from './entities/poker-table.entity';
+import { isUuid } from './uuid';
 
 /** The time bank a table gets when its creator names none. */
 export const DEFAULT_TIME_BANK_MS = 30_000;
-
 
 /** Parameters of a new table. */
 export interface CreateTableParams {
@@ -58,31 +61,34 @@ export async function createTable(db: Db, params: CreateTableParams): Promise<{ 
   }
   const rakePercent = normalizeAmount(params.rakePercent ?? chips(0));
   try {
-    // The table and its own house_rake account are created in one statement (see the per-table-rake migration).
-    const rows = (await db.query(
-      `WITH t AS (
-         INSERT INTO poker_table (name, variant, max_seats, unit, small_blind, big_blind, ante, min_buy_in, max_buy_in,
-                                  rake_percent, rake_cap, action_timeout_ms, time_bank_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id
-       ), r AS (INSERT INTO account (kind, table_id, balance) SELECT 'house_rake', t.id, 0 FROM t)
-       SELECT id FROM t`,
-      [
-        params.name,
-        params.variant,
-        params.maxSeats,
-        unit.toFixed(),
-        amounts.smallBlind.toFixed(),
-        amounts.bigBlind.toFixed(),
-        amounts.ante.toFixed(),
-        amounts.minBuyIn.toFixed(),
-        amounts.maxBuyIn.toFixed(),
-        rakePercent.toFixed(),
-        amounts.rakeCap.toFixed(),
-        params.actionTimeoutMs,
-        params.timeBankMs ?? DEFAULT_TIME_BANK_MS,
-      ],
-    )) as { id: string }[];
-    return { id: rows[0]!.id };
+    // The table and its own house_rake account commit together (see the per-table-rake migration).
+    return await db.transaction(async (em) => {
+      const inserted = await em
+        .createQueryBuilder()
+        .insert()
+        .into(PokerTableEntity)
+        .values({
+          name: params.name,
+          variant: params.variant,
+          maxSeats: params.maxSeats,
+          unit: unit.toFixed(),
+          smallBlind: amounts.smallBlind.toFixed(),
+          bigBlind: amounts.bigBlind.toFixed(),
+          ante: amounts.ante.toFixed(),
+          minBuyIn: amounts.minBuyIn.toFixed(),
+          maxBuyIn: amounts.maxBuyIn.toFixed(),
+          rakePercent: rakePercent.toFixed(),
+          rakeCap: amounts.rakeCap.toFixed(),
+          actionTimeoutMs: params.actionTimeoutMs,
+          timeBankMs: params.timeBankMs ?? DEFAULT_TIME_BANK_MS,
+        })
+        .returning(['id'])
+        .updateEntity(false)
+        .execute();
+      const id = (inserted.raw as Array<{ id: string }>)[0]!.id;
+      await em.createQueryBuilder().insert().into(AccountEntity).values({ kind: 'house_rake', tableId: id, balance: '0' }).updateEntity(false).execute();
+      return { id };
+    });
   } catch (error) {
     // A CHECK violation here means the parameters were out of range (e.g. small blind above big blind).
     if (pgCode(error) === '23514') throw new LedgerError('invalid_amount', 'table parameters out of range', { cause: error });
@@ -90,55 +96,46 @@ export async function createTable(db: Db, params: CreateTableParams): Promise<{ 
   }
 }
 
-/** A poker_table row as the driver returns it (NUMERIC columns arrive as strings). */
-export interface TableRow {
-  id: string;
-  name: string;
-  variant: Variant;
-  max_seats: number;
-  unit: string;
-  small_blind: string;
-  big_blind: string;
-  ante: string;
-  min_buy_in: string;
-  max_buy_in: string;
-  rake_percent: string;
-  rake_cap: string;
-  action_timeout_ms: number;
-  time_bank_ms: number;
-  status: 'open' | 'closed';
-  next_hand_number: string;
-  created_at: Date;
+/** A stored table as TypeORM loads it (NUMERIC columns arrive as strings, bigint too). */
+export type TableRow = PokerTableEntity;
+
+/** Reads one table row, or null when there is none (a malformed id names no table). */
+export async function findTable(db: Db, tableId: string): Promise<TableRow | null> {
+  if (!isUuid(tableId)) return null;
+  return db.getRepository(PokerTableEntity).findOneBy({ id: tableId });
+}
+
+/** The open tables in creation order, at most `limit` of them (the public lobby). */
+export async function listOpenTables(db: Db, limit: number): Promise<TableRow[]> {
+  return db.getRepository(PokerTableEntity).find({ where: { status: 'open' }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
 }
 
 /** Reads one table, or throws table_not_found. */
 export async function getTable(db: Db, tableId: string): Promise<PokerTable> {
-  const rows = (await db.query(`SELECT * FROM poker_table WHERE id = $1`, [tableId]).catch((error: unknown) => {
-    // A malformed id cannot name a table.
-    throw pgCode(error) === '22P02' ? new LedgerError('table_not_found') : toLedgerError(error);
-  })) as TableRow[];
-  const r = rows[0];
+  const r = await findTable(db, tableId).catch((error: unknown) => {
+    throw toLedgerError(error);
+  });
   if (!r) throw new LedgerError('table_not_found');
-  return { ...tableSettingsOf(r), nextHandNumber: BigInt(r.next_hand_number), createdAt: r.created_at };
+  return { ...tableSettingsOf(r), nextHandNumber: BigInt(r.nextHandNumber), createdAt: r.createdAt };
 }
 
 /** A table's settings and status from its row (NUMERIC columns arrive as strings). */
-export function tableSettingsOf(r: Omit<TableRow, 'next_hand_number' | 'created_at'>): Omit<PokerTable, 'nextHandNumber' | 'createdAt'> {
+export function tableSettingsOf(r: Omit<TableRow, 'nextHandNumber' | 'createdAt'>): Omit<PokerTable, 'nextHandNumber' | 'createdAt'> {
   return {
     id: r.id,
     name: r.name,
     variant: r.variant,
-    maxSeats: Number(r.max_seats),
+    maxSeats: Number(r.maxSeats),
     unit: chips(r.unit),
-    smallBlind: chips(r.small_blind),
-    bigBlind: chips(r.big_blind),
+    smallBlind: chips(r.smallBlind),
+    bigBlind: chips(r.bigBlind),
     ante: chips(r.ante),
-    minBuyIn: chips(r.min_buy_in),
-    maxBuyIn: chips(r.max_buy_in),
-    rakePercent: chips(r.rake_percent),
-    rakeCap: chips(r.rake_cap),
-    actionTimeoutMs: Number(r.action_timeout_ms),
-    timeBankMs: Number(r.time_bank_ms),
+    minBuyIn: chips(r.minBuyIn),
+    maxBuyIn: chips(r.maxBuyIn),
+    rakePercent: chips(r.rakePercent),
+    rakeCap: chips(r.rakeCap),
+    actionTimeoutMs: Number(r.actionTimeoutMs),
+    timeBankMs: Number(r.timeBankMs),
     status: r.status,
   };
 }
@@ -152,14 +149,24 @@ export type TableChanges = Pick<
 /** Stores new settings of an open table; table_not_found when there is no such open table. */
 export async function updateTable(db: Db, tableId: string, c: TableChanges): Promise<void> {
   try {
-    const rows = (await db.query(
-      `UPDATE poker_table SET name = $2, small_blind = $3, big_blind = $4, ante = $5, min_buy_in = $6, max_buy_in = $7,
-              rake_percent = $8, rake_cap = $9, action_timeout_ms = $10, time_bank_ms = $11
-       WHERE id = $1 AND status = 'open' RETURNING id`,
-      [tableId, c.name, c.smallBlind.toFixed(), c.bigBlind.toFixed(), c.ante.toFixed(), c.minBuyIn.toFixed(), c.maxBuyIn.toFixed(),
-        c.rakePercent.toFixed(), c.rakeCap.toFixed(), c.actionTimeoutMs, c.timeBankMs],
-    )) as Array<{ id: string }>;
-    if (!rows[0]) throw new LedgerError('table_not_found');
+    const result = await db
+      .createQueryBuilder()
+      .update(PokerTableEntity)
+      .set({
+        name: c.name,
+        smallBlind: c.smallBlind.toFixed(),
+        bigBlind: c.bigBlind.toFixed(),
+        ante: c.ante.toFixed(),
+        minBuyIn: c.minBuyIn.toFixed(),
+        maxBuyIn: c.maxBuyIn.toFixed(),
+        rakePercent: c.rakePercent.toFixed(),
+        rakeCap: c.rakeCap.toFixed(),
+        actionTimeoutMs: c.actionTimeoutMs,
+        timeBankMs: c.timeBankMs,
+      })
+      .where('id = :tableId AND status = :open', { tableId, open: 'open' })
+      .execute();
+    if (!result.affected) throw new LedgerError('table_not_found');
   } catch (error) {
     if (pgCode(error) === '23514') throw new LedgerError('invalid_amount', 'table parameters out of range', { cause: error });
     throw toLedgerError(error);
@@ -168,5 +175,5 @@ export async function updateTable(db: Db, tableId: string, c: TableChanges): Pro
 
 /** Marks a table closed once its actor has cashed every seat out (idempotent). */
 export async function markTableClosed(db: Db, tableId: string): Promise<void> {
-  await db.query(`UPDATE poker_table SET status = 'closed' WHERE id = $1`, [tableId]);
+  await db.getRepository(PokerTableEntity).update({ id: tableId }, { status: 'closed' });
 }

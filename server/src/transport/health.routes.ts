@@ -23,6 +23,7 @@ export function registerHealthRoutes(router: Router, dataSource: DataSource, isS
     const checks = { database: false, migrations: false, shuttingDown: isShuttingDown() };
     try {
       const started = Date.now();
+      // A bare round trip, raw on purpose: it asks whether the database answers, not for any row.
       await within(dataSource.query('SELECT 1'), READY_DB_TIMEOUT_MS);
       checks.database = true;
       checks.migrations = await within(migrationsApplied(dataSource), Math.max(1, READY_DB_TIMEOUT_MS - (Date.now() - started)));

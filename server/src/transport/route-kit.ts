@@ -14,9 +14,8 @@ import type { TokenClaims } from '../auth/tokens';
 import type { TableRow as StoredTableRow } from '../persistence/poker-tables';
 import { HttpError, type RouteContext } from './router';
 
-/** A poker_table row as the table list selects it (NUMERIC columns arrive as strings). */
-export type TableRow = Omit<StoredTableRow, 'next_hand_number' | 'created_at'>;
-
+/** A poker_table row as the table routes read it (NUMERIC columns arrive as strings). */
+export type TableRow = StoredTableRow;
 
 /** Largest page any listing returns. */
 export const MAX_PAGE_SIZE = 200;

@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { PlayerEntity } from './player.entity';
+import { PokerTableEntity } from './poker-table.entity';
 
 /** Kinds of ledger account: a player's wallet, a player's stack at one table, and the two house accounts. */
 export type AccountKind = 'wallet' | 'seat' | 'house_rake' | 'house_cash';
@@ -19,8 +21,16 @@ export class AccountEntity {
   @Column({ type: 'uuid', name: 'player_id', nullable: true })
   playerId!: string | null;
 
+  @ManyToOne(() => PlayerEntity, { nullable: true })
+  @JoinColumn({ name: 'player_id' })
+  player?: PlayerEntity | null;
+
   @Column({ type: 'uuid', name: 'table_id', nullable: true })
   tableId!: string | null;
+
+  @ManyToOne(() => PokerTableEntity, { nullable: true })
+  @JoinColumn({ name: 'table_id' })
+  table?: PokerTableEntity | null;
 
   @Column({ type: 'numeric', default: 0 })
   balance!: string;

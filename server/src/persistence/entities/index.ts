@@ -1,4 +1,4 @@
-/** Every entity, registered with the DataSource. */
+/** Every entity, registered with the DataSource: one per table the migrations create (entity-schema.test.ts checks both ways). */
 import { PlayerEntity } from './player.entity';
 import { PokerTableEntity } from './poker-table.entity';
 import { AccountEntity } from './account.entity';
@@ -6,5 +6,17 @@ import { TransferEntity } from './transfer.entity';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 import { HandEntity } from './hand.entity';
 import { HandEventEntity } from './hand-event.entity';
+import { ChatMessageEntity } from './chat-message.entity';
 
-export const ENTITIES = [PlayerEntity, PokerTableEntity, AccountEntity, TransferEntity, LedgerEntryEntity, HandEntity, HandEventEntity];
+export { PlayerEntity, PokerTableEntity, AccountEntity, TransferEntity, LedgerEntryEntity, HandEntity, HandEventEntity, ChatMessageEntity };
+
+export const ENTITIES = [
+  PlayerEntity,
+  PokerTableEntity,
+  AccountEntity,
+  TransferEntity,
+  LedgerEntryEntity,
+  HandEntity,
+  HandEventEntity,
+  ChatMessageEntity,
+];

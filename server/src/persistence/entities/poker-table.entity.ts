@@ -1,7 +1,13 @@
 import type { Variant } from '../../../../shared/engine/types';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A table's configuration. Amounts are NUMERIC and travel as decimal strings, never JS numbers. */
+/** Whether a table still deals. */
+export type PokerTableStatus = 'open' | 'closed';
+
+/**
+ * A table's configuration. Amounts are NUMERIC (unconstrained precision, as the migration declares
+ * them) and travel as decimal strings, never JS numbers.
+ */
 @Entity({ name: 'poker_table' })
 export class PokerTableEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -13,7 +19,7 @@ export class PokerTableEntity {
   @Column({ type: 'text' })
   variant!: Variant;
 
-  @Column({ type: 'int', name: 'max_seats' })
+  @Column({ type: 'integer', name: 'max_seats' })
   maxSeats!: number;
 
   @Column({ type: 'numeric' })
@@ -40,11 +46,11 @@ export class PokerTableEntity {
   @Column({ type: 'numeric', name: 'rake_cap', default: 0 })
   rakeCap!: string;
 
-  @Column({ type: 'int', name: 'action_timeout_ms' })
+  @Column({ type: 'integer', name: 'action_timeout_ms' })
   actionTimeoutMs!: number;
 
   @Column({ type: 'text', default: 'open' })
-  status!: 'open' | 'closed';
+  status!: PokerTableStatus;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
@@ -52,4 +58,8 @@ export class PokerTableEntity {
   /** bigint arrives as a string from the driver. */
   @Column({ type: 'bigint', name: 'next_hand_number', default: 1 })
   nextHandNumber!: string;
+
+  /** Extra thinking time each player may draw on once the action timer runs out. */
+  @Column({ type: 'integer', name: 'time_bank_ms', default: 30_000 })
+  timeBankMs!: number;
 }

@@ -1,4 +1,7 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { HandEntity } from './hand.entity';
+import { PlayerEntity } from './player.entity';
+import { PokerTableEntity } from './poker-table.entity';
 
 /** Kinds of money movement. */
 export type TransferKind =
@@ -13,6 +16,7 @@ export type TransferKind =
 
 /** One money movement (append-only). Its ledger entries sum to zero; `result` is what replays return. */
 @Entity({ name: 'transfer' })
+@Unique('transfer_idempotency_key_uq', ['idempotencyKey'])
 export class TransferEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -20,7 +24,7 @@ export class TransferEntity {
   @Column({ type: 'text' })
   kind!: TransferKind;
 
-  @Column({ type: 'text', name: 'idempotency_key', unique: true })
+  @Column({ type: 'text', name: 'idempotency_key' })
   idempotencyKey!: string;
 
   /** sha256 hex of the canonical parameters, to tell a replay from a conflicting reuse of the key. */
@@ -30,12 +34,25 @@ export class TransferEntity {
   @Column({ type: 'uuid', name: 'hand_id', nullable: true })
   handId!: string | null;
 
+  @ManyToOne(() => HandEntity, { nullable: true })
+  @JoinColumn({ name: 'hand_id' })
+  hand?: HandEntity | null;
+
   @Column({ type: 'uuid', name: 'table_id', nullable: true })
   tableId!: string | null;
+
+  @ManyToOne(() => PokerTableEntity, { nullable: true })
+  @JoinColumn({ name: 'table_id' })
+  table?: PokerTableEntity | null;
 
   @Column({ type: 'uuid', name: 'player_id', nullable: true })
   playerId!: string | null;
 
+  @ManyToOne(() => PlayerEntity, { nullable: true })
+  @JoinColumn({ name: 'player_id' })
+  player?: PlayerEntity | null;
+
+  /** The admin who made the transfer, when one did; deliberately no foreign key (the migration declares none). */
   @Column({ type: 'uuid', name: 'actor_id', nullable: true })
   actorId!: string | null;
 
