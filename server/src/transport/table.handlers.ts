@@ -13,6 +13,7 @@ import { TokenBucket } from './rate-limit';
 import type { PlayerLimiter } from './player-rate-limit';
 import { playerRoom, tableRoom, type FeltIo } from './io-server';
 import { frameRefusal, watchRefusal } from './socket-guards';
+import { sendToSocket } from './frame-rooms';
 
 type AnyAck = Ack<Record<string, unknown>>;
 type Socket = Parameters<Parameters<FeltIo['on']>[1]>[0];
@@ -104,9 +105,12 @@ function resume(socket: Socket, table: TableHandle): void {
   const { playerId } = socket.data;
   void socket.join(tableRoom(table.config.tableId));
   table.notify({ type: 'player.presence', playerId, connected: true });
-  socket.emit('table:state', table.view(playerId));
+  const tableId = table.config.tableId;
   const cards = table.holeCards(playerId);
-  if (cards) socket.emit('hand:cards', { tableId: table.config.tableId, ...cards });
+  sendToSocket(socket, tableId, [
+    { type: 'table:state', payload: table.view(playerId) },
+    ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
+  ]);
 }
 
 function amountAt(table: TableHandle, raw: string): { ok: true; value: Chips } | { ok: false; ack: AnyAck } {
@@ -133,7 +137,7 @@ async function dispatch<E extends ClientEventName>(socket: Socket, registry: Tab
       if (capped) return fail(capped, 'This account already watches this table from too many sockets, or too many tables.');
       await socket.join(tableRoom(p.tableId));
       const cards = table.holeCards(playerId);
-      if (cards) socket.emit('hand:cards', { tableId: p.tableId, ...cards });
+      if (cards) sendToSocket(socket, p.tableId, [{ type: 'hand:cards', payload: { tableId: p.tableId, ...cards } }]);
       return { ok: true, state: table.view(playerId) };
     }
     case 'table:unwatch':
