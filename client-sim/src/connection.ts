@@ -4,7 +4,7 @@
  * server's idempotency answers it with the original result instead of acting twice.
  */
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol';
+import type { Ack, ClientToServerEvents, ProtocolVersion, ServerToClientEvents } from '../../shared/protocol';
 
 /** A typed Socket.IO client socket. */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -61,10 +61,11 @@ export class Connection {
   /** Number of disconnects so far, so a caller can tell whether its request lived through one. */
   drops = 0;
 
-  constructor(baseUrl: string, token: string, pacing: Pacing = DEFAULT_PACING) {
+  /** Protocol 2 (one `table:frame` per table step) unless a caller asks for the per-event protocol 1. */
+  constructor(baseUrl: string, token: string, pacing: Pacing = DEFAULT_PACING, protocol: ProtocolVersion = 2) {
     this.pacer = new Pacer(pacing);
     this.socket = connect(baseUrl, {
-      auth: { token },
+      auth: { token, protocol },
       transports: ['websocket'],
       forceNew: true,
       autoConnect: false,

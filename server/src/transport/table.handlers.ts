@@ -103,14 +103,16 @@ export function registerTableHandlers(
 /** A reconnecting player gets the full current view and their own hole cards. */
 function resume(socket: Socket, table: TableHandle): void {
   const { playerId } = socket.data;
-  void socket.join(tableRoom(table.config.tableId));
-  table.notify({ type: 'player.presence', playerId, connected: true });
   const tableId = table.config.tableId;
+  void socket.join(tableRoom(tableId));
+  // The view goes out before the presence change: that change publishes a newer view to the player's
+  // room (this socket included), and sent the other way round the socket got the same seq twice.
   const cards = table.holeCards(playerId);
   sendToSocket(socket, tableId, [
     { type: 'table:state', payload: table.view(playerId) },
     ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
   ]);
+  table.notify({ type: 'player.presence', playerId, connected: true });
 }
 
 function amountAt(table: TableHandle, raw: string): { ok: true; value: Chips } | { ok: false; ack: AnyAck } {
