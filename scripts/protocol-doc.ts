@@ -24,7 +24,8 @@ const ACKS: Record<ClientEventName, string> = {
   'table:leave': '`{ ok: true, cashedOut, pending: false }` now, or `{ ok: true, cashedOut: null, pending: true }` mid-hand (fold at your turn, cash out after the hand)',
   'table:chat':
     '`{ ok: true, messageId }` — seated players and watchers only; at most 5 messages at once, then one every 2 s; `forbidden` when an admin muted you. Everyone at the table gets `table:chat`',
-  'table:act': '`{ ok: true, seq }` — `amount` is the street total "to" for bet/raise (as PHH `cbr`), absent otherwise',
+  'table:act':
+    '`{ ok: true, seq }` — `amount` is the street total "to" for bet/raise (as PHH `cbr`), absent otherwise. On protocol 2, `{ ok: true, seq, frame }`: `frame` is what your action sent this socket (see Protocol versions and frames)',
 };
 
 function interfaceBlock(source: string, name: string): string {
@@ -56,7 +57,10 @@ function framesSection(source: string): string[] {
     'settlement, a seat change) arrives as **one** `table:frame` event, `{ v: 2, tableId, items }`. Handle `items` in order,',
     'each exactly as the protocol 1 event named by its `type` with its `payload`; nothing else changes (acks, requests,',
     '`table:chat`, `session:ended` and `server:shutdown` stay events of their own, and the view and cards you are owed when',
-    'you reconnect or watch come as a frame too). A bot written for protocol 1 needs one more handler:', '',
+    'you reconnect or watch come as a frame too). One exception saves a frame per action: the ack of your own `table:act`',
+    'carries, as `frame`, what that action sent this socket (the action event, your new view, …), and no separate frame',
+    'comes to that socket for it; your other sockets get it as a frame. A bot written for protocol 1 needs one more handler,',
+    'applied to every `table:frame` and to the `frame` of each `table:act` ack:', '',
     '```ts',
     'socket.on(\'table:frame\', (frame) => { for (const item of frame.items) handlers[item.type]?.(item.payload); });',
     '```', '',
@@ -68,9 +72,10 @@ function framesSection(source: string): string[] {
     `${MAX_FRAME_ITEMS} items ride in one frame; a step that sends more continues in the next frame, in order.`, '',
     '```ts', interfaceBlock(source, 'TableFrame'), '', typeBlock(source, 'FrameItem'), '', interfaceBlock(source, 'TurnNotice'), '```', '',
     '### Changelog', '',
-    '- **2** — `table:frame`: one frame per table step per socket instead of one event per message (from 12.9 frames per',
-    '  action to at most seats + 1 at a 6-seat table); the public part is encoded once per table; watchers get `table:turn`',
-    '  instead of a full view on every turn. Opt in with `auth.protocol: 2`; version 1 is unchanged and remains the default.',
+    '- **2** — `table:frame`: one frame per table step per socket instead of one event per message, and none to the socket',
+    '  that acted (its `table:act` ack carries its `frame`); the public part is encoded once per table; watchers get',
+    '  `table:turn` instead of a full view on every turn. Opt in with `auth.protocol: 2`; version 1 is unchanged and remains',
+    '  the default.',
     '- **1** — per-event messages (`table:state`, `hand:event`, `hand:cards`, `hand:result`, `hand:openings`, `seat:topup`).', '',
   ];
 }

@@ -213,7 +213,8 @@ export interface ClientToServerEvents {
   'table:sitout': (payload: ClientPayload<'table:sitout'>, ack: AckFn<object>) => void;
   'table:sitin': (payload: ClientPayload<'table:sitin'>, ack: AckFn<object>) => void;
   'table:leave': (payload: ClientPayload<'table:leave'>, ack: AckFn<{ cashedOut: string | null; pending: boolean }>) => void;
-  'table:act': (payload: ClientPayload<'table:act'>, ack: AckFn<{ seq: number }>) => void;
+  /** On protocol 2 the ack also carries `frame`: what the action sent this socket (no separate frame comes for it). */
+  'table:act': (payload: ClientPayload<'table:act'>, ack: AckFn<{ seq: number; frame?: TableFrame }>) => void;
   'table:chat': (payload: ClientPayload<'table:chat'>, ack: AckFn<{ messageId: string }>) => void;
 }
 

@@ -3,7 +3,7 @@
  * legal actions in its own table:state, re-syncs from the server's view after a reconnect, and keeps
  * its own chip accounting from acks and hand:result (credited − bought in + cashed out = wallet).
  */
-import type { FrameItem, HandCardsMessage, HandEventMessage, HandResultMessage, ProtocolVersion, TableView } from '../../shared/protocol';
+import type { FrameItem, HandCardsMessage, HandEventMessage, HandResultMessage, ProtocolVersion, TableFrame, TableView } from '../../shared/protocol';
 import { Money, ZERO, formatAmount, type Chips } from '../../shared/money';
 import { me, type Session } from './api';
 import { Connection, type Pacing, type Timed } from './connection';
@@ -76,6 +76,11 @@ export class Bot {
     s.on('table:frame', (frame) => {
       for (const item of frame.items) this.onItem(item);
     });
+    // Protocol 2: the ack of our own action carries what it sent us, in place of a frame.
+    this.conn.onAck = (ack) => {
+      const frame = ack.ok ? (ack as { frame?: TableFrame }).frame : undefined;
+      if (frame) for (const item of frame.items) this.onItem(item);
+    };
     s.on('table:state', (v) => this.onState(v));
     s.on('hand:cards', (m) => this.onCards(m));
     s.on('hand:result', (m) => this.onResult(m));

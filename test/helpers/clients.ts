@@ -77,21 +77,30 @@ export class TestClient {
   ) {
     socket.onAny((event: string, payload: any) => {
       this.packets.push({ event, payload });
-      const items: Frame[] = event === 'table:frame' ? (payload.items as Array<{ type: string; payload: any }>).map((i) => ({ event: i.type, payload: i.payload })) : [{ event, payload }];
-      for (const item of items) {
-        this.frames.push(item);
-        if (item.event === 'table:state') this.latest = item.payload as TableView;
-        if (item.event === 'hand:result') this.results.push(item.payload as HandResultMessage);
-      }
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const w of waiters) w();
+      this.record(event === 'table:frame' ? payload : { items: [{ type: event, payload }] });
     });
   }
 
-  /** Emits an event and resolves with its ack. */
+  /** Records table messages in order (a frame's items, or one event) and wakes whoever waits. */
+  private record(frame: { items: Array<{ type: string; payload: any }> }): void {
+    for (const { type, payload } of frame.items) {
+      this.frames.push({ event: type, payload });
+      if (type === 'table:state') this.latest = payload as TableView;
+      if (type === 'hand:result') this.results.push(payload as HandResultMessage);
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Emits an event and resolves with its ack; a protocol 2 ack's `frame` is recorded like a frame. */
   call<E extends keyof ClientToServerEvents>(event: E, payload: unknown): Promise<Ack<any>> {
-    return new Promise((resolve) => (this.socket.emit as any)(event, payload, (ack: Ack<any>) => resolve(ack)));
+    return new Promise((resolve) =>
+      (this.socket.emit as any)(event, payload, (ack: Ack<any>) => {
+        if (ack && ack.ok && ack.frame) this.record(ack.frame);
+        resolve(ack);
+      }),
+    );
   }
 
   /** Resolves once `predicate` holds for this client, checking after every frame. */

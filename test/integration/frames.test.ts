@@ -56,6 +56,7 @@ describe('one frame per socket per table step', () => {
     const perAction = packets / actions;
 
     // The bench's figure: frames received by the seated sockets per accepted action (acks not counted).
+    // The acting socket's share rides in its ack, so about one frame per other seat, plus each hand's deal and result.
     if (perAction > TABLE.maxSeats + 1) throw new Error(`protocol 2 frames per action ${perAction.toFixed(2)} > ${TABLE.maxSeats + 1} (${packets} frames, ${actions} actions)`);
     expect(actions).toBeGreaterThan(10);
     for (const p of [...players, watchers[0]!]) {
@@ -65,6 +66,26 @@ describe('one frame per socket per table step', () => {
     for (const c of [...players, ...watchers]) expect(repeatedSeqs(c, tableId)).toEqual([]);
     for (const c of [...players, ...watchers]) c.close();
   }, 90_000);
+
+  it('protocol 2: the ack of an action carries what it sent the acting socket, which gets no frame for it', async () => {
+    const tableId = await createTable(felt.url, admin, TABLE);
+    const players = await seatPlayers(felt.url, admin, tableId, 3, AMOUNTS, 2);
+    await players[0]!.until(() => players.some((p) => p.myTurn()), 10_000, 'a turn');
+    const actor = players.find((p) => p.myTurn())!;
+    const v = actor.latest!;
+    const ack = await actor.call('table:act', { tableId, handId: v.handId, requestId: randomUUID(), action: 'call' });
+    expect(ack.ok).toBe(true);
+    const items = (ack.frame?.items ?? []) as Array<{ type: string; payload: { seq: number; type?: string; you?: { legal: unknown } } }>;
+    const action = items.find((i) => i.type === 'hand:event' && i.payload.type === 'action');
+    expect(action).toBeDefined();
+    // The acting player's own new view (its offer withdrawn) rides in the ack too.
+    expect(items.some((i) => i.type === 'table:state' && i.payload.you?.legal === null)).toBe(true);
+    const others = players.filter((p) => p !== actor);
+    for (const p of others) await p.until(() => p.frames.some((f) => f.event === 'hand:event' && f.payload.seq === action!.payload.seq), 10_000, 'the action');
+    const framed = actor.packets.filter((f) => f.event === 'table:frame' && f.payload.items.some((i: { type: string; payload: { seq: number } }) => i.type === 'hand:event' && i.payload.seq === action!.payload.seq));
+    expect(framed).toEqual([]);
+    for (const c of players) c.close();
+  }, 60_000);
 
   it('protocol 1 clients keep per-event messages and never see a frame; a table:state seq reaches no socket twice', async () => {
     const tableId = await createTable(felt.url, admin, TABLE);

@@ -3,7 +3,7 @@
  * what is worked out from room membership exactly as Socket.IO does it (in one of the rooms, in none
  * of the excepted ones, once per broadcast however many rooms match).
  */
-import type { TableView } from '../../../shared/protocol';
+import { MAX_FRAME_ITEMS, type TableView } from '../../../shared/protocol';
 import type { FeltIo } from './io-server';
 import { frameBroadcaster } from './frame-broadcaster';
 import { FRAME_ROOM, frameRoom } from './frame-rooms';
@@ -26,7 +26,11 @@ function recordingIo(): { io: FeltIo; sent: Broadcast[] } {
       return true;
     },
   });
-  const io = { to: (rooms: string | string[]) => operator(([] as string[]).concat(rooms), []) };
+  // An adapter that is not one of the local ones: the broadcaster cannot skip any protocol.
+  const adapter = new (class RemoteAdapter {
+    rooms = new Map<string, Set<string>>();
+  })();
+  const io = { to: (rooms: string | string[]) => operator(([] as string[]).concat(rooms), []), of: () => ({ adapter }) };
   return { io: io as unknown as FeltIo, sent };
 }
 
@@ -94,5 +98,39 @@ describe('frame broadcaster', () => {
     expect(itemsOf('b').map((i) => i.payload.cards ?? i.payload.you)).toEqual([['2c', '3d'], 'b']);
     expect(itemsOf(null).map((i) => i.type)).toEqual(['table:state']);
     expect(itemsOf(null)[0]!.payload.you).toBeNull();
+  });
+});
+
+describe('frame broadcaster, acting socket', () => {
+  it('hands the acting socket its share instead of a frame, and leaves it out of every broadcast', () => {
+    const { io, sent } = recordingIo();
+    const b = frameBroadcaster(io);
+    const { value, items } = b.actingFor({ tableId: T, socketId: 'sock-a', playerId: 'a' }, () => {
+      b.event(T, ['a', 'b', 'c'], event(4));
+      b.state(T, ['a', 'b', 'c'], viewFor(8), ['a', 'b']);
+      return 'answered';
+    });
+    expect(value).toBe('answered');
+    expect(items.map((i) => i.type)).toEqual(['hand:event', 'table:state']);
+    // Flushed at once, not at the end of the tick: the ack is built from it.
+    const frames = sent.filter((s) => s.event === 'table:frame');
+    expect(received(frames, [...socketRooms('a', 2), 'sock-a'])).toEqual([]);
+    for (const who of ['b', 'c', null]) expect(received(frames, socketRooms(who, 2))).toHaveLength(1);
+    // Another socket of the same player still gets the frame.
+    expect(received(frames, [...socketRooms('a', 2), 'sock-a2'])).toHaveLength(1);
+  });
+});
+
+describe('frame broadcaster limits', () => {
+  it('splits a step of more than MAX_FRAME_ITEMS messages over frames in order, losing none', async () => {
+    const { io, sent } = recordingIo();
+    const b = frameBroadcaster(io);
+    const count = MAX_FRAME_ITEMS * 2 + 5;
+    for (let seq = 1; seq <= count; seq++) b.event(T, ['a'], event(seq));
+    await flushed();
+    const frames = received(sent.filter((s) => s.event === 'table:frame'), socketRooms('a', 2));
+    expect(frames).toHaveLength(3);
+    const seqs = frames.flatMap((f) => (f.payload as { items: Array<{ payload: { seq: number } }> }).items.map((i) => i.payload.seq));
+    expect(seqs).toEqual(Array.from({ length: count }, (_, i) => i + 1));
   });
 });

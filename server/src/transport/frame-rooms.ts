@@ -4,7 +4,7 @@
  * `proto:2`, so a broadcast can reach exactly the sockets of one protocol through rooms alone. Rooms,
  * not local socket lists, are what a Socket.IO adapter (Redis streams) carries to other nodes.
  */
-import { DEFAULT_PROTOCOL, handshakeAuthSchema, type FrameItem, type TableFrame } from '../../../shared/protocol';
+import { DEFAULT_PROTOCOL, handshakeAuthSchema, type FrameItem, type ProtocolVersion, type TableFrame } from '../../../shared/protocol';
 import type { FeltIo } from './io-server';
 import { handshakeRefusal } from './socket-guards';
 
@@ -12,6 +12,30 @@ type Socket = Parameters<Parameters<FeltIo['on']>[1]>[0];
 
 /** Every protocol 2 socket is in this room, so protocol 1 broadcasts can leave them out. */
 export const FRAME_ROOM = 'proto:2';
+/** Every protocol 1 socket is in this room, so a single node can tell that nobody needs per-event messages. */
+export const EVENT_ROOM = 'proto:1';
+
+// The adapters that only ever reach this process's sockets (Socket.IO's default ones).
+const LOCAL_ADAPTERS = new Set(['Adapter', 'SessionAwareAdapter']);
+
+/**
+ * False only when no socket anywhere can take messages of `protocol`: the adapter is a local one and
+ * no local socket speaks it. With an adapter that reaches other nodes (Redis streams) it is always true,
+ * since their sockets are not known here. Skipping saves encoding messages for nobody.
+ */
+export function protocolInUse(io: FeltIo, protocol: ProtocolVersion): boolean {
+  const adapter = io.of('/').adapter;
+  if (!LOCAL_ADAPTERS.has(adapter.constructor.name)) return true;
+  return (adapter.rooms.get(protocol === 2 ? FRAME_ROOM : EVENT_ROOM)?.size ?? 0) > 0;
+}
+
+/** False only when, on a local adapter, `room` holds no socket but `socketId`: a broadcast would reach nobody. */
+export function othersInRoom(io: FeltIo, room: string, socketId: string): boolean {
+  const adapter = io.of('/').adapter;
+  if (!LOCAL_ADAPTERS.has(adapter.constructor.name)) return true;
+  for (const id of adapter.rooms.get(room) ?? []) if (id !== socketId) return true;
+  return false;
+}
 
 /** The protocol 2 mirror of a `player:` or `table:` room. */
 export const frameRoom = (room: string): string => `v2:${room}`;
@@ -48,6 +72,7 @@ export function installFrameProtocol(io: FeltIo): void {
     // The token middleware joined the player's room before this ran (and before the socket was
     // registered with the namespace, so the listener above did not see it): mirror it here.
     if (speaksFrames(socket)) void socket.join([FRAME_ROOM, ...[...socket.rooms].filter((r) => MIRRORED_ROOM.test(r)).map(frameRoom)]);
+    else void socket.join(EVENT_ROOM);
     next();
   });
 }

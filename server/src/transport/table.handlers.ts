@@ -14,6 +14,7 @@ import type { PlayerLimiter } from './player-rate-limit';
 import { playerRoom, tableRoom, type FeltIo } from './io-server';
 import { frameRefusal, watchRefusal } from './socket-guards';
 import { sendToSocket } from './frame-rooms';
+import { answerWithFrame } from './frame-broadcaster';
 
 type AnyAck = Ack<Record<string, unknown>>;
 type Socket = Parameters<Parameters<FeltIo['on']>[1]>[0];
@@ -171,7 +172,8 @@ async function dispatch<E extends ClientEventName>(socket: Socket, registry: Tab
       return table.askOnce(playerId, leave.requestId, fingerprint(leave), { type: 'seat.leave', playerId, requestId: leave.requestId });
     }
     case 'table:act':
-      return act(table, playerId, payload as ClientPayload<'table:act'>);
+      // Protocol 2: the ack carries what the action sent this socket (see frame-broadcaster.ts).
+      return answerWithFrame(socket, p.tableId, () => act(table, playerId, payload as ClientPayload<'table:act'>));
     case 'table:chat': {
       if (!chat) return fail('unavailable', 'chat is not enabled on this server');
       const watching = socket.rooms.has(tableRoom(p.tableId));
