@@ -75,49 +75,62 @@ export async function answerWithFrame(socket: Socket, tableId: string, request: 
   return ack;
 }
 
-/** Publishes table output to both protocols' rooms (see the file comment). */
-export function frameBroadcaster(io: FeltIo): FrameBroadcaster {
-  const batches = new Map<string, Batch>();
-  let origin: Origin | null = null;
-  // Each batch flushes itself once; a batch flushed early (full) is not flushed again by its microtask.
-  const flush = (tableId: string, batch: Batch | undefined) => {
-    if (!batch || batches.get(tableId) !== batch) return;
-    batches.delete(tableId);
-    if (protocolInUse(io, 2)) sendBatch(io, tableId, batch.entries, batch.origin);
-  };
-  const add = (tableId: string, entry: Entry) => {
-    let batch = batches.get(tableId);
+/** Each table's entries of the current step, and the socket a step is run for. */
+class StepBatches {
+  private readonly batches = new Map<string, Batch>();
+  private origin: Origin | null = null;
+
+  constructor(private readonly io: FeltIo) {}
+
+  /** Buffers `entry` for the end of the step (a microtask), or flushes first when the batch is full. */
+  add(tableId: string, entry: Entry): void {
+    let batch = this.batches.get(tableId);
     if (batch && batch.entries.length >= MAX_FRAME_ITEMS) {
       // A step that emits this much is split over several frames rather than building one without bound.
-      flush(tableId, batch);
+      this.flush(tableId, batch);
       batch = undefined;
     }
     if (!batch) {
-      const fresh: Batch = { entries: [], origin: origin?.tableId === tableId ? origin : null };
-      batches.set(tableId, fresh);
-      queueMicrotask(() => flush(tableId, fresh));
+      const fresh: Batch = { entries: [], origin: this.origin?.tableId === tableId ? this.origin : null };
+      this.batches.set(tableId, fresh);
+      queueMicrotask(() => this.flush(tableId, fresh));
       batch = fresh;
     }
     batch.entries.push(entry);
-  };
-  const actingFor: FrameBroadcaster['actingFor'] = (who, step) => {
+  }
+
+  /** See `FrameBroadcaster.actingFor`. */
+  actingFor<T>(who: { tableId: string; socketId: string; playerId: string }, step: () => T): { value: T; items: FrameItem[] } {
     // Whatever the table emitted earlier in this tick belongs to another step: out it goes first.
-    flush(who.tableId, batches.get(who.tableId));
+    this.flush(who.tableId, this.batches.get(who.tableId));
     const mine: Origin = { ...who, items: [] };
-    origin = mine;
+    this.origin = mine;
     try {
       const value = step();
-      flush(who.tableId, batches.get(who.tableId));
+      this.flush(who.tableId, this.batches.get(who.tableId));
       return { value, items: mine.items };
     } finally {
-      origin = null;
+      this.origin = null;
     }
-  };
+  }
+
+  // Each batch flushes itself once; a batch flushed early (full) is not flushed again by its microtask.
+  private flush(tableId: string, batch: Batch | undefined): void {
+    if (!batch || this.batches.get(tableId) !== batch) return;
+    this.batches.delete(tableId);
+    if (protocolInUse(this.io, 2)) sendBatch(this.io, tableId, batch.entries, batch.origin);
+  }
+}
+
+/** Publishes table output to both protocols' rooms (see the file comment). */
+export function frameBroadcaster(io: FeltIo): FrameBroadcaster {
+  const steps = new StepBatches(io);
+  const add = (tableId: string, entry: Entry) => steps.add(tableId, entry);
   const legacy = (rooms: string | string[]) => io.to(rooms).except(FRAME_ROOM);
   // A broadcast is encoded even when no socket takes it; on a single node it is known when none will.
   const eventClients = () => protocolInUse(io, 1);
   const broadcaster: FrameBroadcaster = {
-    actingFor,
+    actingFor: (who, step) => steps.actingFor(who, step),
     state(tableId, seated, viewFor, only) {
       const publicView = viewFor(null);
       const views = new Map((only ?? seated).map((playerId) => [playerId, viewFor(playerId)] as const));
