@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ERROR_CODES, HTTP_STATUS } from '../shared/codes';
-import { clientSchemas, PROTOCOL_LIMITS, type ClientEventName } from '../shared/protocol';
+import { clientSchemas, MAX_FRAME_ITEMS, PROTOCOL_LIMITS, PROTOCOL_VERSIONS, type ClientEventName } from '../shared/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 export const PROTOCOL_DOC = path.join(ROOT, 'docs/PROTOCOL.md');
@@ -24,7 +24,8 @@ const ACKS: Record<ClientEventName, string> = {
   'table:leave': '`{ ok: true, cashedOut, pending: false }` now, or `{ ok: true, cashedOut: null, pending: true }` mid-hand (fold at your turn, cash out after the hand)',
   'table:chat':
     '`{ ok: true, messageId }` — seated players and watchers only; at most 5 messages at once, then one every 2 s; `forbidden` when an admin muted you. Everyone at the table gets `table:chat`',
-  'table:act': '`{ ok: true, seq }` — `amount` is the street total "to" for bet/raise (as PHH `cbr`), absent otherwise',
+  'table:act':
+    '`{ ok: true, seq }` — `amount` is the street total "to" for bet/raise (as PHH `cbr`), absent otherwise. On protocol 2, `{ ok: true, seq, frame }`: `frame` is what your action sent this socket (see Protocol versions and frames)',
 };
 
 function interfaceBlock(source: string, name: string): string {
@@ -36,6 +37,47 @@ function interfaceBlock(source: string, name: string): string {
     if (source[i] === '}' && --depth === 0) return source.slice(start, i + 1).replace(/^export /, '');
   }
   throw new Error(`unbalanced interface ${name}`);
+}
+
+/** A `export type Name = …;` alias from shared/protocol.ts, as written there. */
+function typeBlock(source: string, name: string): string {
+  const start = source.indexOf(`export type ${name} =`);
+  if (start < 0) throw new Error(`type ${name} not found in shared/protocol.ts`);
+  return source.slice(start, source.indexOf(';\n', start) + 1).replace(/^export /, '');
+}
+
+/** Protocol versions, the protocol 2 frame and the changelog. */
+function framesSection(source: string): string[] {
+  return [
+    '## Protocol versions and frames', '',
+    'The handshake may name a wire protocol version: `io(url, { auth: { token, protocol: 2 } })`. Without `protocol` you get',
+    'version 1, described above: every table message is its own event. Any other value fails the handshake with the',
+    `\`connect_error\` message \`invalid_payload\`. Versions: ${PROTOCOL_VERSIONS.join(', ')}.`, '',
+    'With **protocol 2**, everything the table sends you because of one thing that happened (an action, a timeout, a deal, a',
+    'settlement, a seat change) arrives as **one** `table:frame` event, `{ v: 2, tableId, items }`. Handle `items` in order,',
+    'each exactly as the protocol 1 event named by its `type` with its `payload`; nothing else changes (acks, requests,',
+    '`table:chat`, `session:ended` and `server:shutdown` stay events of their own, and the view and cards you are owed when',
+    'you reconnect or watch come as a frame too). One exception saves a frame per action: the ack of your own `table:act`',
+    'carries, as `frame`, what that action sent this socket (the action event, your new view, …), and no separate frame',
+    'comes to that socket for it; your other sockets get it as a frame. A bot written for protocol 1 needs one more handler,',
+    'applied to every `table:frame` and to the `frame` of each `table:act` ack:', '',
+    '```ts',
+    'socket.on(\'table:frame\', (frame) => { for (const item of frame.items) handlers[item.type]?.(item.payload); });',
+    '```', '',
+    'One item type is new: `table:turn` (`TurnNotice`). During a hand, a protocol 1 watcher gets a full `table:state` at every',
+    'turn; on protocol 2 it gets `table:turn` (whose turn, its deadline and the `seq` of the view it stands for) next to the',
+    'action and street events it already receives, and seated players whose own view did not change get it too. Patch',
+    '`turn` and `seq` of your latest view with it, or ignore it. Full views still come at each deal, each seat change and',
+    'after each result, and to you whenever your own view changes (your turn begins or ends). At most',
+    `${MAX_FRAME_ITEMS} items ride in one frame; a step that sends more continues in the next frame, in order.`, '',
+    '```ts', interfaceBlock(source, 'TableFrame'), '', typeBlock(source, 'FrameItem'), '', interfaceBlock(source, 'TurnNotice'), '```', '',
+    '### Changelog', '',
+    '- **2** — `table:frame`: one frame per table step per socket instead of one event per message, and none to the socket',
+    '  that acted (its `table:act` ack carries its `frame`); the public part is encoded once per table; watchers get',
+    '  `table:turn` instead of a full view on every turn. Opt in with `auth.protocol: 2`; version 1 is unchanged and remains',
+    '  the default.',
+    '- **1** — per-event messages (`table:state`, `hand:event`, `hand:cards`, `hand:result`, `hand:openings`, `seat:topup`).', '',
+  ];
 }
 
 /** The leading doc comment of a source file as plain text, so the algorithm is written down once, beside its code. */
@@ -142,6 +184,7 @@ export function renderProtocolDoc(): string {
     out.push(interfaceBlock(source, name), '');
   }
   out.push('type DeckOpening = { position: number; card: string; salt: string; path: string[] };', '```', '');
+  out.push(...framesSection(source));
   out.push(...fairnessSection());
   out.push('## Error codes', '', '| code | HTTP status | meaning |', '| --- | --- | --- |');
   for (const [code, meaning] of Object.entries(ERROR_CODES)) out.push(`| \`${code}\` | ${HTTP_STATUS[code as keyof typeof HTTP_STATUS]} | ${meaning} |`);

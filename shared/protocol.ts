@@ -213,7 +213,8 @@ export interface ClientToServerEvents {
   'table:sitout': (payload: ClientPayload<'table:sitout'>, ack: AckFn<object>) => void;
   'table:sitin': (payload: ClientPayload<'table:sitin'>, ack: AckFn<object>) => void;
   'table:leave': (payload: ClientPayload<'table:leave'>, ack: AckFn<{ cashedOut: string | null; pending: boolean }>) => void;
-  'table:act': (payload: ClientPayload<'table:act'>, ack: AckFn<{ seq: number }>) => void;
+  /** On protocol 2 the ack also carries `frame`: what the action sent this socket (no separate frame comes for it). */
+  'table:act': (payload: ClientPayload<'table:act'>, ack: AckFn<{ seq: number; frame?: TableFrame }>) => void;
   'table:chat': (payload: ClientPayload<'table:chat'>, ack: AckFn<{ messageId: string }>) => void;
 }
 
@@ -240,6 +241,54 @@ export interface ServerToClientEvents {
   /** The server is shutting down: no new hand starts; hands in play finish within `drainMs` or are voided. */
   'server:shutdown': (msg: { drainMs: number }) => void;
   'table:chat': (msg: ChatMessage) => void;
+  /** Protocol 2 only: everything one table step sent to this socket, in order (see `TableFrame`). */
+  'table:frame': (frame: TableFrame) => void;
+}
+
+/**
+ * The wire protocol versions. 1 (the default): every table message is its own event (`table:state`,
+ * `hand:event`, …). 2: asked for at the handshake with `auth: { token, protocol: 2 }`; every table
+ * message comes inside one `table:frame` per table step, and watchers get `table:turn` items instead of
+ * a full view on every turn. Anything else in `protocol` fails the handshake with `invalid_payload`.
+ */
+export const PROTOCOL_VERSIONS = [1, 2] as const;
+export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
+/** The version a client gets when its handshake names none. */
+export const DEFAULT_PROTOCOL: ProtocolVersion = 1;
+
+/** The handshake's `auth` as far as the protocol choice goes (the token is checked by the auth service). */
+export const handshakeAuthSchema = z.object({ protocol: z.union([z.literal(1), z.literal(2)]).optional() });
+
+/** Most items one frame carries; a table step that sends more is split over several frames, in order. */
+export const MAX_FRAME_ITEMS = 64;
+
+/**
+ * Protocol 2: the turn moved on. Sent instead of a full `table:state` to sockets that learn the rest
+ * from the frame's `hand:event` items (watchers, and seated players whose own view did not change).
+ */
+export interface TurnNotice {
+  tableId: string;
+  handId: string | null;
+  /** The `seq` of the view this turn belongs to; newer than every view sent before it. */
+  seq: number;
+  turn: TableView['turn'];
+}
+
+/** One message inside a frame: `type` is the protocol 1 event name it replaces, `payload` that event's payload. */
+export type FrameItem =
+  | { type: 'table:state'; payload: TableView }
+  | { type: 'table:turn'; payload: TurnNotice }
+  | { type: 'hand:event'; payload: HandEventMessage }
+  | { type: 'hand:cards'; payload: HandCardsMessage }
+  | { type: 'hand:result'; payload: HandResultMessage }
+  | { type: 'hand:openings'; payload: HandOpeningsMessage }
+  | { type: 'seat:topup'; payload: TopUpNotice };
+
+/** Protocol 2: everything one table step sent to this socket. Handle `items` in order, as if each were its own event. */
+export interface TableFrame {
+  v: 2;
+  tableId: string;
+  items: FrameItem[];
 }
 
 /**
@@ -258,6 +307,8 @@ export interface SocketData {
   role: 'player' | 'admin';
   /** When the handshake token expires (ms since the epoch); the socket is closed then. */
   expiresAtMs: number;
+  /** The wire protocol version chosen at the handshake (absent until the frame middleware ran: version 1). */
+  protocol?: ProtocolVersion;
 }
 
 /** Limits the protocol promises; the server enforces them. */

@@ -3,7 +3,7 @@
  * legal actions in its own table:state, re-syncs from the server's view after a reconnect, and keeps
  * its own chip accounting from acks and hand:result (credited − bought in + cashed out = wallet).
  */
-import type { HandEventMessage, HandResultMessage, TableView } from '../../shared/protocol';
+import type { FrameItem, HandCardsMessage, HandEventMessage, HandResultMessage, ProtocolVersion, TableFrame, TableView } from '../../shared/protocol';
 import { Money, ZERO, formatAmount, type Chips } from '../../shared/money';
 import { me, type Session } from './api';
 import { Connection, type Pacing, type Timed } from './connection';
@@ -27,6 +27,8 @@ export interface BotOptions {
   chaos?: BotChaos;
   /** Client-side request pacing (default: just under the protocol's rate limit). */
   pacing?: Pacing;
+  /** Wire protocol (default 2: one `table:frame` per table step). */
+  protocol?: ProtocolVersion;
 }
 
 type Phase = 'idle' | 'sitting' | 'seated' | 'leaving' | 'left';
@@ -49,6 +51,8 @@ export class Bot {
   /** Number of table:state frames accepted, so a reconnect can wait for the re-sync. */
   statesSeen = 0;
   private cards = new Map<string, string[]>();
+  /** The newest view seq this socket connection received; a view at or below it arrived twice. */
+  private connectionSeq = -1;
   private actedKey = '';
   private requestCounter = 0;
   private seatFixing = false;
@@ -57,19 +61,50 @@ export class Bot {
   private readonly tag: string;
 
   constructor(readonly opts: BotOptions) {
-    this.conn = new Connection(opts.baseUrl, opts.session.token, opts.pacing);
+    this.conn = new Connection(opts.baseUrl, opts.session.token, opts.pacing, opts.protocol ?? 2);
     this.account = { credited: opts.credited, boughtIn: ZERO, cashedOut: ZERO, stack: ZERO };
     this.tag = opts.session.username;
     const s = this.conn.socket;
     s.onAny(() => {
       opts.stats.framesReceived++;
     });
-    s.on('table:state', (v) => this.onState(v));
-    s.on('hand:cards', (m) => {
-      if (m.tableId === opts.tableId) this.cards.set(m.handId, m.cards);
+    // A new connection starts a new stream of views: the resume view may repeat the last one seen.
+    s.on('connect', () => {
+      this.connectionSeq = -1;
     });
+    // Protocol 2: a frame's items are handled in order, exactly as the events they stand for.
+    s.on('table:frame', (frame) => {
+      for (const item of frame.items) this.onItem(item);
+    });
+    // Protocol 2: the ack of our own action carries what it sent us, in place of a frame.
+    this.conn.onAck = (ack) => {
+      const frame = ack.ok ? (ack as { frame?: TableFrame }).frame : undefined;
+      if (frame) for (const item of frame.items) this.onItem(item);
+    };
+    s.on('table:state', (v) => this.onState(v));
+    s.on('hand:cards', (m) => this.onCards(m));
     s.on('hand:result', (m) => this.onResult(m));
     s.on('hand:event', (m) => this.onEvent(m));
+  }
+
+  private onItem(item: FrameItem): void {
+    switch (item.type) {
+      case 'table:state':
+        return this.onState(item.payload);
+      case 'hand:cards':
+        return this.onCards(item.payload);
+      case 'hand:result':
+        return this.onResult(item.payload);
+      case 'hand:event':
+        return this.onEvent(item.payload);
+      default:
+        // table:turn, hand:openings and seat:topup: this bot acts on its own views and acks only.
+        return;
+    }
+  }
+
+  private onCards(m: HandCardsMessage): void {
+    if (m.tableId === this.opts.tableId) this.cards.set(m.handId, m.cards);
   }
 
   /** The player id. */
@@ -131,6 +166,9 @@ export class Bot {
 
   private onState(view: TableView): void {
     if (view.tableId !== this.opts.tableId) return;
+    // The protocol promises every view a new seq and no socket the same one twice.
+    if (view.seq <= this.connectionSeq) this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
+    this.connectionSeq = Math.max(this.connectionSeq, view.seq);
     if (this.latest && view.seq < this.latest.seq) return;
     this.latest = view;
     this.statesSeen++;

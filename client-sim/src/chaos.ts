@@ -27,7 +27,14 @@ export const DEFAULT_RATES: ChaosRates = { duplicate: 0.03, outOfTurn: 0.01, rec
 
 /** True when two acks are the same answer (the server must give a duplicate the original answer). */
 export function sameAnswer(a: Ack<object>, b: Ack<object>): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  return canonicalJson(withoutFrame(a)) === canonicalJson(withoutFrame(b));
+}
+
+// A protocol 2 ack's `frame` is what the step sent that one socket; a replayed answer runs no step.
+function withoutFrame(ack: Ack<object>): Ack<object> {
+  if (!ack.ok || !('frame' in ack)) return ack;
+  const { frame: _frame, ...rest } = ack as Ack<object> & { frame: unknown };
+  return rest;
 }
 
 /** The unlucky behaviours of one bot; at most one of the longer ones (reconnect, leave, slow) at a time. */

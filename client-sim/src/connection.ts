@@ -4,7 +4,7 @@
  * server's idempotency answers it with the original result instead of acting twice.
  */
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol';
+import type { Ack, ClientToServerEvents, ProtocolVersion, ServerToClientEvents } from '../../shared/protocol';
 
 /** A typed Socket.IO client socket. */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -61,10 +61,17 @@ export class Connection {
   /** Number of disconnects so far, so a caller can tell whether its request lived through one. */
   drops = 0;
 
-  constructor(baseUrl: string, token: string, pacing: Pacing = DEFAULT_PACING) {
+  /**
+   * Called with every ack as it arrives, before anything received after it: a protocol 2 `table:act`
+   * ack carries a frame, which must be handled in order with the frames around it.
+   */
+  onAck: ((ack: Ack<Record<string, unknown>>) => void) | null = null;
+
+  /** Protocol 2 (one `table:frame` per table step) unless a caller asks for the per-event protocol 1. */
+  constructor(baseUrl: string, token: string, pacing: Pacing = DEFAULT_PACING, protocol: ProtocolVersion = 2) {
     this.pacer = new Pacer(pacing);
     this.socket = connect(baseUrl, {
-      auth: { token },
+      auth: { token, protocol },
       transports: ['websocket'],
       forceNew: true,
       autoConnect: false,
@@ -135,9 +142,10 @@ export class Connection {
       const timer = setTimeout(() => finish(null, new NoAnswerError(`${event}: no answer in time`)), Math.max(1, deadline - Date.now()));
       this.socket.on('disconnect', onDisconnect);
       // Payloads are typed at the call sites; chaos deliberately sends malformed ones, so emit untyped here.
-      (this.socket.emit as (e: string, p: unknown, cb: (a: Ack<T>) => void) => void)(event, payload, (ack) =>
-        finish({ ack, ms: performance.now() - started }),
-      );
+      (this.socket.emit as (e: string, p: unknown, cb: (a: Ack<T>) => void) => void)(event, payload, (ack) => {
+        this.onAck?.(ack as Ack<Record<string, unknown>>);
+        finish({ ack, ms: performance.now() - started });
+      });
     });
   }
 

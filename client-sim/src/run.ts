@@ -1,6 +1,6 @@
 /**
  * CLI: `npm run sim -- [--url URL] --tables N --seats S --hands H [--duration 60s] [--variant NT|PO|FT]
- * [--strategy random|tight|calling-station|mixed] [--chaos] [--seed N] [--json out.json]`.
+ * [--strategy random|tight|calling-station|mixed] [--chaos] [--seed N] [--json out.json] [--protocol 1|2]`.
  * Exit code 0 only when the run had no unexpected error and conservation held; 1 otherwise; 2 for usage.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { runSim, type SimOptions } from './sim';
 import { STRATEGY_NAMES, type StrategyName } from './strategies';
 
 const USAGE = `usage: npm run sim -- [--url URL] [--tables N] [--seats S] [--hands H] [--duration 60s]
-       [--variant NT|PO|FT] [--strategy ${STRATEGY_NAMES.join('|')}] [--chaos] [--seed N] [--json out.json] [--keep-tables]
+       [--variant NT|PO|FT] [--strategy ${STRATEGY_NAMES.join('|')}] [--chaos] [--seed N] [--json out.json] [--keep-tables] [--protocol 1|2]
 Without --url an in-process Felt server with an embedded PostgreSQL is started.
 With --url, ADMIN_USERNAME and ADMIN_PASSWORD must be set for setup (tables, credits).`;
 
@@ -65,6 +65,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case '--seed': options.seed = intArg('seed', value(), 0, 2 ** 32 - 1); break;
       case '--json': json = value(); break;
       case '--chaos': options.chaos = true; break;
+      case '--protocol': options.protocol = intArg('protocol', value(), 1, 2) as 1 | 2; break;
       case '--keep-tables': options.keepTables = true; break;
       case '--variant': {
         const v = value();

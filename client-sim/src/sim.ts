@@ -3,7 +3,7 @@
  * set up through the real API, play concurrently until enough hands settled (or time ran out), make
  * every bot leave, then prove conservation from the bots' accounting and the server's reconcile.
  */
-import type { Variant } from '../../shared/protocol';
+import type { ProtocolVersion, Variant } from '../../shared/protocol';
 import { Money, ZERO } from '../../shared/money';
 import { login, me, reconcile, request } from './api';
 import { Bot } from './bot';
@@ -38,6 +38,8 @@ export interface SimOptions {
   buyInsPerBot?: number;
   /** Bots' client-side request pacing; must stay under the server's SOCKET_EVENTS_PER_SECOND. */
   pacing?: Pacing;
+  /** The bots' wire protocol (default 2, one `table:frame` per table step; 1 for per-event messages). */
+  protocol?: ProtocolVersion;
   progress?: Omit<ProgressOptions, 'target'>;
   inProcess?: InProcessOptions;
   /** Called when play starts (everyone seated) and when the stop comes, before the bots leave. */
@@ -160,6 +162,7 @@ async function createBots(baseUrl: string, adminToken: string, runId: string, ta
           rng: botRng,
           stats,
           ...(options.pacing ? { pacing: options.pacing } : {}),
+          ...(options.protocol ? { protocol: options.protocol } : {}),
           ...(options.chaos ? { chaos: new BotChaos(botRng.fork('chaos'), stats, options.chaosRates ?? DEFAULT_RATES) } : {}),
         }),
       );

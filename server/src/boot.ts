@@ -24,7 +24,9 @@ import { registerMyHistoryRoutes } from './history/my-history.routes';
 import { registerWebRoutes } from './web/web.routes';
 import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
-import { createIoServer, ioBroadcaster, type FeltIo } from './transport/io-server';
+import { createIoServer, type FeltIo } from './transport/io-server';
+import { frameBroadcaster } from './transport/frame-broadcaster';
+import { installFrameProtocol } from './transport/frame-rooms';
 import { endPlayerSessions } from './transport/socket-guards';
 import { localSessionBus, redisSessionBus } from './transport/session-bus';
 import { registerTableHandlers } from './transport/table.handlers';
@@ -184,11 +186,13 @@ async function startTables(
   player: PlayerLimiter,
   options: FeltOptions,
 ): Promise<TableRegistry> {
+  // After the io server (and its adapter) exist and before the port opens: every handshake picks a protocol.
+  installFrameProtocol(io);
   const tables = new TableRegistry({
     randomSeed: options.randomSeed,
     dataSource,
     logger,
-    broadcaster: ioBroadcaster(io),
+    broadcaster: frameBroadcaster(io),
     handPauseMs: config.HAND_PAUSE_MS,
     seatTimers: { disconnectSitOutMs: config.SEAT_DISCONNECT_SITOUT_MS, sitOutStandUpMs: config.SEAT_SITOUT_STANDUP_MS },
     metrics: {

@@ -58,9 +58,15 @@ export interface Frame {
   payload: any;
 }
 
-/** A connected, recording client. */
+/**
+ * A connected, recording client. `frames` holds every table message in arrival order: a protocol 2
+ * `table:frame` is unpacked into its items (each recorded as the event it stands for), so tests read
+ * both protocols alike; `packets` counts what actually arrived (events, or whole frames).
+ */
 export class TestClient {
   readonly frames: Frame[] = [];
+  /** Every server → client packet as it arrived (for protocol 2, the frames themselves). */
+  readonly packets: Frame[] = [];
   latest: TableView | null = null;
   readonly results: HandResultMessage[] = [];
   private waiters: Array<() => void> = [];
@@ -70,18 +76,31 @@ export class TestClient {
     readonly playerId: string,
   ) {
     socket.onAny((event: string, payload: any) => {
-      this.frames.push({ event, payload });
-      if (event === 'table:state') this.latest = payload as TableView;
-      if (event === 'hand:result') this.results.push(payload as HandResultMessage);
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const w of waiters) w();
+      this.packets.push({ event, payload });
+      this.record(event === 'table:frame' ? payload : { items: [{ type: event, payload }] });
     });
   }
 
-  /** Emits an event and resolves with its ack. */
+  /** Records table messages in order (a frame's items, or one event) and wakes whoever waits. */
+  private record(frame: { items: Array<{ type: string; payload: any }> }): void {
+    for (const { type, payload } of frame.items) {
+      this.frames.push({ event: type, payload });
+      if (type === 'table:state') this.latest = payload as TableView;
+      if (type === 'hand:result') this.results.push(payload as HandResultMessage);
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Emits an event and resolves with its ack; a protocol 2 ack's `frame` is recorded like a frame. */
   call<E extends keyof ClientToServerEvents>(event: E, payload: unknown): Promise<Ack<any>> {
-    return new Promise((resolve) => (this.socket.emit as any)(event, payload, (ack: Ack<any>) => resolve(ack)));
+    return new Promise((resolve) =>
+      (this.socket.emit as any)(event, payload, (ack: Ack<any>) => {
+        if (ack && ack.ok && ack.frame) this.record(ack.frame);
+        resolve(ack);
+      }),
+    );
   }
 
   /** Resolves once `predicate` holds for this client, checking after every frame. */
@@ -106,9 +125,10 @@ export class TestClient {
   }
 }
 
-/** Connects with `token`; rejects with the handshake error message. */
-export function open(baseUrl: string, token: string, playerId: string): Promise<TestClient> {
-  const socket: ClientSocket = connect(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+/** Connects with `token` (and the wire protocol version, default the server's); rejects with the handshake error message. */
+export function open(baseUrl: string, token: string, playerId: string, protocol?: 1 | 2): Promise<TestClient> {
+  const auth = protocol === undefined ? { token } : { token, protocol };
+  const socket: ClientSocket = connect(baseUrl, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
   const client = new TestClient(socket, playerId);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(client));
@@ -129,12 +149,13 @@ export async function seatPlayers(
   tableId: string,
   count: number,
   amounts: { wallet: string; buyIn: string },
+  protocol?: 1 | 2,
 ): Promise<SeatedPlayer[]> {
   const seated: SeatedPlayer[] = [];
   for (let i = 0; i < count; i++) {
     const p = await register(baseUrl);
     await credit(baseUrl, admin, p.playerId, amounts.wallet);
-    const c = Object.assign(await open(baseUrl, p.token, p.playerId), { token: p.token });
+    const c = Object.assign(await open(baseUrl, p.token, p.playerId, protocol), { token: p.token });
     const ack = await c.call('table:sit', { tableId, buyIn: amounts.buyIn, requestId: randomUUID() });
     if (!ack.ok) throw new Error(`sit failed: ${JSON.stringify(ack)}`);
     seated.push(c);

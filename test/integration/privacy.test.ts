@@ -3,7 +3,8 @@
  * that no socket ever received another player's unrevealed hole cards, that mucked and folded cards
  * were never revealed (not even after the hand: the deck seed never leaves the server), and that each
  * player can still check their own cards and the board against the deck commitment published before
- * the deal.
+ * the deal. It runs for both wire protocols: with protocol 2 every item of every `table:frame` is audited
+ * (the test client unpacks frames into their items, in order).
  */
 import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
@@ -43,7 +44,7 @@ const mixed: Policy = (legal, client) => {
   return legal.actions.includes('check') ? { action: 'check' } : { action: 'call' };
 };
 
-describe('privacy of hole cards, seeds and the deck', () => {
+describe.each([1, 2] as const)('privacy of hole cards, seeds and the deck (protocol %i)', (protocol) => {
   let felt: Felt;
   const players: TestClient[] = [];
   let watcher: TestClient;
@@ -56,12 +57,12 @@ describe('privacy of hole cards, seeds and the deck', () => {
     for (let i = 0; i < 4; i++) {
       const p = await register(felt.url);
       await credit(felt.url, admin, p.playerId, '100000');
-      const c = await open(felt.url, p.token, p.playerId);
+      const c = await open(felt.url, p.token, p.playerId, protocol);
       expect((await c.call('table:sit', { tableId, buyIn: '400', requestId: randomUUID() })).ok).toBe(true);
       players.push(c);
     }
     const watcherAccount = await register(felt.url, 'w');
-    watcher = await open(felt.url, watcherAccount.token, watcherAccount.playerId);
+    watcher = await open(felt.url, watcherAccount.token, watcherAccount.playerId, protocol);
     expect((await watcher.call('table:watch', { tableId })).ok).toBe(true);
     await playHands(players, 25, mixed, 60_000);
     // Each player's private openings follow the result; wait for those of every finished hand they were dealt into.
@@ -125,6 +126,12 @@ describe('privacy of hole cards, seeds and the deck', () => {
       }
     }
     expect(checkedFrames).toBeGreaterThan(500);
+    // The audit saw what the wire carried: per-event messages on protocol 1, only frames on protocol 2.
+    for (const socket of [...players, watcher]) {
+      const kinds = new Set(socket.packets.map((p) => p.event));
+      expect(kinds.has('table:frame')).toBe(protocol === 2);
+      if (protocol === 2) expect([...kinds]).toEqual(['table:frame']);
+    }
   });
 
 

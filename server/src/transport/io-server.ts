@@ -1,6 +1,7 @@
 /**
  * The Socket.IO server: typed event maps from shared/protocol.ts, token auth in the handshake, small
- * payload limit, configurable origins, and the broadcaster the table actors publish through. Rooms:
+ * payload limit and configurable origins (the broadcaster the table actors publish through is in
+ * frame-broadcaster.ts). Rooms:
  * `player:<id>` (every socket of a player) and `table:<id>` (everyone watching a table).
  */
 import type { Server as HttpServer } from 'node:http';
@@ -8,7 +9,6 @@ import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../../shared/protocol';
 import { PROTOCOL_LIMITS } from '../../../shared/protocol';
-import type { TableBroadcaster } from '../table/table-types';
 import type { ChatSend } from '../chat/chat-room';
 import type { AuthService } from '../auth/auth.service';
 import { closeAtExpiry, handshakeRefusal, openSockets, playerRoom, tableRoom } from './socket-guards';
@@ -63,30 +63,4 @@ export function createIoServer(httpServer: HttpServer, deps: { auth: AuthService
 /** Sends a chat message to everyone watching the table and to every seated player's sockets. */
 export function chatSender(io: FeltIo): ChatSend {
   return (table, message) => io.to([tableRoom(message.tableId), ...table.seatedPlayerIds().map(playerRoom)]).emit('table:chat', message);
-}
-
-/** Publishes table output to the right rooms; each seated player gets their own view. */
-export function ioBroadcaster(io: FeltIo): TableBroadcaster {
-  return {
-    state(tableId, seated, viewFor, only) {
-      const watchers = seated.length > 0 ? io.to(tableRoom(tableId)).except(seated.map(playerRoom)) : io.to(tableRoom(tableId));
-      watchers.emit('table:state', viewFor(null));
-      for (const playerId of only ?? seated) io.to(playerRoom(playerId)).emit('table:state', viewFor(playerId));
-    },
-    event(tableId, seated, msg) {
-      io.to([tableRoom(tableId), ...seated.map(playerRoom)]).emit('hand:event', msg);
-    },
-    topUp(playerId, msg) {
-      io.to(playerRoom(playerId)).emit('seat:topup', msg);
-    },
-    cards(playerId, msg) {
-      io.to(playerRoom(playerId)).emit('hand:cards', msg);
-    },
-    result(tableId, seated, msg) {
-      io.to([tableRoom(tableId), ...seated.map(playerRoom)]).emit('hand:result', msg);
-    },
-    openings(playerId, msg) {
-      io.to(playerRoom(playerId)).emit('hand:openings', msg);
-    },
-  };
 }

@@ -27,6 +27,8 @@ import { TokenBucket } from './rate-limit';
 import type { PlayerLimiter } from './player-rate-limit';
 import { playerRoom, tableRoom, type FeltIo } from './io-server';
 import { frameRefusal, watchRefusal } from './socket-guards';
+import { sendToSocket } from './frame-rooms';
+import { answerWithFrame } from './frame-broadcaster';
 
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 /** A refusal: a valid ack of every event. */
@@ -151,11 +153,16 @@ export function registerTableHandlers(
 /** A reconnecting player gets the full current view and their own hole cards. */
 function resume(socket: Socket, table: TableHandle): void {
   const { playerId } = socket.data;
-  void socket.join(tableRoom(table.config.tableId));
-  table.notify({ type: 'player.presence', playerId, connected: true });
-  socket.emit('table:state', table.view(playerId));
+  const tableId = table.config.tableId;
+  void socket.join(tableRoom(tableId));
+  // The view goes out before the presence change: that change publishes a newer view to the player's
+  // room (this socket included), and sent the other way round the socket got the same seq twice.
   const cards = table.holeCards(playerId);
-  if (cards) socket.emit('hand:cards', { tableId: table.config.tableId, ...cards });
+  sendToSocket(socket, tableId, [
+    { type: 'table:state', payload: table.view(playerId) },
+    ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
+  ]);
+  table.notify({ type: 'player.presence', playerId, connected: true });
 }
 
 function amountAt(table: TableHandle, raw: string): { ok: true; value: Chips } | { ok: false; ack: Refusal } {
@@ -210,7 +217,7 @@ const HANDLERS: { [E in ClientEventName]: Handler<E> } = {
     if (capped) return fail(capped, 'This account already watches this table from too many sockets, or too many tables.');
     await socket.join(tableRoom(p.tableId));
     const cards = table.holeCards(playerId);
-    if (cards) socket.emit('hand:cards', { tableId: p.tableId, ...cards });
+    if (cards) sendToSocket(socket, p.tableId, [{ type: 'hand:cards', payload: { tableId: p.tableId, ...cards } }]);
     return { ok: true, state: table.view(playerId) };
   }),
   'table:unwatch': atTable<'table:unwatch'>(async ({ socket }, _table, p) => {
@@ -239,7 +246,8 @@ const HANDLERS: { [E in ClientEventName]: Handler<E> } = {
   'table:leave': atTable<'table:leave'>(({ playerId }, table, leave) =>
     fromTable<'table:leave'>(table.askOnce(playerId, leave.requestId, canonicalJson(leave), { type: 'seat.leave', playerId, requestId: leave.requestId })),
   ),
-  'table:act': atTable<'table:act'>(({ playerId }, table, a) => act(table, playerId, a)),
+  // Protocol 2: the ack carries what the action sent this socket (see frame-broadcaster.ts).
+  'table:act': atTable<'table:act'>(({ socket, playerId }, table, a) => answerWithFrame(socket, a.tableId, () => act(table, playerId, a))),
   'table:chat': atTable<'table:chat'>(({ socket, playerId, username, chat }, table, p) => {
     if (!chat) return fail('unavailable', 'chat is not enabled on this server');
     const watching = socket.rooms.has(tableRoom(p.tableId));
