@@ -127,7 +127,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       await tables.addById(row.id);
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
-    routeDeps.tableControl = tableControl(tables);
+    routeDeps.tableControl = clusterTableControl(tableControl(tables), tables, tableRouter);
     routeDeps.seatsOf = (playerId) => tables.tablesOf(playerId).map((t) => ({ tableId: t.config.tableId, seat: t.seatNumberOf(playerId)! }));
     if (options.clusterWorker) {
       attachStickyWorker(io);
@@ -195,6 +195,25 @@ function tableControl(tables: TableRegistry): TableControl {
       if (!table) return false;
       const ack = await table.ask({ type: 'table.reconfigure', config: await tables.freshConfig(tableId) });
       return ack.ok && ack.applied === true;
+    },
+  };
+}
+
+/**
+ * The admin routes' table control in a cluster: a table this process does not run is closed or
+ * reconfigured by the node that runs it (an admin's HTTP request may reach any node or worker).
+ */
+function clusterTableControl(local: TableControl, tables: TableRegistry, router: TableRouter): TableControl {
+  router.serveControl(async (op) => (op.op === 'close' ? local.close(op.tableId, op.waitMs) : local.reconfigure(op.tableId)));
+  return {
+    async close(tableId, waitMs) {
+      if (tables.get(tableId) || tables.wasClosed(tableId) || !router.clustered) return local.close(tableId, waitMs);
+      const remote = await router.control({ op: 'close', tableId, waitMs });
+      return typeof remote === 'string' ? remote : 'not_found';
+    },
+    async reconfigure(tableId) {
+      if (tables.get(tableId) || !router.clustered) return local.reconfigure(tableId);
+      return (await router.control({ op: 'reconfigure', tableId })) === true;
     },
   };
 }
