@@ -63,6 +63,12 @@ export interface FeltOptions {
    * (@socket.io/sticky), so one socket's requests always reach the same worker.
    */
   clusterWorker?: boolean;
+  /**
+   * Start no existing table and run no startup recovery (a FELT_WORKERS worker other than the first).
+   * Until table leases decide who runs which table, only one worker may recover and run the tables
+   * that exist at startup; otherwise two actors would deal the same table.
+   */
+  skipRecovery?: boolean;
 }
 
 /** Boots Felt with `config`. */
@@ -243,7 +249,7 @@ async function startTables(
       handVoided: (variant) => metrics.handsVoided.inc({ variant }),
     },
   });
-  await tables.loadAll(randomUUID());
+  if (!options.skipRecovery) await tables.loadAll(randomUUID());
   metrics.setLiveSource(() => ({ ...tables.liveCounts(), connectedSockets: io.engine.clientsCount }));
   registerTableHandlers(io, tables, logger, {
     rejected: (code) => metrics.countRejectedAction(code),
