@@ -93,6 +93,13 @@ describe('two nodes: a table on node A played from node B', () => {
     await watcher.until(() => watcher.results.length >= 1, 10_000, 'a hand result for the watcher on node B');
     expect(onB.results.length).toBeGreaterThanOrEqual(2);
 
+    // B's player closes both sockets (both on node B): the table on node A marks the seat disconnected.
+    const seatOfB = (c: TestClient) => c.latest?.seats.find((seat) => seat?.playerId === onB.playerId);
+    expect(seatOfB(onA)?.connected).toBe(true);
+    onB.close();
+    p2again.close();
+    await onA.until(() => seatOfB(onA)?.connected === false, 15_000, 'node A to see B\'s player disconnected');
+
     // An operator's close sent to node B reaches the actor on node A (which then closes after the hand).
     expect(a.tables.get(tableId)!.closing).toBe(false);
     const closed = await post(`${b.url}/api/admin/tables/${tableId}/close`, {}, admin);

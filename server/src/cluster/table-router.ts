@@ -58,8 +58,11 @@ export type ControlResult = 'closed' | 'closing' | 'not_found' | boolean;
  */
 export const REMOTE_CLOSE_WAIT_MS = 3_000;
 
-/** How long a forwarded call waits for the owner; past it a state-changing call is `outcome_unknown`. */
-export const FORWARD_TIMEOUT_MS = 8_000;
+/**
+ * How long a forwarded call waits for the owner; past it a state-changing call is `outcome_unknown`.
+ * The adapters also give up on server-side acks after their own 5 s, whichever comes first.
+ */
+export const FORWARD_TIMEOUT_MS = 5_000;
 /** Most forwarded calls this node waits on at once; beyond it callers are told to retry. */
 export const MAX_FORWARDS_IN_FLIGHT = 1_000;
 /** Largest forwarded call accepted, in bytes of JSON (client payloads are capped at 16 KiB before this). */
