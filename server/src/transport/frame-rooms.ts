@@ -91,7 +91,23 @@ export function sendToSocket(socket: Socket, tableId: string, items: FrameItem[]
   for (const item of items) emitItem(socket, item);
 }
 
-function emitItem(socket: Socket, item: FrameItem): void {
+/**
+ * Sends table messages to every socket of one player, on any node, each in its protocol: one
+ * `table:frame` to the protocol 2 mirror room and one event per item to the rest.
+ */
+export function sendToPlayer(io: FeltIo, playerId: string, tableId: string, items: FrameItem[]): void {
+  if (items.length === 0) return;
+  const room = `player:${playerId}`;
+  const frame: TableFrame = { v: 2, tableId, items };
+  io.to(frameRoom(room)).emit('table:frame', frame);
+  const plain = io.to(room).except(FRAME_ROOM);
+  for (const item of items) emitItem(plain, item);
+}
+
+/** Anything that emits server events: a socket or a room broadcast. */
+type Emitter = Pick<Socket, 'emit'> | ReturnType<FeltIo['to']>;
+
+function emitItem(socket: Emitter, item: FrameItem): void {
   switch (item.type) {
     case 'table:state':
       return void socket.emit('table:state', item.payload);

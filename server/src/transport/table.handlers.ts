@@ -29,6 +29,9 @@ import { playerRoom, tableRoom, type FeltIo } from './io-server';
 import { frameRefusal, watchRefusal } from './socket-guards';
 import { sendToSocket } from './frame-rooms';
 import { answerWithFrame } from './frame-broadcaster';
+import type { TableRouter } from '../cluster/table-router';
+import { forwardCall } from '../cluster/forward-call';
+import { localTables, remoteSocket } from '../cluster/local-tables';
 
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 /** A refusal: a valid ack of every event. */
@@ -84,14 +87,25 @@ export function registerTableHandlers(
   metrics: HandlerMetrics = {},
   rate: RateLimit = { eventsPerSecond: PROTOCOL_LIMITS.socketEventsPerSecond, burst: PROTOCOL_LIMITS.socketBurst },
   chat?: ChatRoom,
+  router?: TableRouter,
 ): void {
+  // Calls forwarded by other nodes for tables run here go through the same handlers as local sockets.
+  const here = localTables(io, registry, async (call) => {
+    const parsed = clientSchemas[call.name].safeParse(call.payload);
+    if (!parsed.success) return fail('invalid_payload');
+    const socket = remoteSocket(io, call);
+    const ctx: HandlerContext = { socket, registry, playerId: call.playerId, username: call.username, chat, router };
+    return (HANDLERS[call.name] as Handler<typeof call.name>)(ctx, parsed.data as ClientPayload<typeof call.name>);
+  });
+  router?.serve(here);
   io.on('connection', (socket) => {
     const { playerId, username } = socket.data;
     const log = logger.child({ socketId: socket.id, playerId });
     const bucket = new TokenBucket(rate.eventsPerSecond, rate.burst, Date.now());
-    const ctx: HandlerContext = { socket, registry, playerId, username, chat };
+    const ctx: HandlerContext = { socket, registry, playerId, username, chat, router };
     void socket.join(playerRoom(playerId));
     for (const table of registry.tablesOf(playerId)) resume(socket, table);
+    router?.resumeElsewhere(playerId);
     // Unknown events and oversized payloads are answered here (when the client gave an ack) and never
     // reach a handler; they spend the socket's rate budget like any event, so they cannot flood either.
     socket.use(([event, ...args], next) => {
@@ -113,8 +127,12 @@ export function registerTableHandlers(
       };
       // The handler starts synchronously, as the event arrived, so the table sees requests in arrival order.
       let reply: Promise<AckOf<E>> | AckOf<E>;
+      const tableId = (parsed.data as { tableId?: string }).tableId;
       try {
-        reply = (HANDLERS[name] as Handler<E>)(ctx, parsed.data as ClientPayload<E>);
+        // A table this process does not run (and did not close) may run on another node: ask its owner.
+        reply = router?.clustered && tableId !== undefined && !registry.get(tableId) && !registry.wasClosed(tableId)
+          ? (forwardCall(socket, router, name, { ...parsed.data, tableId }) as Promise<AckOf<E>>)
+          : (HANDLERS[name] as Handler<E>)(ctx, parsed.data as ClientPayload<E>);
       } catch (error) {
         return failed(error);
       }
@@ -145,7 +163,14 @@ export function registerTableHandlers(
     socket.on('disconnect', () => {
       // The seat is kept; presence only matters when none of the player's sockets remain.
       const remaining = io.sockets.adapter.rooms.get(playerRoom(playerId))?.size ?? 0;
-      if (remaining === 0) for (const table of registry.tablesOf(playerId)) table.notify({ type: 'player.presence', playerId, connected: false });
+      if (remaining > 0) return;
+      if (router?.clustered) {
+        // Other nodes may still hold a socket of this player: their tables and ours check cluster-wide.
+        here.absent(playerId);
+        router.absentElsewhere(playerId);
+        return;
+      }
+      for (const table of registry.tablesOf(playerId)) table.notify({ type: 'player.presence', playerId, connected: false });
     });
   });
 }
@@ -178,6 +203,7 @@ interface HandlerContext {
   playerId: string;
   username: string;
   chat?: ChatRoom;
+  router?: TableRouter;
 }
 
 /** A handler: the validated payload of event `E` in, the protocol's ack for `E` out. */
@@ -209,7 +235,7 @@ function atTable<E extends TableEventName>(
 
 /** One handler per client event (a missing one is a compile error). */
 const HANDLERS: { [E in ClientEventName]: Handler<E> } = {
-  'lobby:list': (ctx) => ({ ok: true, tables: ctx.registry.list() }),
+  'lobby:list': async (ctx) => ({ ok: true, tables: ctx.router ? await ctx.router.lobby() : ctx.registry.list() }),
   'table:watch': atTable<'table:watch'>(async ({ socket, registry, playerId }, table, p) => {
     const room = socket.nsp.adapter.rooms.get(tableRoom(p.tableId));
     if (!socket.rooms.has(tableRoom(p.tableId)) && (room?.size ?? 0) >= PROTOCOL_LIMITS.maxViewersPerTable) return fail('too_many_viewers');
