@@ -10,7 +10,7 @@ import { formatAmount } from '../../../shared/money';
 import { buildView } from './player-view';
 import { seatOf } from './seating';
 import { tableMachine, type TableActor, type TableContext } from './table-machine';
-import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent } from './table-types';
+import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent, type TableSeat } from './table-types';
 
 /**
  * Remembered request ids per player at one table; the oldest are forgotten first. Memory is per player
@@ -50,8 +50,9 @@ export class TableHandle {
     deps: TableDeps,
     lastHandNumber: number,
     private readonly logger: Logger,
+    restoredSeats?: Array<TableSeat | null>,
   ) {
-    this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber } });
+    this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber, seats: restoredSeats } });
     let markClosed: () => void = () => undefined;
     this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({
