@@ -8,7 +8,7 @@ import { chips } from '../../shared/money';
 import { buyIn, cashOut, credit, getSeatBalance, getWalletBalance, settleHand, topUp, voidHand } from '../../server/src/ledger/transactions';
 import { LeaseLostError, type Fence } from '../../server/src/ledger/fence';
 import { reconcile } from '../../server/src/ledger/reconcile';
-import { startHandWithEvents } from '../../server/src/persistence/hands';
+import { startHandWithEvents, type StartHandParams } from '../../server/src/persistence/hands';
 import { releaseLeases, renewLeases, takeLease, ownerOf } from '../../server/src/cluster/lease-store';
 import { registry } from '../../server/src/metrics';
 import { DECK_MERKLE_SCHEME } from '../../shared/engine/deck-commitment';
@@ -70,7 +70,7 @@ describe('table leases', () => {
     const oldFence: Fence = { tableId, nodeId: 'node-a', epoch: old.epoch };
     for (const p of [p1, p2]) await buyIn(ds, { playerId: p, tableId, amount: chips(100), idempotencyKey: `fence-buy-${p}`, fence: oldFence, seatNumber: 0 });
     const { seed, commitment } = seedPair();
-    const start = { tableId, buttonSeat: 0, config: { test: true }, commitment, commitmentScheme: DECK_MERKLE_SCHEME };
+    const start: StartHandParams = { tableId, buttonSeat: 0, config: { test: true }, commitment, commitmentScheme: DECK_MERKLE_SCHEME };
     const { handId } = await startHandWithEvents(ds, start, [{ seq: 0, type: 'start', payload: {} }], [], oldFence);
 
     await expire(tableId);
