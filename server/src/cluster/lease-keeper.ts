@@ -49,6 +49,8 @@ export class LeaseKeeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Shutting down: leases are still renewed (the drain may take longer than the TTL) but none are taken. */
+  private taking = true;
   private stopping: Promise<void> | null = null;
   /**
    * Takes (and adoptions) in flight, by table: the periodic round and the placement of a new table may
@@ -89,7 +91,7 @@ export class LeaseKeeper {
       const lost = held.filter((l) => !still.has(l.tableId)).map((l) => l.tableId);
       if (lost.length > 0) this.host.lose(lost, 'lease renewal found the lease taken over');
     }
-    if (this.stopped) return;
+    if (this.stopped || !this.taking) return;
     const { liveNodes, openTables } = await clusterLoad(ds, leaseTtlMs);
     const share = Math.ceil(openTables / Math.max(1, liveNodes));
     const mine = this.host.held();
@@ -99,7 +101,7 @@ export class LeaseKeeper {
     const candidates = await leaseCandidates(ds, nodeId, mine.map((l) => l.tableId), maxTakes + room);
     let shareTries = 0;
     for (const { tableId, own } of candidates) {
-      if (this.stopped) return;
+      if (this.stopped || !this.taking) return;
       if (!own && shareTries++ >= room) break;
       if (this.inFlight.has(tableId)) continue;
       const lease = await this.claim(tableId);
@@ -124,6 +126,7 @@ export class LeaseKeeper {
   private claim(tableId: string): Promise<TakenLease | null> {
     const pending = this.inFlight.get(tableId);
     if (pending) return pending;
+    if (!this.taking) return Promise.resolve(null);
     const held = this.host.held().find((l) => l.tableId === tableId);
     if (held) return Promise.resolve(null);
     const { dataSource: ds, nodeId, leaseTtlMs } = this.options;
@@ -134,6 +137,12 @@ export class LeaseKeeper {
     })().finally(() => this.inFlight.delete(tableId));
     this.inFlight.set(tableId, run);
     return run;
+  }
+
+  /** Takes no more tables (shutdown begins); resolves once takes in flight finished. Leases are still renewed. */
+  async stopTaking(): Promise<void> {
+    this.taking = false;
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** Stops the loop and releases every lease still held (call after the tables stopped); idempotent. */
