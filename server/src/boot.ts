@@ -32,13 +32,12 @@ import { localSessionBus, redisSessionBus } from './transport/session-bus';
 import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
 import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
-import { randomUUID } from 'node:crypto';
 import { attachStickyWorker } from './cluster/worker-inbox';
 import { attachAdapter } from './cluster/io-adapter';
 import { TableRouter } from './cluster/table-router';
-import { leaseOwnerLookup } from './cluster/owner-lookup';
-import { nodeIdOf } from './cluster/node-id';
+import { ownerOf } from './cluster/lease-store';
 import { redisRequestMemo, type RequestMemo } from './cluster/request-memo';
+import { LeaseKeeper } from './cluster/lease-keeper';
 
 /** A running Felt instance. */
 export interface Felt {
@@ -65,12 +64,6 @@ export interface FeltOptions {
    * (@socket.io/sticky), so one socket's requests always reach the same worker.
    */
   clusterWorker?: boolean;
-  /**
-   * Start no existing table and run no startup recovery (a FELT_WORKERS worker other than the first).
-   * Until table leases decide who runs which table, only one worker may recover and run the tables
-   * that exist at startup; otherwise two actors would deal the same table.
-   */
-  skipRecovery?: boolean;
 }
 
 /** Boots Felt with `config`. */
@@ -115,7 +108,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     const io = createIoServer(httpServer, { auth, logger, corsOrigins: config.CORS_ORIGINS });
     const adapter = await attachAdapter(io, config.REDIS_URL, logger);
     cleanups.push(() => adapter.close());
-    const tableRouter = new TableRouter(io, (config as Config & { NODE_ID?: string }).NODE_ID ?? nodeIdOf(), logger, adapter.kind !== 'none', await leaseOwnerLookup(dataSource));
+    const tableRouter = new TableRouter(io, config.NODE_ID, logger, adapter.kind !== 'none', (tableId) => ownerOf(dataSource, tableId));
     let requestMemo: RequestMemo | undefined;
     if (config.REDIS_URL) {
       const memo = await redisRequestMemo(config.REDIS_URL, logger);
@@ -130,9 +123,12 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);
     cleanups.push(() => playerLimiter.close());
-    const tables = await startTables(io, dataSource, logger, config, playerLimiter, { ...options, router: tableRouter, requestMemo });
+    const { tables, keeper } = await startTables(io, dataSource, logger, config, playerLimiter, { ...options, router: tableRouter, requestMemo });
+    // Until the lease loop has let go of its leases, a failed start must not leave it renewing them.
+    cleanups.push(() => keeper.stop());
     routeDeps.onTableCreated = async (row) => {
-      await tables.addById(row.id);
+      // The least-loaded live node runs it: this one when alone (as always in standalone mode).
+      await keeper.placeNewTable(row.id);
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
     routeDeps.tableControl = clusterTableControl(tableControl(tables), tables, tableRouter);
@@ -159,6 +155,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       tables,
       async close() {
         shuttingDown = true;
+        // No table may be adopted once the tables are being stopped; the leases are still renewed while draining.
+        await keeper.stopTaking();
         // Drain: players are told, no table deals again, hands in play finish (or are voided) and their
         // settlements commit, all before the tables stop and the pool closes. With SHUTDOWN_DRAIN_MS=0 the
         // tables stop at once; a hand cut off then stays in_progress and the next start voids it.
@@ -168,6 +166,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
           logger.info({ voidedHands: voided }, 'tables drained');
         }
         tables.stopAll();
+        // Released leases let another node take the tables over at once instead of after the TTL.
+        await keeper.stop();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
@@ -226,7 +226,10 @@ function clusterTableControl(local: TableControl, tables: TableRegistry, router:
   };
 }
 
-/** Recovers and starts every table actor, then accepts socket events for them. */
+/**
+ * Takes this node's share of the table leases (recovering and starting each table under its lease),
+ * then accepts socket events for the tables.
+ */
 async function startTables(
   io: FeltIo,
   dataSource: DataSource,
@@ -234,7 +237,7 @@ async function startTables(
   config: Config,
   player: PlayerLimiter,
   options: FeltOptions & { router: TableRouter; requestMemo?: RequestMemo },
-): Promise<TableRegistry> {
+): Promise<{ tables: TableRegistry; keeper: LeaseKeeper }> {
   // After the io server (and its adapter) exist and before the port opens: every handshake picks a protocol.
   installFrameProtocol(io);
   const tables = new TableRegistry({
@@ -253,13 +256,22 @@ async function startTables(
       handVoided: (variant) => metrics.handsVoided.inc({ variant }),
     },
   });
-  if (!options.skipRecovery) await tables.loadAll(randomUUID());
+  const keeper = new LeaseKeeper(
+    { dataSource, nodeId: config.NODE_ID, leaseTtlMs: config.LEASE_TTL_MS, leaseRenewMs: config.LEASE_RENEW_MS, logger },
+    tables,
+  );
+  try {
+    await keeper.start();
+  } catch (error) {
+    await keeper.stop();
+    throw error;
+  }
   metrics.setLiveSource(() => ({ ...tables.liveCounts(), connectedSockets: io.engine.clientsCount }));
   registerTableHandlers(io, tables, logger, {
     rejected: (code) => metrics.countRejectedAction(code),
     ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
   }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player }, new ChatRoom(dataSource, chatSender(io), logger), options.router);
-  return tables;
+  return { tables, keeper };
 }
 
 /** The database to use: DATABASE_URL, or an embedded PostgreSQL started here. */

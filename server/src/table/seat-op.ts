@@ -14,6 +14,8 @@ export interface SeatOpInput {
   tableId: string;
   playerId: string;
   amount?: Chips;
+  /** The seat a buy-in takes (remembered by the ledger for a takeover). */
+  seat?: number;
   idempotencyKey: string;
   reply?: Reply;
   /** A deferred top-up has no waiting request: its outcome is told with `seat:topup` under this id. */
@@ -49,7 +51,7 @@ export async function runSeatOp(input: SeatOpInput): Promise<SeatOpOutput> {
     }
     if (!input.amount) throw new Error('seat op without amount');
     const call = input.kind === 'buy_in' ? input.ledger.buyIn : input.ledger.topUp;
-    const moved = await call({ ...p, amount: input.amount });
+    const moved = await call({ ...p, amount: input.amount, seat: input.seat });
     return { ...base, ok: true, amount: moved.seatBalance, transferId: moved.transferId, replayed: moved.replayed };
   } catch (error) {
     const code = (error as { code?: unknown }).code;

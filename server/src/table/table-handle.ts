@@ -9,7 +9,7 @@ import { formatAmount } from '../../../shared/money';
 import { buildView } from './player-view';
 import { seatOf } from './seating';
 import { createTableActor, type TableActor, type TableContext } from './table-machine';
-import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent } from './table-types';
+import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent, type TableSeat } from './table-types';
 import type { RequestMemo } from '../cluster/request-memo';
 
 /**
@@ -52,8 +52,10 @@ export class TableHandle {
     private readonly logger: Logger,
     /** The memo every node shares (Redis), when clustered; without it request ids live only here. */
     private readonly sharedMemo?: RequestMemo,
+    /** Seats restored from the seat accounts after a takeover (the lease recovery). */
+    restoredSeats?: Array<TableSeat | null>,
   ) {
-    this.actor = createTableActor({ config, deps, lastHandNumber });
+    this.actor = createTableActor({ config, deps, lastHandNumber, seats: restoredSeats });
     let markClosed: () => void = () => undefined;
     this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({

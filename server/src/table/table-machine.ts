@@ -23,7 +23,7 @@ import { runSeatOp, type SeatOpInput, type SeatOpOutput } from './seat-op';
 import { Outbound } from './outbound';
 import type { OpResult, TableContext } from './table-context';
 import type { OutboundEffect, TableEffect } from './table-effects';
-import type { TableConfig, TableDeps, TableEvent } from './table-types';
+import type { TableConfig, TableDeps, TableEvent, TableSeat } from './table-types';
 
 export type { TableContext } from './table-context';
 export type { SeatOpOutput } from './seat-op';
@@ -42,6 +42,8 @@ export interface TableInput {
   config: TableConfig;
   deps: TableDeps;
   lastHandNumber: number;
+  /** Seats restored from the seat accounts after a takeover (default: every seat empty). */
+  seats?: Array<TableSeat | null>;
 }
 
 /** The subset of XState's `enqueue` that `perform` uses. */
@@ -175,7 +177,7 @@ export const tableMachine = setup({
   context: ({ input }) => ({
     config: input.config,
     deps: input.deps,
-    seats: Array.from({ length: input.config.maxSeats }, () => null),
+    seats: input.seats ?? Array.from({ length: input.config.maxSeats }, () => null),
     button: null,
     lastHandNumber: input.lastHandNumber,
     hand: null,

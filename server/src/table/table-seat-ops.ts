@@ -40,6 +40,7 @@ export function join(context: TableContext, event: Ev<'seat.join'>): OpResult {
     kind: 'buy_in',
     playerId: event.playerId,
     amount: event.buyIn,
+    seat: choice.seat,
     idempotencyKey: `buy_in:${context.config.tableId}:${event.playerId}:${event.requestId}`,
     reply: event.reply,
   });
