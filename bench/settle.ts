@@ -113,8 +113,8 @@ async function seedHands(ds: DataSource, lanes: Lane[], base: number, perLane: n
     // Chunks keep each INSERT well inside the DataSource's statement timeout on a busy machine.
     for (let from = 1; from <= perLane; from += 10_000) {
       const rows = (await ds.query(
-        `INSERT INTO hand (table_id, hand_number, button_seat, config, commitment)
-         SELECT $1, $2::bigint + g, 0, '{"bench":true}', $3 FROM generate_series($4::int, $5::int) g ORDER BY g RETURNING id`,
+        `INSERT INTO hand (table_id, hand_number, button_seat, config, commitment, commitment_scheme)
+         SELECT $1, $2::bigint + g, 0, '{"bench":true}', $3, 'felt-seed-sha256-v1' FROM generate_series($4::int, $5::int) g ORDER BY g RETURNING id`,
         [l.tableId, base, commitment, from, Math.min(perLane, from + 9_999)],
       )) as { id: string }[];
       mine.push(...rows.map((r) => r.id));
