@@ -161,7 +161,7 @@ export const tableMachine = setup({
     hand: null,
     seq: 0,
     shownCards: {},
-    writer: new HandEventWriter((handId, events) => input.deps.ledger.appendHandEvents(handId, events), input.deps.logger),
+    writer: new HandEventWriter(),
     opCounter: 0,
     phase: 'waiting',
     dbFailures: 0,

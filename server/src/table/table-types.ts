@@ -127,7 +127,7 @@ export interface LedgerPort {
     /** The stack the actor holds for every dealt player; the ledger refuses the hand if a seat account differs. */
     seatStacks: Array<{ playerId: string; stack: Chips }>;
   }): Promise<{ handId: string }>;
-  appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
+  /** Settles the hand and stores `events` (its history after the deal) in the same transaction. */
   settleHand(p: {
     handId: string;
     idempotencyKey: string;
@@ -135,8 +135,10 @@ export interface LedgerPort {
     rake: Chips;
     seed: string;
     result: unknown;
+    events: Array<{ seq: number; type: string; payload: unknown }>;
   }): Promise<{ seatBalances: Record<string, string> }>;
-  voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string }): Promise<void>;
+  /** Voids the hand and stores `events` (its history after the deal) in the same transaction. */
+  voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string; events: Array<{ seq: number; type: string; payload: unknown }> }): Promise<void>;
   /** Marks the table closed after its last seat was cashed out. */
   markClosed(tableId: string): Promise<void>;
 }
