@@ -12,7 +12,8 @@
  *   pgbench PostgreSQL's own client with the same statements, prepared (-M prepared): the ceiling.
  * Each concurrency level gives every client its own table (its own 6 seat accounts); all clients share
  * house_rake, as in production. Results go to bench/results/settle.json.
- * Environment: BENCH_SECONDS (default 8), BENCH_CONCURRENCY (default "1,4,16"), PGBENCH (binary path).
+ * Environment: BENCH_SECONDS (default 8), BENCH_CONCURRENCY (default "1,4,16"), PGBENCH (binary path),
+ * BENCH_GROUP_IN_FLIGHT (the group committer's maxInFlight; default the server's).
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -28,6 +29,7 @@ import { chips, type Chips } from '../shared/money';
 import { createDataSource } from '../server/src/persistence/data-source';
 import { startEmbeddedPostgres } from '../server/src/persistence/embedded-postgres';
 import { buyIn, credit, GroupCommit, settleHand } from '../server/src/ledger/transactions';
+import { DEFAULT_GROUP_COMMIT } from '../server/src/ledger/group-commit';
 import { createTable } from '../server/src/persistence/poker-tables';
 import { WRITE_TRANSFER_SQL, writeTransferParams, type Leg } from '../server/src/ledger/accounts';
 import { SETTLE_LOCK_SQL, type SettleLockRow } from '../server/src/ledger/settle-sql';
@@ -300,7 +302,7 @@ async function benchLevel(ctx: BenchContext, c: number) {
   const t3 = await measure(ctx, c, rawSettle(ctx.pool), half);
   const t4 = await measure(ctx, c, oursSettle(ctx.ds), half);
   // The server's path: settlements of different tables share transactions (group commit).
-  const group = new GroupCommit(ctx.ds);
+  const group = new GroupCommit(ctx.ds, { ...DEFAULT_GROUP_COMMIT, maxInFlight: Number(process.env.BENCH_GROUP_IN_FLIGHT ?? DEFAULT_GROUP_COMMIT.maxInFlight) });
   const g1 = await measure(ctx, c, oursSettle(group), half);
   const g2 = await measure(ctx, c, oursSettle(group), half);
   const combine = (a: Measured, b: Measured): Measured => ({ rate: (a.rate + b.rate) / 2, done: a.done + b.done, ranDry: a.ranDry || b.ranDry });

@@ -13,6 +13,7 @@ import { chips } from '../../shared/money';
 import { createMigratedDataSource } from '../helpers/db';
 import { createPlayer, createTestTable, startTestHand } from '../helpers/ledger-fixtures';
 import { buyIn, credit, GroupCommit, LedgerError, settleHand, voidHand } from '../../server/src/ledger/transactions';
+import { DEFAULT_GROUP_COMMIT } from '../../server/src/ledger/group-commit';
 import { WRITE_TRANSFER_SQL, writeTransferParams } from '../../server/src/ledger/accounts';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import type { Felt } from '../../server/src/boot';
@@ -21,6 +22,8 @@ import { adminToken, createTable, seatPlayers } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 
 let ds: DataSource;
+/** One transaction in flight: everything queued in one turn shares it. */
+const ONE_AT_A_TIME = { ...DEFAULT_GROUP_COMMIT, maxInFlight: 1 };
 
 beforeAll(async () => {
   ds = await createMigratedDataSource(10);
@@ -116,7 +119,7 @@ it('a refused settlement fails alone: stale CAS, no seat, unbalanced transfer an
   // Lane 2 names a player without a seat at that table: the CAS succeeds, then the savepoint is rolled back.
   const stranger = await createPlayer(ds);
   const noSeat = { ...win(lanes[2]!, hands[2]!), deltas: [{ playerId: lanes[2]!.players[0], amount: chips(5) }, { playerId: stranger, amount: chips(-5) }] };
-  const group = new GroupCommit(ds);
+  const group = new GroupCommit(ds, ONE_AT_A_TIME);
   // An unbalanced transfer written past the ledger's own checks: only the database's balance trigger catches it.
   const rakeId = ((await ds.query(`SELECT id::text AS id FROM account WHERE kind = 'house_rake' AND table_id = $1`, [lanes[3]!.tableId])) as { id: string }[])[0]!.id;
   const unbalanced = group.run(async (em) => {
@@ -150,7 +153,7 @@ it('a refused settlement fails alone: stale CAS, no seat, unbalanced transfer an
 it('replaying a settled hand through the group returns the stored result; other parameters under its key conflict', async () => {
   const l = await lane();
   const hand = await startTestHand(ds, l.tableId);
-  const group = new GroupCommit(ds);
+  const group = new GroupCommit(ds, ONE_AT_A_TIME);
   const first = await settleHand(group, win(l, hand));
   const [replay, conflict] = await Promise.all([settleHand(group, win(l, hand)), outcome(settleHand(group, win(l, hand, 6)))]);
   expect(replay).toEqual(first);
@@ -163,7 +166,7 @@ it('replaying a settled hand through the group returns the stored result; other 
 it('voids and settlements share a group; a void stores the buffered history, and a second void replays', async () => {
   const lanes = await Promise.all([lane(), lane()]);
   const [a, b] = await Promise.all(lanes.map((l) => startTestHand(ds, l.tableId)));
-  const group = new GroupCommit(ds);
+  const group = new GroupCommit(ds, ONE_AT_A_TIME);
   const voidParams = { handId: b!.handId, reason: 'test void', idempotencyKey: `void:${b!.handId}`, seed: b!.seed, events: [{ seq: 1, type: 'timeout', payload: { seat: 0 } }] };
   const [, voided] = await Promise.all([settleHand(group, win(lanes[0]!, a!)), voidHand(group, voidParams)]);
   expect(voided.status).toBe('voided');

@@ -5,8 +5,8 @@
  * others still commit. Every caller is answered only after the shared COMMIT returned (synchronous
  * commit, as everywhere in the ledger): durability is not traded for speed, only the fsync is shared.
  *
- * Batching: calls made while a batch is in flight (or in the same event-loop turn) queue up and form
- * the next batch, up to `maxBatch` items. Items must lock only rows of their own table (hand, seats,
+ * Batching: calls made in the same event-loop turn, or while every slot (`maxInFlight`) is busy,
+ * queue up and form the next batches, up to `maxBatch` items each. Items must lock only rows of their own table (hand, seats,
  * the table's own house_rake account), never shared rows such as wallets: then no two items of one
  * batch wait for each other, and the locks a batch holds form no cycle with other transactions.
  * Hand settlements and voids qualify (see settle-sql.ts and hand-settlement.ts).
@@ -25,14 +25,17 @@ export interface GroupCommitOptions {
    * (PGPROC_MAX_CACHED_SUBXIDS): past it, other sessions' snapshots would have to read pg_subtrans.
    */
   maxBatch: number;
-  /** Most transactions in flight at once (each holds one pooled connection). */
+  /**
+   * Most transactions in flight at once (each holds one pooled connection). Below it, a settlement
+   * starts at once on its own connection; at it, settlements wait and share the next transaction.
+   */
   maxInFlight: number;
   /** Most items waiting; beyond it the database is not keeping up and callers are refused. */
   maxQueued: number;
 }
 
-/** 64 items per batch, two batches in flight, 10,000 waiting. */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 64, maxInFlight: 2, maxQueued: 10_000 };
+/** 64 items per batch, four batches in flight, 10,000 waiting. */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 64, maxInFlight: 4, maxQueued: 10_000 };
 
 /** Counters, for tests and benchmarks: how much work shared how many commits. */
 export interface GroupCommitStats {
@@ -99,20 +102,27 @@ export class GroupCommit {
     // One event-loop turn of grace: tables whose hands ended on the same batch of input join one group.
     setImmediate(() => {
       this.scheduled = false;
-      this.startBatch();
+      this.startBatches();
     });
   }
 
-  private startBatch(): void {
-    if (this.inFlight >= this.options.maxInFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.options.maxBatch);
-    this.inFlight++;
-    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
-    void this.commitBatch(batch).finally(() => {
-      this.inFlight--;
-      this.schedule();
-    });
-    this.schedule();
+  /**
+   * Starts as many batches as there are free slots, spreading the queue evenly over them: the items of
+   * one batch run one after another on one connection, so a few medium batches in parallel finish
+   * sooner than one long one, while still sharing commits.
+   */
+  private startBatches(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const slots = this.options.maxInFlight - this.inFlight;
+      const size = Math.min(this.options.maxBatch, Math.ceil(this.queue.length / slots));
+      const batch = this.queue.splice(0, size);
+      this.inFlight++;
+      this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+      void this.commitBatch(batch).finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
+    }
   }
 
   /** One transaction for the whole batch; answers every caller once it has ended. */
@@ -120,8 +130,8 @@ export class GroupCommit {
     const outcomes: Outcome[] = [];
     try {
       await this.ds.transaction(async (em) => {
-        await em.query(IMMEDIATE_BALANCE_CHECK_SQL);
-        for (const item of batch) outcomes.push(await runInSavepoint(em, item));
+        const savepoints = new Savepoints(em);
+        for (const item of batch) outcomes.push(await savepoints.run(item));
       });
     } catch (error) {
       // The transaction itself failed (lost connection, refused COMMIT): nothing of it is known to have
@@ -155,19 +165,38 @@ export class GroupCommit {
   }
 }
 
-/** Runs one item inside its own savepoint; a failure rolls back to it and becomes this item's outcome. */
-async function runInSavepoint(em: EntityManager, item: Pending): Promise<Outcome> {
-  await em.query(`SAVEPOINT ${SAVEPOINT}`);
-  try {
-    const value = await item.work(em);
-    await em.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    return { ok: true, value };
-  } catch (error) {
-    // If even the rollback fails, the transaction is unusable: that failure ends the whole batch.
-    await em.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
-    if (!item.onKeyRace || !isIdempotencyKeyRace(error)) return { ok: false, error };
-    // The answer is read in a savepoint of its own, so that even a failing read fails this item alone.
-    return runInSavepoint(em, { ...item, work: item.onKeyRace, onKeyRace: undefined });
+/**
+ * Runs the items of one transaction, each in its own savepoint. Every statement here is a round trip
+ * per item, and the items of a batch run one after another, so the bookkeeping statements ride
+ * together: releasing one item's savepoint and opening the next one's is one round trip, and the first
+ * opening also makes the balance check immediate. COMMIT releases the last savepoint.
+ */
+class Savepoints {
+  private open = false;
+  private first = true;
+
+  constructor(private readonly em: EntityManager) {}
+
+  /** Runs `item` inside a fresh savepoint; a failure rolls back to it and becomes this item's outcome. */
+  async run(item: Pending): Promise<Outcome> {
+    await this.em.query(this.opening());
+    try {
+      return { ok: true, value: await item.work(this.em) };
+    } catch (error) {
+      // If even the rollback fails, the transaction is unusable: that failure ends the whole batch.
+      await this.em.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
+      this.open = false;
+      if (!item.onKeyRace || !isIdempotencyKeyRace(error)) return { ok: false, error };
+      // The answer is read in a savepoint of its own, so that even a failing read fails this item alone.
+      return this.run({ ...item, work: item.onKeyRace, onKeyRace: undefined });
+    }
+  }
+
+  private opening(): string {
+    const statements = [this.first ? IMMEDIATE_BALANCE_CHECK_SQL : null, this.open ? `RELEASE SAVEPOINT ${SAVEPOINT}` : null, `SAVEPOINT ${SAVEPOINT}`];
+    this.first = false;
+    this.open = true;
+    return statements.filter((sql) => sql !== null).join('; ');
   }
 }
 
