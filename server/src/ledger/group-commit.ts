@@ -34,8 +34,8 @@ export interface GroupCommitOptions {
   maxQueued: number;
 }
 
-/** 64 items per batch, four batches in flight, 10,000 waiting. */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 64, maxInFlight: 4, maxQueued: 10_000 };
+/** 64 items per batch, eight batches in flight (of the pool's default 20 connections), 10,000 waiting. */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 64, maxInFlight: 8, maxQueued: 10_000 };
 
 /** Counters, for tests and benchmarks: how much work shared how many commits. */
 export interface GroupCommitStats {

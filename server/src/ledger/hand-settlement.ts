@@ -19,7 +19,7 @@ import { dataSourceOf, preparedQuery, runTransfer, type Db, type Queryable } fro
 import { LedgerError } from './errors';
 import { GroupCommit } from './group-commit';
 import { findTransferByKey, paramsHash, replayOf } from './idempotency';
-import { SETTLE_LOCK_SQL, VOID_CAS_SQL, type SettleLockRow } from './settle-sql';
+import { SETTLE_LOCK_SQL, SETTLE_LOCK_WITH_EVENTS_SQL, VOID_CAS_SQL, type SettleLockRow } from './settle-sql';
 import type { EntityManager } from 'typeorm';
 
 /** Where a hand-ending operation runs: its own transaction, or a group commit shared with other tables. */
@@ -84,8 +84,8 @@ function runHandEnd<T>(target: SettleTarget, work: (em: EntityManager) => Promis
 /**
  * Settles a hand as ONE transfer of kind hand_settlement: every listed seat account gets its signed net
  * and the table's house_rake account gets the rake, and the hand flips in_progress → settled by
- * compare-and-swap; the hand's remaining events are stored with it. Round trips: CAS + locks (seats
- * and rake, id order), events, write (plus BEGIN/COMMIT, or SAVEPOINT/RELEASE in a group). A hand
+ * compare-and-swap; the hand's remaining events are stored with it. Round trips: CAS + events + locks
+ * (seats and rake, id order), then write (plus BEGIN/COMMIT, or one savepoint switch in a group). A hand
  * already final answers hand_already_final, unless this is a replay of the same key and parameters,
  * which returns the original result.
  */
@@ -99,14 +99,23 @@ export async function settleHand(target: SettleTarget, p: SettleHandParams): Pro
 async function settleLocked(em: EntityManager, p: SettleHandParams, plan: SettlePlan): Promise<SettleResult | undefined> {
   // A table-scoped check that must hold inside the transaction (such as a lease fence) goes first here:
   // in a group commit this function runs inside this settlement's own savepoint.
-  const rows = await preparedQuery<SettleLockRow>(em, 'felt_settle_lock', SETTLE_LOCK_SQL, [
-    p.handId,
-    p.seed,
-    JSON.stringify(p.result ?? null),
-    plan.deltas.map((d) => d.playerId),
-  ]);
+  const events = p.events ?? [];
+  const values = [p.handId, p.seed, JSON.stringify(p.result ?? null), plan.deltas.map((d) => d.playerId)];
+  // The history rides in the CAS statement: one round trip less while the locks are held.
+  const rows =
+    events.length === 0
+      ? await preparedQuery<SettleLockRow>(em, 'felt_settle_lock', SETTLE_LOCK_SQL, values)
+      : await preparedQuery<SettleLockRow>(em, 'felt_settle_lock_events', SETTLE_LOCK_WITH_EVENTS_SQL, [
+          ...values,
+          events.map((e) => e.seq),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.payload ?? null)),
+        ]);
   const tableId = rows[0]?.table_id;
   if (tableId === undefined) return undefined;
+  if (events.length > 0 && rows[0]!.events !== events.length) {
+    throw new LedgerError('internal', `settlement stored ${rows[0]!.events ?? 0} of ${events.length} hand events`);
+  }
   const accounts = rows.filter((r) => r.id !== null).map((r) => ({
     id: r.id!,
     kind: r.kind!,
@@ -127,7 +136,6 @@ async function settleLocked(em: EntityManager, p: SettleHandParams, plan: Settle
     if (!house) throw new LedgerError('internal', 'this table has no house_rake account');
     legs.push({ account: house, amount: plan.rake });
   }
-  await appendHandEvents(em, p.handId, p.events ?? []);
   const result = { handId: p.handId, seatBalances, rake: plan.rake.toString() };
   const transferId = await writeTransfer(
     em,
