@@ -34,8 +34,13 @@ export interface GroupCommitOptions {
   maxQueued: number;
 }
 
-/** 64 items per batch, eight batches in flight (of the pool's default 20 connections), 10,000 waiting. */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 64, maxInFlight: 8, maxQueued: 10_000 };
+/**
+ * 64 items per batch; up to 16 transactions in flight (of the pool's default 20 connections, leaving room
+ * for hand starts and seat moves), so settlements share commits only once that many are in flight:
+ * the items of one batch run their round trips in series, and on a saturated event loop every round
+ * trip costs the loop's lag, so grouping trades latency for fewer commits and should not start early.
+ */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 64, maxInFlight: 16, maxQueued: 10_000 };
 
 /** Counters, for tests and benchmarks: how much work shared how many commits. */
 export interface GroupCommitStats {
