@@ -2,14 +2,18 @@
  * Hand settlements per second: `npm run bench:settle`.
  *
  * One settlement = 6 seats: one transfer, 7 ledger entries (6 seats + rake), 7 account updates and the
- * hand's compare-and-swap, in one transaction. Three contenders run side by side on the same fresh
+ * hand's compare-and-swap, in one transaction. Four contenders run side by side on the same fresh
  * embedded PostgreSQL (default settings: fsync on, synchronous commit — real durability):
  *   ours    the real `settleHand` through TypeORM (its two statements are named, i.e. prepared per connection);
+ *   oursGrouped  the same `settleHand` through a GroupCommit, as the server runs it: settlements of
+ *           different tables that are ready together share one transaction (a savepoint each), so
+ *           one COMMIT; `settlementsPerCommitGrouped` says how many shared each;
  *   rawPg   the very same two statements (SETTLE_LOCK_SQL, WRITE_TRANSFER_SQL) sent with a bare `pg` pool;
  *   pgbench PostgreSQL's own client with the same statements, prepared (-M prepared): the ceiling.
  * Each concurrency level gives every client its own table (its own 6 seat accounts); all clients share
  * house_rake, as in production. Results go to bench/results/settle.json.
- * Environment: BENCH_SECONDS (default 8), BENCH_CONCURRENCY (default "1,4,16"), PGBENCH (binary path).
+ * Environment: BENCH_SECONDS (default 8), BENCH_CONCURRENCY (default "1,4,16"), PGBENCH (binary path),
+ * BENCH_GROUP_IN_FLIGHT (the group committer's maxInFlight; default the server's).
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -24,7 +28,8 @@ import type { DataSource } from 'typeorm';
 import { chips, type Chips } from '../shared/money';
 import { createDataSource } from '../server/src/persistence/data-source';
 import { startEmbeddedPostgres } from '../server/src/persistence/embedded-postgres';
-import { buyIn, credit, settleHand } from '../server/src/ledger/transactions';
+import { buyIn, credit, GroupCommit, settleHand } from '../server/src/ledger/transactions';
+import { DEFAULT_GROUP_COMMIT } from '../server/src/ledger/group-commit';
 import { createTable } from '../server/src/persistence/poker-tables';
 import { WRITE_TRANSFER_SQL, writeTransferParams, type Leg } from '../server/src/ledger/accounts';
 import { SETTLE_LOCK_SQL, type SettleLockRow } from '../server/src/ledger/settle-sql';
@@ -113,8 +118,8 @@ async function seedHands(ds: DataSource, lanes: Lane[], base: number, perLane: n
     // Chunks keep each INSERT well inside the DataSource's statement timeout on a busy machine.
     for (let from = 1; from <= perLane; from += 10_000) {
       const rows = (await ds.query(
-        `INSERT INTO hand (table_id, hand_number, button_seat, config, commitment)
-         SELECT $1, $2::bigint + g, 0, '{"bench":true}', $3 FROM generate_series($4::int, $5::int) g ORDER BY g RETURNING id`,
+        `INSERT INTO hand (table_id, hand_number, button_seat, config, commitment, commitment_scheme)
+         SELECT $1, $2::bigint + g, 0, '{"bench":true}', $3, 'felt-seed-sha256-v1' FROM generate_series($4::int, $5::int) g ORDER BY g RETURNING id`,
         [l.tableId, base, commitment, from, Math.min(perLane, from + 9_999)],
       )) as { id: string }[];
       mine.push(...rows.map((r) => r.id));
@@ -154,10 +159,10 @@ async function runClients(lanes: Lane[], hands: string[][], settle: Settle, seco
   return { rate: done / ((performance.now() - start) / 1000), done, ranDry };
 }
 
-/** The real code path. */
-function oursSettle(ds: DataSource): Settle {
+/** The real code path: each settlement its own transaction (a DataSource), or group-committed as the server does. */
+function oursSettle(target: DataSource | GroupCommit): Settle {
   return async (lane, handId) => {
-    await settleHand(ds, {
+    await settleHand(target, {
       handId,
       idempotencyKey: `ours-${handId}`,
       deltas: lane.playerIds.map((playerId, seat) => ({ playerId, amount: AMOUNTS[seat]! })),
@@ -296,19 +301,27 @@ async function benchLevel(ctx: BenchContext, c: number) {
   const t2 = await measure(ctx, c, rawSettle(ctx.pool), half);
   const t3 = await measure(ctx, c, rawSettle(ctx.pool), half);
   const t4 = await measure(ctx, c, oursSettle(ctx.ds), half);
+  // The server's path: settlements of different tables share transactions (group commit).
+  const group = new GroupCommit(ctx.ds, { ...DEFAULT_GROUP_COMMIT, maxInFlight: Number(process.env.BENCH_GROUP_IN_FLIGHT ?? DEFAULT_GROUP_COMMIT.maxInFlight) });
+  const g1 = await measure(ctx, c, oursSettle(group), half);
+  const g2 = await measure(ctx, c, oursSettle(group), half);
   const combine = (a: Measured, b: Measured): Measured => ({ rate: (a.rate + b.rate) / 2, done: a.done + b.done, ranDry: a.ranDry || b.ranDry });
   const ours = combine(t1, t4);
   const rawPg = combine(t2, t3);
+  const grouped = combine(g1, g2);
+  const groupStats = group.stats();
   const pgbench = ctx.pgbenchBin ? await measurePgbench(ctx, c, ctx.pgbenchBin) : null;
   return {
     concurrency: c,
     ours: Math.round(ours.rate),
     rawPg: Math.round(rawPg.rate),
     pgbench: pgbench ? Math.round(pgbench.rate) : null,
+    oursGrouped: Math.round(grouped.rate),
+    settlementsPerCommitGrouped: groupStats.commits === 0 ? null : Number((groupStats.committedItems / groupStats.commits).toFixed(2)),
     ratio: Number((ours.rate / rawPg.rate).toFixed(3)),
     oursOverPgbench: pgbench ? Number((ours.rate / pgbench.rate).toFixed(3)) : null,
-    settled: { ours: ours.done, rawPg: rawPg.done, pgbench: pgbench?.done ?? null, pgbenchFailed: pgbench?.failed ?? null },
-    ranDry: ours.ranDry || rawPg.ranDry,
+    settled: { ours: ours.done, oursGrouped: grouped.done, rawPg: rawPg.done, pgbench: pgbench?.done ?? null, pgbenchFailed: pgbench?.failed ?? null },
+    ranDry: ours.ranDry || rawPg.ranDry || grouped.ranDry,
   };
 }
 

@@ -74,18 +74,19 @@ export class FakeLedger implements LedgerPort, TableHistoryPort {
     for (const e of p.events) this.storedEvents.push({ handId, seq: e.seq, type: e.type });
     return { handId };
   };
-  appendHandEvents: TableHistoryPort['appendHandEvents'] = async (handId, events) => {
-    this.record('appendHandEvents', handId, events);
-    for (const e of events) this.storedEvents.push({ handId, seq: e.seq, type: e.type });
-  };
   settleHand: LedgerPort['settleHand'] = async (p) => {
     this.record('settleHand', p);
     if (this.failSettle) throw new Error('settlement refused by the fake ledger');
+    // As the real ledger does: the hand's remaining history is stored with its settlement.
+    for (const e of p.events) this.storedEvents.push({ handId: p.handId, seq: e.seq, type: e.type });
     const seatBalances: Record<string, string> = {};
     for (const d of p.deltas) seatBalances[d.playerId] = this.move(d.playerId, d.amount).seatBalance.toString();
     return { seatBalances };
   };
-  voidHand: LedgerPort['voidHand'] = async (p) => this.record('voidHand', p);
+  voidHand: LedgerPort['voidHand'] = async (p) => {
+    this.record('voidHand', p);
+    for (const e of p.events) this.storedEvents.push({ handId: p.handId, seq: e.seq, type: e.type });
+  };
   markClosed: TableHistoryPort['markClosed'] = async (tableId) => this.record('markClosed', tableId);
 }
 

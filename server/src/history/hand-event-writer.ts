@@ -1,9 +1,14 @@
 /**
- * Writes a table's hand events to hand_event in order, as they happen, without making the actor wait
- * for the database on every action: events queue up while one batch is being written and go out in the
- * next batch. Settlement calls `flush()` first, so a hand is never settled before its history is stored.
+ * Holds a table's hand events in memory, in order, until the hand ends: the settlement (or the void)
+ * writes them in its own transaction, so a played hand costs two commits in all (the hand row with the
+ * deal at hand start, then the settlement with the rest of its history) instead of one more commit per
+ * batch of actions. The deal itself is stored with the hand row (recordHandStart), before anything of
+ * the hand is shown.
+ *
+ * What a crash mid-hand costs: the buffered rows live only in this process. A hand that was never
+ * settled moved no chips; at restart it is voided (voidInProgressHands) and its history then holds the
+ * deal only, which is all a voided hand needs to show that it was dealt and never finished.
  */
-import type { Logger } from 'pino';
 
 /** One row for hand_event. */
 export interface PendingEvent {
@@ -13,59 +18,50 @@ export interface PendingEvent {
   payload: unknown;
 }
 
-/** Writes one batch of events of a single hand. */
-export type EventSink = (handId: string, events: Array<{ seq: number; type: string; payload: unknown }>) => Promise<void>;
+/** A buffered row as the ledger writes it (the hand is named once, by the settlement). */
+export interface BufferedEvent {
+  seq: number;
+  type: string;
+  payload: unknown;
+}
 
-/** Largest number of queued events; more means the database has stalled and the table must stop. */
-export const MAX_QUEUED_EVENTS = 10_000;
+/**
+ * Most rows one hand may buffer. A real hand has a few dozen; reaching this means the actor is looping,
+ * a broken invariant that must stop the table rather than grow memory without end.
+ */
+export const MAX_BUFFERED_EVENTS = 10_000;
 
-/** An ordered, batching writer for one table. */
+/** The in-memory history buffer of one table: the rows of its current hand, in push order. */
 export class HandEventWriter {
-  private queue: PendingEvent[] = [];
-  private running: Promise<void> | null = null;
-  private failure: Error | null = null;
+  private handId: string | null = null;
+  private rows: BufferedEvent[] = [];
 
-  constructor(
-    private readonly sink: EventSink,
-    private readonly logger: Logger,
-  ) {}
-
-  /** Queues events and starts a write if none is running. */
-  push(events: PendingEvent[]): void {
-    if (events.length === 0) return;
-    if (this.queue.length + events.length > MAX_QUEUED_EVENTS) {
-      throw new Error(`hand event queue over ${MAX_QUEUED_EVENTS}: the database is not keeping up`);
-    }
-    this.queue.push(...events);
-    if (!this.running) this.running = this.drain();
-  }
-
-  /** Resolves when every event pushed so far is stored; rejects if any write failed. */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
-    if (this.failure) {
-      const error = this.failure;
-      this.failure = null;
-      throw error;
-    }
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const handId = this.queue[0]!.handId;
-        let count = 0;
-        while (count < this.queue.length && this.queue[count]!.handId === handId) count++;
-        const batch = this.queue.splice(0, count);
-        try {
-          await this.sink(handId, batch.map(({ seq, type, payload }) => ({ seq, type, payload })));
-        } catch (error) {
-          this.logger.error({ err: error, handId }, 'writing hand events failed');
-          this.failure = error instanceof Error ? error : new Error(String(error));
-        }
+  /**
+   * Buffers rows of the current hand. Rows of a new hand replace whatever an earlier hand left behind:
+   * that hand ended without its buffered rows stored (its void failed), exactly as after a crash.
+   */
+  push(events: readonly PendingEvent[]): void {
+    for (const e of events) {
+      if (e.handId !== this.handId) {
+        this.handId = e.handId;
+        this.rows = [];
       }
-    } finally {
-      this.running = null;
+      if (this.rows.length >= MAX_BUFFERED_EVENTS) {
+        throw new Error(`hand ${e.handId} buffered over ${MAX_BUFFERED_EVENTS} events: the table is looping`);
+      }
+      this.rows.push({ seq: e.seq, type: e.type, payload: e.payload });
     }
+  }
+
+  /** The buffered rows of `handId`, in order (a copy), for the transaction that ends the hand. */
+  pending(handId: string): BufferedEvent[] {
+    return this.handId === handId ? [...this.rows] : [];
+  }
+
+  /** Forgets the rows of `handId` once the transaction that stored them has committed. */
+  clear(handId: string): void {
+    if (this.handId !== handId) return;
+    this.handId = null;
+    this.rows = [];
   }
 }

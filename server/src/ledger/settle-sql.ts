@@ -33,6 +33,8 @@ FROM h LEFT JOIN LATERAL (
 /** A row of SETTLE_LOCK_SQL; the account columns are null when the hand has no matching account. */
 export interface SettleLockRow {
   table_id: string;
+  /** Only from SETTLE_LOCK_WITH_EVENTS_SQL: how many events it inserted. */
+  events?: number;
   id: string | null;
   kind: 'seat' | 'house_rake' | null;
   player_id: string | null;
@@ -47,3 +49,21 @@ WITH h AS (
   RETURNING table_id
 )
 SELECT table_id FROM h`;
+
+/**
+ * SETTLE_LOCK_SQL plus the hand's remaining history in the same round trip: the events are inserted
+ * only when the CAS succeeded (they select from `h`). A settlement stores each event exactly once (the
+ * CAS lets only one settlement of a hand through, and a failed one rolled its events back), so a seq
+ * already present is a bug and fails the settlement on the unique index. Extra parameters: $5 seqs
+ * int[], $6 types text[], $7 payloads jsonb[]. Every row carries `events`, the number inserted.
+ */
+export const SETTLE_LOCK_WITH_EVENTS_SQL = SETTLE_LOCK_SQL.replace(
+  'RETURNING table_id\n)',
+  `RETURNING table_id
+), ev AS (
+  INSERT INTO hand_event (hand_id, seq, type, payload)
+  SELECT $1, v.seq, v.type, v.payload FROM h, unnest($5::int[], $6::text[], $7::jsonb[]) AS v(seq, type, payload)
+  RETURNING 1
+)`,
+).replace('SELECT h.table_id, a.id', 'SELECT h.table_id, (SELECT count(*) FROM ev)::int AS events, a.id');
+if (!SETTLE_LOCK_WITH_EVENTS_SQL.includes('AS events')) throw new Error('SETTLE_LOCK_WITH_EVENTS_SQL no longer matches SETTLE_LOCK_SQL');

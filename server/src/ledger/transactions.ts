@@ -8,15 +8,18 @@
 import { chips, isMultipleOf, type Chips } from '../../../shared/money';
 import type { TransferKind } from '../persistence/entities/transfer.entity';
 import { insertSeatIfMissing, insertWalletIfMissing, lockAccounts, pick, writeTransfer, type Leg } from './accounts';
-import { nonNegativeAmount, normalizeAmount, positiveAmount, requireKey } from './amounts';
-import { dataSourceOf, preparedQuery, runTransfer, type Db, type Queryable } from './db';
+import { nonNegativeAmount, positiveAmount, requireKey } from './amounts';
+import { dataSourceOf, runTransfer, type Db, type Queryable } from './db';
 import { LedgerError } from './errors';
 import { findTransferByKey, paramsHash, replayOf } from './idempotency';
-import { SETTLE_LOCK_SQL, VOID_CAS_SQL, type SettleLockRow } from './settle-sql';
 import { assertFence, type Fence } from './fence';
 import { recordSeatNumber } from './seat-numbers';
 
 export { LedgerError } from './errors';
+// Hand settlement and voiding (with group commit) live in hand-settlement.ts; callers reach them here.
+export { settleHand, voidHand, voidInProgressHands } from './hand-settlement';
+export type { SettleHandParams, SettleResult, SettlementDelta, SettleTarget, VoidHandParams, VoidResult } from './hand-settlement';
+export { GroupCommit, groupCommitFor } from './group-commit';
 export { getWalletBalance, getSeatBalance, listSeatBalances, getHouseBalance } from './balances';
 export type { Db } from './db';
 
@@ -228,190 +231,6 @@ export async function cashOut(db: Db, p: CashOutParams): Promise<{ transferId: s
   });
   const { stored } = r;
   return { transferId: stored.transferId, amount: chips(stored.amount!), walletBalance: chips(stored.walletBalance!), replayed: r.replayed };
-}
-
-/** One player's signed net result of a hand: positive won, negative lost. */
-export interface SettlementDelta {
-  playerId: string;
-  amount: Chips;
-}
-
-/** Parameters of `settleHand`. Invariant: sum(deltas) + rake == 0 exactly. */
-export interface SettleHandParams {
-  handId: string;
-  idempotencyKey: string;
-  deltas: SettlementDelta[];
-  rake: Chips;
-  /** The revealed deck seed (hex); its sha256 must be the hand's commitment. */
-  seed: string;
-  /** Engine result summary, stored on the hand (not part of the idempotency parameters). */
-  result: unknown;
-  /** The caller's table lease, checked inside the transaction (table actors always pass it). */
-  fence?: Fence;
-}
-
-/** Result of `settleHand`: each listed player's seat balance after settlement, as decimal strings. */
-export interface SettleResult {
-  transferId: string;
-  seatBalances: Record<string, string>;
-}
-
-interface SettlePlan {
-  key: string;
-  hash: string;
-  deltas: { playerId: string; amount: Chips }[];
-  rake: Chips;
-}
-
-/** Validates a settlement before touching the database; a non-zero sum is a bug in the caller and throws. */
-function planSettlement(p: SettleHandParams): SettlePlan {
-  const key = requireKey(p.idempotencyKey);
-  if (typeof p.seed !== 'string' || !/^[0-9a-f]+$/.test(p.seed)) throw new LedgerError('invalid_payload', 'seed must be lowercase hex');
-  const rake = nonNegativeAmount(p.rake);
-  const deltas = p.deltas.map((d) => ({ playerId: d.playerId.toLowerCase(), amount: normalizeAmount(d.amount) }));
-  if (new Set(deltas.map((d) => d.playerId)).size !== deltas.length) throw new LedgerError('internal', 'a player appears twice in one settlement');
-  const total = deltas.reduce((sum, d) => sum.plus(d.amount), rake);
-  if (!total.isZero()) throw new LedgerError('internal', `settlement does not balance: deltas + rake = ${total.toString()}`);
-  const canonical = [...deltas].sort((a, b) => (a.playerId < b.playerId ? -1 : 1)).map((d) => [d.playerId, d.amount.toString()]);
-  const hash = paramsHash({ kind: 'hand_settlement', handId: p.handId.toLowerCase(), deltas: canonical, rake: rake.toString(), seed: p.seed });
-  return { key, hash, deltas, rake };
-}
-
-/**
- * Settles a hand as ONE transfer of kind hand_settlement: every listed seat account gets its signed net
- * and the table's house_rake account gets the rake, and the hand flips in_progress → settled by
- * compare-and-swap. Round trips: BEGIN, CAS + locks (seats and rake, id order), write, COMMIT. A hand
- * already final answers hand_already_final, unless this
- * is a replay of the same key and parameters, which returns the original result.
- */
-export async function settleHand(db: Db, p: SettleHandParams): Promise<SettleResult> {
-  const plan = planSettlement(p);
-  const answer = (q: Queryable) => finalHandAnswer<SettleResult>(q, p.handId, plan.key, 'hand_settlement', plan.hash);
-  const r = await runTransfer(
-    db,
-    async (em) => {
-      await assertFence(em, p.fence);
-      return (await settleLocked(em, p, plan)) ?? answer(em);
-    },
-    () => answer(dataSourceOf(db)),
-  );
-  return { transferId: r.transferId, seatBalances: r.seatBalances };
-}
-
-async function settleLocked(em: Queryable, p: SettleHandParams, plan: SettlePlan): Promise<SettleResult | undefined> {
-  const rows = await preparedQuery<SettleLockRow>(em, 'felt_settle_lock', SETTLE_LOCK_SQL, [
-    p.handId,
-    p.seed,
-    JSON.stringify(p.result ?? null),
-    plan.deltas.map((d) => d.playerId),
-  ]);
-  const tableId = rows[0]?.table_id;
-  if (tableId === undefined) return undefined;
-  const accounts = rows.filter((r) => r.id !== null).map((r) => ({
-    id: r.id!,
-    kind: r.kind!,
-    playerId: r.player_id,
-    tableId,
-    balance: chips(r.balance!),
-  }));
-  const legs: Leg[] = [];
-  const seatBalances: Record<string, string> = {};
-  for (const d of plan.deltas) {
-    const seat = accounts.find((a) => a.kind === 'seat' && a.playerId === d.playerId);
-    if (!seat) throw new LedgerError('not_seated', `player ${d.playerId} has no seat account at this table`);
-    legs.push({ account: seat, amount: d.amount });
-    seatBalances[d.playerId] = seat.balance.plus(d.amount).toString();
-  }
-  if (plan.rake.gt(0)) {
-    const house = accounts.find((a) => a.kind === 'house_rake');
-    if (!house) throw new LedgerError('internal', 'this table has no house_rake account');
-    legs.push({ account: house, amount: plan.rake });
-  }
-  const result = { handId: p.handId, seatBalances, rake: plan.rake.toString() };
-  const transferId = await writeTransfer(
-    em,
-    { kind: 'hand_settlement', idempotencyKey: plan.key, paramsHash: plan.hash, handId: p.handId, tableId, result },
-    legs,
-  );
-  return { transferId, seatBalances };
-}
-
-/** Why a hand could not be finalised: a replay of this key, a key conflict, unknown hand, or already final. */
-async function finalHandAnswer<T>(q: Queryable, handId: string, key: string, kind: TransferKind, hash: string): Promise<T> {
-  const stored = await findTransferByKey(q, key);
-  if (stored) return replayOf<T>(stored, kind, hash);
-  const rows = (await q.query(`SELECT status FROM hand WHERE id = $1`, [handId])) as { status: string }[];
-  if (!rows[0]) throw new LedgerError('hand_not_found');
-  throw new LedgerError('hand_already_final', `hand is ${rows[0].status}`);
-}
-
-/** Parameters of `voidHand`. */
-export interface VoidHandParams {
-  handId: string;
-  reason: string;
-  idempotencyKey: string;
-  seed?: string;
-  /** The caller's table lease, checked inside the transaction (table actors and takeover recovery pass it). */
-  fence?: Fence;
-}
-
-/** Result of `voidHand`. */
-export interface VoidResult {
-  transferId: string;
-  handId: string;
-  status: 'voided';
-}
-
-/**
- * Voids a hand (CAS in_progress → voided). Chips bet during a hand never left the seat accounts, so
- * there is nothing to refund: the hand's final transfer is a void_refund with NO entries, which keeps
- * "every finished hand has exactly one final transfer" true and records who voided it and why.
- */
-export async function voidHand(db: Db, p: VoidHandParams): Promise<VoidResult> {
-  const key = requireKey(p.idempotencyKey);
-  if (!p.reason || p.reason.trim().length === 0) throw new LedgerError('invalid_payload', 'a void needs a reason');
-  if (p.seed !== undefined && !/^[0-9a-f]+$/.test(p.seed)) throw new LedgerError('invalid_payload', 'seed must be lowercase hex');
-  const hash = paramsHash({ kind: 'void_refund', handId: p.handId.toLowerCase(), reason: p.reason, seed: p.seed ?? null });
-  const answer = (q: Queryable) => finalHandAnswer<VoidResult>(q, p.handId, key, 'void_refund', hash);
-  const r = await runTransfer(
-    db,
-    async (em) => {
-      await assertFence(em, p.fence);
-      const rows = (await em.query(VOID_CAS_SQL, [p.handId, p.reason, p.seed ?? null])) as { table_id: string }[];
-      if (!rows[0]) return answer(em);
-      const result = { handId: p.handId, status: 'voided' as const };
-      const transferId = await writeTransfer(
-        em,
-        { kind: 'void_refund', idempotencyKey: key, paramsHash: hash, handId: p.handId, tableId: rows[0].table_id, reason: p.reason, result },
-        [],
-      );
-      return { ...result, transferId };
-    },
-    () => answer(dataSourceOf(db)),
-  );
-  return { transferId: r.transferId, handId: r.handId, status: 'voided' };
-}
-
-/**
- * Startup recovery: voids every in_progress hand (optionally only at `tableIds`), recording `reason`.
- * Each hand is voided in its own transaction with key `recovery-void:<handId>`; a hand that another
- * process finished meanwhile is skipped. Returns how many hands this call voided.
- */
-export async function voidInProgressHands(db: Db, p: { tableIds?: string[]; reason: string }): Promise<number> {
-  const rows = (await db.query(
-    `SELECT id FROM hand WHERE status = 'in_progress' AND ($1::uuid[] IS NULL OR table_id = ANY($1::uuid[])) ORDER BY started_at, id`,
-    [p.tableIds ?? null],
-  )) as { id: string }[];
-  let voided = 0;
-  for (const { id } of rows) {
-    try {
-      await voidHand(db, { handId: id, reason: p.reason, idempotencyKey: `recovery-void:${id}` });
-      voided++;
-    } catch (error) {
-      if (!(error instanceof LedgerError) || (error.code !== 'hand_already_final' && error.code !== 'idempotency_conflict')) throw error;
-    }
-  }
-  return voided;
 }
 
 /** Re-exported so callers validating amounts use the same rules as the ledger. */

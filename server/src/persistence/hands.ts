@@ -1,11 +1,13 @@
 /**
  * Hand rows and their event log. Starting a hand moves no chips (chips bet during a hand move only at
- * settlement), so these are plain inserts; settlement and voiding live in transactions.ts.
+ * settlement), so these are plain inserts; settlement and voiding live in ledger/hand-settlement.ts,
+ * which also writes the rest of a hand's events (buffered by the table's HandEventWriter) in the
+ * settlement's own transaction. A played hand therefore commits twice: here, and when it ends.
  */
 import type { Chips } from '../../../shared/money';
 import { LedgerError, SeatDriftError, pgCode, toLedgerError } from '../ledger/errors';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Db } from '../ledger/db';
+import { preparedQuery, type Db } from '../ledger/db';
 import type { CommitmentScheme } from '../../../shared/engine/deck-commitment';
 import { assertFence, type Fence } from '../ledger/fence';
 
@@ -70,7 +72,10 @@ export async function appendHandEvents(db: Db, handId: string, events: readonly 
   const types = events.map((e) => e.type);
   const payloads = events.map((e) => JSON.stringify(e.payload ?? null));
   try {
-    const rows = (await db.query(
+    // Named (prepared per connection): settlement runs this while it holds its row locks.
+    const rows = await preparedQuery<{ inserted: number; same: number }>(
+      db,
+      'felt_append_hand_events',
       `WITH v AS (SELECT * FROM unnest($2::int[], $3::text[], $4::jsonb[]) AS v(seq, type, payload)),
        ins AS (
          INSERT INTO hand_event (hand_id, seq, type, payload) SELECT $1, seq, type, payload FROM v
@@ -80,7 +85,7 @@ export async function appendHandEvents(db: Db, handId: string, events: readonly 
               (SELECT count(*) FROM v JOIN hand_event h
                  ON h.hand_id = $1 AND h.seq = v.seq AND h.type = v.type AND h.payload = v.payload)::int AS same`,
       [handId, seqs, types, payloads],
-    )) as { inserted: number; same: number }[];
+    );
     const row = rows[0]!;
     // `same` sees only rows committed before this statement, i.e. exactly the ones that were not inserted now.
     if (row.inserted + row.same !== events.length) {
@@ -92,12 +97,13 @@ export async function appendHandEvents(db: Db, handId: string, events: readonly 
 }
 
 /**
- * Hand history is written with asynchronous commit (`synchronous_commit = off`): the commit returns
- * before the WAL reaches the disk, so a busy table does not wait for an fsync per batch of events.
- * Nothing is lost that matters: WAL is flushed in order, and the settlement of a hand commits
- * synchronously, so by the time a hand is settled and its result shown, its row and every earlier event
- * are durable too. A crash before settlement can drop the unflushed tail of an unsettled hand's
- * history; that hand moved no chips and is voided (or, if its row was lost, never existed) at restart.
+ * The hand row and its deal are written with asynchronous commit (`synchronous_commit = off`): the
+ * commit returns before the WAL reaches the disk, so a busy table does not wait for an fsync to deal.
+ * Nothing is lost that matters: WAL is flushed in order, and the settlement of a hand (which also
+ * writes the rest of its history) commits synchronously, so by the time a hand is settled and its
+ * result shown, its row and every event are durable. A crash mid-hand loses the in-memory rest of its
+ * history: at restart the hand is voided and its history holds the deal (or, if the unflushed hand row
+ * was lost too, the hand never existed; it moved no chips either way).
  */
 async function inAsyncCommit<T>(ds: DataSource, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   return ds.transaction(async (em) => {
@@ -148,14 +154,5 @@ export async function startHandWithEvents(
     const { handId } = await startHand(em, params);
     await appendHandEvents(em, handId, events);
     return { handId };
-  });
-}
-
-/** Appends events of a running hand in one asynchronously committed transaction. */
-export async function appendHandEventsAsync(ds: DataSource, handId: string, events: readonly HandEventInput[], fence?: Fence): Promise<void> {
-  if (events.length === 0) return;
-  await inAsyncCommit(ds, async (em) => {
-    await assertFence(em, fence);
-    await appendHandEvents(em, handId, events);
   });
 }

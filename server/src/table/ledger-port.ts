@@ -5,7 +5,7 @@
 import type { DataSource } from 'typeorm';
 import * as ledger from '../ledger/transactions';
 import { isLeaseLost, type Fence, type LeaseLostError } from '../ledger/fence';
-import { startHandWithEvents, appendHandEventsAsync } from '../persistence/hands';
+import { startHandWithEvents } from '../persistence/hands';
 import { markTableClosed } from '../persistence/poker-tables';
 import type { LedgerPort, TableHistoryPort } from './table-types';
 
@@ -20,6 +20,8 @@ export interface LeaseBinding {
 /** The table actor's view of the ledger over `ds`, every call fenced by `lease` when given. */
 export function ledgerPort(ds: DataSource, lease?: LeaseBinding): LedgerPort {
   const fence = () => lease?.fence();
+  // Hand ends of all tables over `ds` share one group commit (ledger/group-commit.ts).
+  const group = ledger.groupCommitFor(ds);
   // A refusal by the fence is passed to the registry before the actor sees the error, so the actor is
   // stopped before it can react (void, retry, deal again) with chips it no longer owns.
   const fenced = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -35,9 +37,9 @@ export function ledgerPort(ds: DataSource, lease?: LeaseBinding): LedgerPort {
     topUp: (p) => fenced(() => ledger.topUp(ds, { ...p, fence: fence() })),
     cashOut: (p) => fenced(() => ledger.cashOut(ds, { ...p, fence: fence() })),
     startHand: ({ events, seatStacks, ...p }) => fenced(() => startHandWithEvents(ds, p, events, seatStacks, fence())),
-    settleHand: (p) => fenced(() => ledger.settleHand(ds, { ...p, fence: fence() })),
+    settleHand: (p) => fenced(() => ledger.settleHand(group, { ...p, fence: fence() })),
     voidHand: async (p) => {
-      await fenced(() => ledger.voidHand(ds, { ...p, fence: fence() }));
+      await fenced(() => ledger.voidHand(group, { ...p, fence: fence() }));
     },
   };
 }
@@ -45,7 +47,6 @@ export function ledgerPort(ds: DataSource, lease?: LeaseBinding): LedgerPort {
 /** The table actor's history and table-status calls over `ds`. */
 export function historyPort(ds: DataSource): TableHistoryPort {
   return {
-    appendHandEvents: (handId, events) => appendHandEventsAsync(ds, handId, events),
     markClosed: (tableId) => markTableClosed(ds, tableId),
   };
 }

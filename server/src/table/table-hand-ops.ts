@@ -259,11 +259,10 @@ export interface SettleOutput {
   latencyMs: number;
 }
 
-/** Stores the remaining history, then settles the hand in one ledger transaction. */
+/** Settles the hand in one ledger transaction that also stores the rest of its history. */
 export async function settle(context: TableContext): Promise<SettleOutput> {
   const started = context.deps.now();
   const hand = requireHand(context);
-  await context.writer.flush();
   const { result, deltas, rake } = settlementDeltas(hand);
   const { seatBalances } = await context.deps.ledger.settleHand({
     handId: hand.handId,
@@ -272,7 +271,9 @@ export async function settle(context: TableContext): Promise<SettleOutput> {
     rake,
     seed: hand.seedHex,
     result: resultSummary(context.config, hand, result),
+    events: context.writer.pending(hand.handId),
   });
+  context.writer.clear(hand.handId);
   return { result, seatBalances, latencyMs: context.deps.now() - started };
 }
 
@@ -308,8 +309,9 @@ export function applySettlement(context: TableContext, output: SettleOutput): Op
 /** Voids the current hand in the ledger (nothing moved during the hand, so stacks stay as they were). */
 export async function voidCurrentHand(context: TableContext, reason: string): Promise<void> {
   const hand = requireHand(context);
-  await context.writer.flush().catch(() => undefined);
-  await context.deps.ledger.voidHand({ handId: hand.handId, reason, idempotencyKey: `void:${hand.handId}`, seed: hand.seedHex });
+  const events = context.writer.pending(hand.handId);
+  await context.deps.ledger.voidHand({ handId: hand.handId, reason, idempotencyKey: `void:${hand.handId}`, seed: hand.seedHex, events });
+  context.writer.clear(hand.handId);
 }
 
 /** After a void: forget the hand; the committed stacks are the ones from before it. */

@@ -183,7 +183,7 @@ export const tableMachine = setup({
     hand: null,
     seq: 0,
     shownCards: {},
-    writer: new HandEventWriter((handId, events) => input.deps.history.appendHandEvents(handId, events), input.deps.logger),
+    writer: new HandEventWriter(),
     outbox: new Outbound(input.deps),
     opCounter: 0,
     phase: 'waiting',

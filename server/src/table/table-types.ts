@@ -118,6 +118,7 @@ export interface LedgerPort {
     /** The stack the actor holds for every dealt player; the ledger refuses the hand if a seat account differs. */
     seatStacks: Array<{ playerId: string; stack: Chips }>;
   }): Promise<{ handId: string }>;
+  /** Settles the hand and stores `events` (its history after the deal) in the same transaction. */
   settleHand(p: {
     handId: string;
     idempotencyKey: string;
@@ -125,14 +126,14 @@ export interface LedgerPort {
     rake: Chips;
     seed: string;
     result: unknown;
+    events: Array<{ seq: number; type: string; payload: unknown }>;
   }): Promise<{ seatBalances: Record<string, string> }>;
-  voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string }): Promise<void>;
+  /** Voids the hand and stores `events` (its history after the deal) in the same transaction. */
+  voidHand(p: { handId: string; reason: string; idempotencyKey: string; seed?: string; events: Array<{ seq: number; type: string; payload: unknown }> }): Promise<void>;
 }
 
-/** The calls that store history and table status but move no money (see ledger-port.ts). */
+/** The calls that store table status but move no money (see ledger-port.ts). */
 export interface TableHistoryPort {
-  /** Appends a hand's events (the table's HandEventWriter batches them). */
-  appendHandEvents(handId: string, events: Array<{ seq: number; type: string; payload: unknown }>): Promise<void>;
   /** Marks the table closed after its last seat was cashed out. */
   markClosed(tableId: string): Promise<void>;
 }
