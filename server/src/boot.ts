@@ -31,6 +31,12 @@ import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
 import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
 import { randomUUID } from 'node:crypto';
+import { setupWorker } from '@socket.io/sticky';
+import { attachAdapter } from './cluster/io-adapter';
+import { TableRouter } from './cluster/table-router';
+import { leaseOwnerLookup } from './cluster/owner-lookup';
+import { nodeIdOf } from './cluster/node-id';
+import { redisRequestMemo, type RequestMemo } from './cluster/request-memo';
 
 /** A running Felt instance. */
 export interface Felt {
@@ -52,6 +58,11 @@ export interface Felt {
 export interface FeltOptions {
   /** Deck seed source (default: 32 bytes from crypto.randomBytes per hand). */
   randomSeed?: () => Uint8Array;
+  /**
+   * This process is a FELT_WORKERS worker: it does not listen itself; the primary hands it connections
+   * (@socket.io/sticky), so one socket's requests always reach the same worker.
+   */
+  clusterWorker?: boolean;
 }
 
 /** Boots Felt with `config`. */
@@ -94,6 +105,15 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       }, (error: unknown) => logger.error({ err: error }, 'router crashed'));
     });
     const io = createIoServer(httpServer, { auth, logger, corsOrigins: config.CORS_ORIGINS });
+    const adapter = await attachAdapter(io, config.REDIS_URL, logger);
+    cleanups.push(() => adapter.close());
+    const tableRouter = new TableRouter(io, nodeIdOf(), logger, adapter.kind !== 'none', await leaseOwnerLookup(dataSource));
+    let requestMemo: RequestMemo | undefined;
+    if (config.REDIS_URL) {
+      const memo = await redisRequestMemo(config.REDIS_URL, logger);
+      cleanups.push(() => memo.close());
+      requestMemo = memo;
+    }
     const endSessions = (playerId: string) => endPlayerSessions(io, playerId, 'logged_out');
     const sessionBus = config.REDIS_URL ? await redisSessionBus(config.REDIS_URL, logger, endSessions) : localSessionBus(endSessions);
     cleanups.push(() => sessionBus.close());
@@ -102,18 +122,22 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);
     cleanups.push(() => playerLimiter.close());
-    const tables = await startTables(io, dataSource, logger, config, playerLimiter, options);
+    const tables = await startTables(io, dataSource, logger, config, playerLimiter, { ...options, router: tableRouter, requestMemo });
     routeDeps.onTableCreated = async (row) => {
       await tables.addById(row.id);
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
     routeDeps.tableControl = tableControl(tables);
     routeDeps.seatsOf = (playerId) => tables.tablesOf(playerId).map((t) => ({ tableId: t.config.tableId, seat: t.seatNumberOf(playerId)! }));
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.PORT, config.HOST, () => resolve());
-    });
-    const port = (httpServer.address() as AddressInfo).port;
+    if (options.clusterWorker) {
+      setupWorker(io);
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.PORT, config.HOST, () => resolve());
+      });
+    }
+    const port = options.clusterWorker ? config.PORT : (httpServer.address() as AddressInfo).port;
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     const felt: Felt = {
       config,
@@ -182,10 +206,11 @@ async function startTables(
   logger: Logger,
   config: Config,
   player: PlayerLimiter,
-  options: FeltOptions,
+  options: FeltOptions & { router: TableRouter; requestMemo?: RequestMemo },
 ): Promise<TableRegistry> {
   const tables = new TableRegistry({
     randomSeed: options.randomSeed,
+    requestMemo: options.requestMemo,
     dataSource,
     logger,
     broadcaster: ioBroadcaster(io),
@@ -204,11 +229,12 @@ async function startTables(
   registerTableHandlers(io, tables, logger, {
     rejected: (code) => metrics.countRejectedAction(code),
     ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
-  }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player }, new ChatRoom(dataSource, chatSender(io), logger));
+  }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player }, new ChatRoom(dataSource, chatSender(io), logger), options.router);
   return tables;
 }
 
-async function resolveDatabase(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedPg }> {
+/** The database to use: DATABASE_URL, or an embedded PostgreSQL started here. */
+export async function resolveDatabase(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedPg }> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL };
   const dataDir = path.join(config.FELT_DATA_DIR, 'pg');
   logger.info({ dataDir, port: config.EMBEDDED_PG_PORT }, 'DATABASE_URL unset: starting embedded PostgreSQL');

@@ -46,6 +46,8 @@ const envSchema = z.object({
   SHUTDOWN_DRAIN_MS: intInRange(0, 600_000).default(30_000),
   SEAT_DISCONNECT_SITOUT_MS: intInRange(100, 24 * 3600 * 1000).default(60_000),
   SEAT_SITOUT_STANDUP_MS: intInRange(100, 7 * 24 * 3600 * 1000).default(600_000),
+  // Worker processes behind one port (node:cluster); 1 runs the server in this process, as before.
+  FELT_WORKERS: intInRange(1, 64).default(1),
 });
 
 /**

@@ -11,6 +11,7 @@ import { buildView } from './player-view';
 import { seatOf } from './seating';
 import { tableMachine, type TableActor, type TableContext } from './table-machine';
 import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent } from './table-types';
+import type { RequestMemo } from '../cluster/request-memo';
 
 /**
  * Remembered request ids per player at one table; the oldest are forgotten first. Memory is per player
@@ -50,6 +51,8 @@ export class TableHandle {
     deps: TableDeps,
     lastHandNumber: number,
     private readonly logger: Logger,
+    /** The memo every node shares (Redis), when clustered; without it request ids live only here. */
+    private readonly sharedMemo?: RequestMemo,
   ) {
     this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber } });
     let markClosed: () => void = () => undefined;
@@ -107,11 +110,37 @@ export class TableHandle {
       if (seen.fingerprint !== fingerprint) return Promise.resolve(reject('idempotency_conflict', 'requestId was used with other parameters'));
       return seen.answer;
     }
-    const answer = this.ask(event);
+    const answer = this.sharedMemo ? this.askShared(playerId, requestId, fingerprint, event) : this.ask(event);
     mine.set(requestId, { fingerprint, answer });
     if (mine.size > MAX_REMEMBERED_REQUESTS_PER_PLAYER) mine.delete(mine.keys().next().value!);
     if (this.requests.size > MAX_REMEMBERED_PLAYERS) this.requests.delete(this.requests.keys().next().value!);
     return answer;
+  }
+
+  /**
+   * `ask` behind the shared memo: a request another node (or an earlier owner of this table) already
+   * answered gets that answer; one still in flight elsewhere is `outcome_unknown` (its retry will find
+   * the answer). If Redis is unreachable the request runs on the local memory alone: the ledger's
+   * permanent idempotency keys still refuse a replayed buy-in or top-up.
+   */
+  private async askShared(playerId: string, requestId: string, fingerprint: string, event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
+    const memo = this.sharedMemo!;
+    const key = { tableId: this.config.tableId, playerId, requestId };
+    let claimed = true;
+    try {
+      const claim = await memo.claim(key, fingerprint);
+      if (claim.kind === 'conflict') return reject('idempotency_conflict', 'requestId was used with other parameters');
+      if (claim.kind === 'answered') return claim.ack;
+      if (claim.kind === 'pending') return reject('outcome_unknown', 'this request is still being processed; retry it for the answer');
+    } catch (error) {
+      claimed = false;
+      this.logger.warn({ err: error, tableId: this.config.tableId }, 'shared request memo unavailable; using local memory only');
+    }
+    const ack = await this.ask(event);
+    if (claimed) {
+      await memo.settle(key, fingerprint, ack).catch((error: unknown) => this.logger.warn({ err: error }, 'could not store a request answer in the shared memo'));
+    }
+    return ack;
   }
 
   /** True when no hand is in play here (nothing to finish before a shutdown). */

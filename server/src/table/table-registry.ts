@@ -13,6 +13,7 @@ import { getTable, type PokerTable } from '../persistence/poker-tables';
 import type { TableSummary } from '../../../shared/protocol';
 import { ledgerPort } from './ledger-port';
 import { TableHandle } from './table-handle';
+import type { RequestMemo } from '../cluster/request-memo';
 import type { SeatTimers, TableBroadcaster, TableConfig, TableMetrics } from './table-types';
 
 /** How long a shutdown waits for the voids of hands that did not finish in time. */
@@ -39,6 +40,8 @@ export interface RegistryDeps {
   /** Source of each hand's deck seed; production uses the CSPRNG. Tests may pin seeds to force a deal. */
   randomSeed?: () => Uint8Array;
   onHalt?: (tableId: string, error: Error) => void;
+  /** Request ids shared by every node (Redis) when clustered. */
+  requestMemo?: RequestMemo;
 }
 
 /** Converts a stored table into the actor's configuration. */
@@ -93,6 +96,7 @@ export class TableRegistry {
       },
       Number(row.nextHandNumber) - 1,
       deps.logger,
+      deps.requestMemo,
     );
     this.tables.set(row.id, handle);
     void handle.closed.then(() => {

@@ -13,6 +13,9 @@ import { TokenBucket } from './rate-limit';
 import type { PlayerLimiter } from './player-rate-limit';
 import { playerRoom, tableRoom, type FeltIo } from './io-server';
 import { frameRefusal, watchRefusal } from './socket-guards';
+import type { TableRouter } from '../cluster/table-router';
+import { forwardCall } from '../cluster/forward-call';
+import { localTables, remoteSocket } from '../cluster/local-tables';
 
 type AnyAck = Ack<Record<string, unknown>>;
 type Socket = Parameters<Parameters<FeltIo['on']>[1]>[0];
@@ -41,13 +44,21 @@ export function registerTableHandlers(
   metrics: HandlerMetrics = {},
   rate: RateLimit = { eventsPerSecond: PROTOCOL_LIMITS.socketEventsPerSecond, burst: PROTOCOL_LIMITS.socketBurst },
   chat?: ChatRoom,
+  router?: TableRouter,
 ): void {
+  // Calls forwarded by other nodes for tables run here go through the same dispatch as local sockets.
+  router?.serve(localTables(io, registry, (call) => {
+    const parsed = clientSchemas[call.name].safeParse(call.payload);
+    if (!parsed.success) return Promise.resolve(fail('invalid_payload'));
+    return dispatch(remoteSocket(io, call), registry, call.name, parsed.data, chat, router);
+  }));
   io.on('connection', (socket) => {
     const { playerId } = socket.data;
     const log = logger.child({ socketId: socket.id, playerId });
     const bucket = new TokenBucket(rate.eventsPerSecond, rate.burst, Date.now());
     void socket.join(playerRoom(playerId));
     for (const table of registry.tablesOf(playerId)) resume(socket, table);
+    router?.resumeElsewhere(playerId);
     // Unknown events and oversized payloads are answered here (when the client gave an ack) and never
     // reach a handler; they spend the socket's rate budget like any event, so they cannot flood either.
     socket.use(([event, ...args], next) => {
@@ -86,7 +97,11 @@ export function registerTableHandlers(
         const issue = parsed.error.issues[0];
         return answer(fail('invalid_payload', issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : undefined));
       }
-      dispatch(socket, registry, name, parsed.data, chat).then(answer, (error: unknown) => {
+      const tableId = (parsed.data as { tableId?: string }).tableId;
+      const routed = router?.clustered && tableId !== undefined && !registry.get(tableId) && !registry.wasClosed(tableId)
+        ? forwardCall(socket, router, name, { ...parsed.data, tableId })
+        : dispatch(socket, registry, name, parsed.data, chat, router);
+      routed.then(answer, (error: unknown) => {
         log.error({ err: error, event: name }, 'handler failed');
         answer(fail('internal'));
       });
@@ -95,6 +110,7 @@ export function registerTableHandlers(
       // The seat is kept; presence only matters when none of the player's sockets remain.
       const remaining = io.sockets.adapter.rooms.get(playerRoom(playerId))?.size ?? 0;
       if (remaining === 0) for (const table of registry.tablesOf(playerId)) table.notify({ type: 'player.presence', playerId, connected: false });
+      if (remaining === 0) router?.absentElsewhere(playerId);
     });
   });
 }
@@ -119,9 +135,9 @@ function fingerprint(payload: object): string {
   return JSON.stringify(Object.entries(payload).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-async function dispatch<E extends ClientEventName>(socket: Socket, registry: TableRegistry, name: E, payload: ClientPayload<E>, chat?: ChatRoom): Promise<AnyAck> {
+async function dispatch<E extends ClientEventName>(socket: Socket, registry: TableRegistry, name: E, payload: ClientPayload<E>, chat?: ChatRoom, router?: TableRouter): Promise<AnyAck> {
   const { playerId, username } = socket.data;
-  if (name === 'lobby:list') return { ok: true, tables: registry.list() };
+  if (name === 'lobby:list') return { ok: true, tables: router ? await router.lobby() : registry.list() };
   const p = payload as ClientPayload<Exclude<ClientEventName, 'lobby:list'>>;
   const table = registry.get(p.tableId);
   if (!table) return fail(registry.wasClosed(p.tableId) ? 'table_closed' : 'table_not_found');

@@ -1,0 +1,124 @@
+/**
+ * Where request ids are remembered so that a repeated (player, requestId) at a table gets the first
+ * answer. Each table handle keeps its own in-process memory of in-flight answers; with REDIS_URL this
+ * shared memo is consulted as well, so a retry that reaches another node (after a reconnect, or after
+ * the table failed over) still gets the original answer instead of running twice.
+ */
+import { createClient } from 'redis';
+import type { Logger } from 'pino';
+import type { Ack } from '../../../shared/protocol';
+
+type AnyAck = Ack<Record<string, unknown>>;
+
+/** Which request: one player's request id at one table. */
+export interface MemoKey {
+  tableId: string;
+  playerId: string;
+  requestId: string;
+}
+
+/** What the memo knew when a request was claimed. */
+export type MemoClaim =
+  | { kind: 'new' }
+  | { kind: 'conflict' }
+  | { kind: 'pending' }
+  | { kind: 'answered'; ack: AnyAck };
+
+/** A request memo every node of the cluster shares. */
+export interface RequestMemo {
+  /** Records the request as in flight when it is new; otherwise says what is known about it. */
+  claim(key: MemoKey, fingerprint: string): Promise<MemoClaim>;
+  /** Stores the answer of a request this caller claimed. */
+  settle(key: MemoKey, fingerprint: string, ack: AnyAck): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Request ids remembered per player and table, oldest forgotten first (as in table-handle.ts). */
+export const MEMO_MAX_PER_PLAYER = 256;
+/** How long a remembered request id lives: far beyond any client retry, and bounded. */
+export const MEMO_TTL_MS = 15 * 60_000;
+/** Keys one in-memory memo holds at most. */
+export const MEMO_MAX_KEYS = 100_000;
+
+interface Stored {
+  fingerprint: string;
+  ack: AnyAck | null;
+}
+
+function decide(stored: Stored | undefined, fingerprint: string): MemoClaim | undefined {
+  if (!stored) return undefined;
+  if (stored.fingerprint !== fingerprint) return { kind: 'conflict' };
+  return stored.ack ? { kind: 'answered', ack: stored.ack } : { kind: 'pending' };
+}
+
+/** An in-process memo with the same contract, for a single process and for tests. */
+export function memoryRequestMemo(maxPerPlayer = MEMO_MAX_PER_PLAYER): RequestMemo {
+  const groups = new Map<string, Map<string, Stored>>();
+  const groupOf = (key: MemoKey) => {
+    const id = `${key.tableId}:${key.playerId}`;
+    const group = groups.get(id) ?? new Map<string, Stored>();
+    groups.delete(id);
+    groups.set(id, group);
+    if (groups.size > MEMO_MAX_KEYS) groups.delete(groups.keys().next().value!);
+    return group;
+  };
+  return {
+    async claim(key, fingerprint) {
+      const group = groupOf(key);
+      const known = decide(group.get(key.requestId), fingerprint);
+      if (known) return known;
+      group.set(key.requestId, { fingerprint, ack: null });
+      if (group.size > maxPerPlayer) group.delete(group.keys().next().value!);
+      return { kind: 'new' };
+    },
+    async settle(key, fingerprint, ack) {
+      const group = groupOf(key);
+      if (group.get(key.requestId)?.fingerprint === fingerprint) group.set(key.requestId, { fingerprint, ack });
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+// Claim atomically: return what is stored, or store the pending marker, append the id to the player's
+// order list and forget the oldest ids beyond the bound. Both keys expire together.
+const CLAIM_SCRIPT = `
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+if existing then return existing end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+while redis.call('LLEN', KEYS[2]) > tonumber(ARGV[3]) do
+  local old = redis.call('LPOP', KEYS[2])
+  redis.call('HDEL', KEYS[1], old)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return false`;
+
+// Store the answer only while the claim is still there (it may have been forgotten meanwhile).
+const SETTLE_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return 1`;
+
+/** A memo in Redis: one hash of request id → {fingerprint, answer} per table and player, with a TTL. */
+export async function redisRequestMemo(url: string, logger: Logger, ttlMs = MEMO_TTL_MS, maxPerPlayer = MEMO_MAX_PER_PLAYER): Promise<RequestMemo> {
+  const client = createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) } });
+  client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis error (request memo)'));
+  await client.connect();
+  const keys = (key: MemoKey) => [`felt:req:${key.tableId}:${key.playerId}`, `felt:req-order:${key.tableId}:${key.playerId}`];
+  return {
+    async claim(key, fingerprint) {
+      const pending = JSON.stringify({ fingerprint, ack: null } satisfies Stored);
+      const raw = await client.eval(CLAIM_SCRIPT, { keys: keys(key), arguments: [key.requestId, pending, String(maxPerPlayer), String(ttlMs)] });
+      if (typeof raw !== 'string') return { kind: 'new' };
+      return decide(JSON.parse(raw) as Stored, fingerprint) ?? { kind: 'new' };
+    },
+    async settle(key, fingerprint, ack) {
+      await client.eval(SETTLE_SCRIPT, { keys: keys(key).slice(0, 1), arguments: [key.requestId, JSON.stringify({ fingerprint, ack } satisfies Stored)] });
+    },
+    async close() {
+      await client.quit().catch(() => undefined);
+    },
+  };
+}
