@@ -4,7 +4,7 @@
  * fence refused (felt_fenced_refusals_total on every node's /metrics), and the kill -9 of a node.
  */
 import { Client } from 'pg';
-import type { LocalCluster } from './local-cluster';
+import type { ClusterNode, LocalCluster } from './local-cluster';
 import { sumCounter } from './local-cluster';
 
 /** The Prometheus counter of ledger transactions refused because the caller's lease epoch was stale. */
@@ -86,16 +86,21 @@ export class ClusterProbe {
    * tables; returns its NODE_ID. Needs a local cluster (the PIDs are ours).
    */
   async killBusiest(tableIds: readonly string[]): Promise<string> {
-    if (!this.cluster) throw new Error('killing a node needs a local cluster (--nodes)');
-    const live = this.cluster.nodes.filter((n) => n.state === 'up');
-    if (live.length < 2) throw new Error('killing a node needs at least two live nodes');
-    const owners = await this.leases(tableIds);
-    const count = (nodeId: string) => [...(owners?.values() ?? [])].filter((l) => l.nodeId === nodeId).length;
-    const victim = live.reduce((best, n) => (count(n.nodeId) >= count(best.nodeId) ? n : best));
+    const victim = await this.busiest(tableIds);
     await this.sampleFenced();
-    await this.cluster.kill9(victim.index);
+    await this.cluster!.kill9(victim.index);
     this.killed.push(victim.nodeId);
     return victim.nodeId;
+  }
+
+  /** The live node of the local cluster that owns most of `tableIds` (ties: the highest index). */
+  async busiest(tableIds: readonly string[]): Promise<ClusterNode> {
+    if (!this.cluster) throw new Error('choosing a node to fail needs a local cluster (--nodes)');
+    const live = this.cluster.nodes.filter((n) => n.state === 'up');
+    if (live.length < 2) throw new Error('failing a node needs at least two live nodes');
+    const owners = await this.leases(tableIds);
+    const count = (nodeId: string) => [...(owners?.values() ?? [])].filter((l) => l.nodeId === nodeId).length;
+    return live.reduce((best, n) => (count(n.nodeId) >= count(best.nodeId) ? n : best));
   }
 
   /** The cluster figures at the end of the run. */

@@ -37,6 +37,8 @@ export interface SimOptions {
   databaseUrl?: string;
   /** Runs during play with the cluster and the run's tables (chaos of the tests); awaited before the bots leave. */
   duringPlay?: (ctx: { probe: ClusterProbe; stats: SimStats; tableIds: string[] }) => Promise<void>;
+  /** End play as soon as `duringPlay` (and the kill) is done, even below the hand target. */
+  stopAfterDuringPlay?: boolean;
   admin?: { username: string; password: string };
   tables: number;
   seats: number;
@@ -135,7 +137,7 @@ async function runAgainst(probe: ClusterProbe, adminCreds: { username: string; p
   progress.start();
   const chaosTasks = extra ? startChaos(baseUrl, probe.urls, extra, stats, rng, tables, () => stopped, options.killNodeAfterMs) : [];
   const nodeChaos = runNodeChaos(probe, stats, tableIds, options, log);
-  await done;
+  await (options.stopAfterDuringPlay ? Promise.race([done, nodeChaos]) : done);
   stats.markStop();
   stopped = true;
   const playSeconds = (performance.now() - started) / 1000;
