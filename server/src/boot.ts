@@ -107,7 +107,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     const io = createIoServer(httpServer, { auth, logger, corsOrigins: config.CORS_ORIGINS });
     const adapter = await attachAdapter(io, config.REDIS_URL, logger);
     cleanups.push(() => adapter.close());
-    const tableRouter = new TableRouter(io, nodeIdOf(), logger, adapter.kind !== 'none', await leaseOwnerLookup(dataSource));
+    const tableRouter = new TableRouter(io, (config as Config & { NODE_ID?: string }).NODE_ID ?? nodeIdOf(), logger, adapter.kind !== 'none', await leaseOwnerLookup(dataSource));
     let requestMemo: RequestMemo | undefined;
     if (config.REDIS_URL) {
       const memo = await redisRequestMemo(config.REDIS_URL, logger);

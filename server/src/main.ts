@@ -1,7 +1,12 @@
-/** `npm start`: boots Felt and shuts it down cleanly (including embedded PostgreSQL) on SIGINT/SIGTERM. */
-import { loadConfig, ConfigError } from './config';
+/**
+ * `npm start`: boots Felt and shuts it down cleanly (including embedded PostgreSQL) on SIGINT/SIGTERM.
+ * With FELT_WORKERS=N (N > 1) this process becomes the node:cluster primary and N workers serve.
+ */
+import cluster from 'node:cluster';
+import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger } from './logger';
 import { startFelt } from './boot';
+import { runPrimary, WORKER_READY } from './cluster/cluster-primary';
 
 async function main(): Promise<void> {
   let config;
@@ -15,10 +20,24 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const felt = await startFelt(config, logger);
-  const bound = felt.httpServer.address();
-  const address = typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : String(bound);
-  logger.info({ url: felt.url, address }, `Felt listening on ${address} (open ${felt.url}, health: ${felt.url}/readyz)`);
+  if (config.FELT_WORKERS > 1 && cluster.isPrimary) {
+    await runPrimary(config, logger);
+    process.exit(0);
+  }
+  await serve(config, logger, cluster.isWorker);
+}
+
+/** Runs one Felt server in this process (standalone, or one worker of a FELT_WORKERS primary). */
+async function serve(config: Config, logger: ReturnType<typeof createLogger>, clusterWorker: boolean): Promise<void> {
+  const felt = await startFelt(config, logger, { clusterWorker });
+  if (clusterWorker) {
+    logger.info({ pid: process.pid }, 'Felt worker serving');
+    process.send?.({ type: WORKER_READY });
+  } else {
+    const bound = felt.httpServer.address();
+    const address = typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : String(bound);
+    logger.info({ url: felt.url, address }, `Felt listening on ${address} (open ${felt.url}, health: ${felt.url}/readyz)`);
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
