@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   rate_limited: 'Too many requests; slow down.',
   unavailable: 'The service is starting or shutting down.',
   outcome_unknown: 'No answer in time: the request may still take effect. The next table:state and your balance show the outcome.',
+  lease_lost: 'This server no longer runs the table (another node took it over); nothing was changed. Retry: the table resumes on its new owner.',
   internal: 'An internal error occurred; nothing was changed.',
 } as const;
 
@@ -92,5 +93,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   unavailable: 503,
   outcome_unknown: 504,
+  lease_lost: 503,
   internal: 500,
 };

@@ -37,6 +37,7 @@ import { TableRouter } from './cluster/table-router';
 import { leaseOwnerLookup } from './cluster/owner-lookup';
 import { nodeIdOf } from './cluster/node-id';
 import { redisRequestMemo, type RequestMemo } from './cluster/request-memo';
+import { LeaseKeeper } from './cluster/lease-keeper';
 
 /** A running Felt instance. */
 export interface Felt {
@@ -122,9 +123,12 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       ? await redisLimiter(config.REDIS_URL, config.PLAYER_EVENTS_PER_SECOND, logger)
       : memoryLimiter(config.PLAYER_EVENTS_PER_SECOND);
     cleanups.push(() => playerLimiter.close());
-    const tables = await startTables(io, dataSource, logger, config, playerLimiter, { ...options, router: tableRouter, requestMemo });
+    const { tables, keeper } = await startTables(io, dataSource, logger, config, playerLimiter, { ...options, router: tableRouter, requestMemo });
+    // Until the lease loop has let go of its leases, a failed start must not leave it renewing them.
+    cleanups.push(() => keeper.stop());
     routeDeps.onTableCreated = async (row) => {
-      await tables.addById(row.id);
+      // The least-loaded live node runs it: this one when alone (as always in standalone mode).
+      await keeper.placeNewTable(row.id);
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
     routeDeps.tableControl = tableControl(tables);
@@ -160,6 +164,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
           logger.info({ voidedHands: voided }, 'tables drained');
         }
         tables.stopAll();
+        // Released leases let another node take the tables over at once instead of after the TTL.
+        await keeper.stop();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
@@ -199,7 +205,10 @@ function tableControl(tables: TableRegistry): TableControl {
   };
 }
 
-/** Recovers and starts every table actor, then accepts socket events for them. */
+/**
+ * Takes this node's share of the table leases (recovering and starting each table under its lease),
+ * then accepts socket events for the tables.
+ */
 async function startTables(
   io: FeltIo,
   dataSource: DataSource,
@@ -207,7 +216,7 @@ async function startTables(
   config: Config,
   player: PlayerLimiter,
   options: FeltOptions & { router: TableRouter; requestMemo?: RequestMemo },
-): Promise<TableRegistry> {
+): Promise<{ tables: TableRegistry; keeper: LeaseKeeper }> {
   const tables = new TableRegistry({
     randomSeed: options.randomSeed,
     requestMemo: options.requestMemo,
@@ -224,13 +233,22 @@ async function startTables(
       handVoided: (variant) => metrics.handsVoided.inc({ variant }),
     },
   });
-  await tables.loadAll(randomUUID());
+  const keeper = new LeaseKeeper(
+    { dataSource, nodeId: config.NODE_ID, leaseTtlMs: config.LEASE_TTL_MS, leaseRenewMs: config.LEASE_RENEW_MS, logger },
+    tables,
+  );
+  try {
+    await keeper.start();
+  } catch (error) {
+    await keeper.stop();
+    throw error;
+  }
   metrics.setLiveSource(() => ({ ...tables.liveCounts(), connectedSockets: io.engine.clientsCount }));
   registerTableHandlers(io, tables, logger, {
     rejected: (code) => metrics.countRejectedAction(code),
     ackLatency: (ms) => metrics.actionLatency.observe(ms / 1000),
   }, { eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, player }, new ChatRoom(dataSource, chatSender(io), logger), options.router);
-  return tables;
+  return { tables, keeper };
 }
 
 /** The database to use: DATABASE_URL, or an embedded PostgreSQL started here. */

@@ -2,6 +2,7 @@
  * Environment configuration, parsed once at startup with zod. A bad value stops the process with a
  * message naming the variable, instead of surfacing later as a confusing runtime error.
  */
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const boolFromEnv = z
@@ -48,6 +49,11 @@ const envSchema = z.object({
   SEAT_SITOUT_STANDUP_MS: intInRange(100, 7 * 24 * 3600 * 1000).default(600_000),
   // Worker processes behind one port (node:cluster); 1 runs the server in this process, as before.
   FELT_WORKERS: intInRange(1, 64).default(1),
+  // This node's name in table leases; the default depends on the run mode (see defaultNodeId).
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1-100 letters, digits or _ . : -').optional(),
+  LEASE_TTL_MS: intInRange(500, 600_000).default(5_000),
+  // Default: a third of the TTL, so two renewals can fail before the lease expires.
+  LEASE_RENEW_MS: intInRange(100, 600_000).optional(),
 });
 
 /**
@@ -70,8 +76,18 @@ export function weakSecret(value: string, minLength: number): string | undefined
   return undefined;
 }
 
-/** The validated configuration. */
-export type Config = z.infer<typeof envSchema>;
+/** The validated configuration; NODE_ID and LEASE_RENEW_MS always have a value after loading. */
+export type Config = Omit<z.infer<typeof envSchema>, 'NODE_ID' | 'LEASE_RENEW_MS'> & { NODE_ID: string; LEASE_RENEW_MS: number };
+
+/**
+ * The default node id. A standalone process (no REDIS_URL, one worker) is the hostname, so a restarted
+ * process recognises the leases it held and reclaims them at once instead of waiting out the TTL; in a
+ * cluster several processes share a host, so the pid tells them apart.
+ */
+export function defaultNodeId(clustered: boolean): string {
+  const host = hostname().replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 80) || 'felt';
+  return clustered ? `${host}-${process.pid}` : host;
+}
 
 /** Thrown when the environment is invalid; its message lists every bad variable. */
 export class ConfigError extends Error {
@@ -101,7 +117,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const config = parsed.data;
+  const clustered = parsed.data.REDIS_URL !== undefined || Number(env.FELT_WORKERS ?? '1') > 1;
+  const config: Config = {
+    ...parsed.data,
+    NODE_ID: parsed.data.NODE_ID ?? defaultNodeId(clustered),
+    LEASE_RENEW_MS: parsed.data.LEASE_RENEW_MS ?? Math.max(100, Math.floor(parsed.data.LEASE_TTL_MS / 3)),
+  };
+  if (config.LEASE_RENEW_MS >= config.LEASE_TTL_MS) {
+    throw new ConfigError('Invalid configuration:\n  LEASE_RENEW_MS must be shorter than LEASE_TTL_MS');
+  }
   if ((config.ADMIN_USERNAME === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }

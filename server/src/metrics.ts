@@ -130,3 +130,13 @@ export function registerMetricsRoute(router: Router): void {
     contentType: registry.contentType,
   }));
 }
+
+/**
+ * Ledger transactions refused by the lease fence: a node that lost a table's lease (paused, partitioned,
+ * slow) tried to move chips or write history for it and was stopped by the epoch check.
+ */
+export const fencedRefusals = new Counter({
+  name: 'felt_fenced_refusals_total',
+  help: 'Table-scoped ledger transactions refused because the caller no longer held the table lease.',
+  registers: [registry],
+});

@@ -13,6 +13,8 @@ import { dataSourceOf, preparedQuery, runTransfer, type Db, type Queryable } fro
 import { LedgerError } from './errors';
 import { findTransferByKey, paramsHash, replayOf } from './idempotency';
 import { SETTLE_LOCK_SQL, VOID_CAS_SQL, type SettleLockRow } from './settle-sql';
+import { assertFence, type Fence } from './fence';
+import { recordSeatNumber } from './seat-numbers';
 
 export { LedgerError } from './errors';
 export { getWalletBalance, getSeatBalance, listSeatBalances, getHouseBalance } from './balances';
@@ -134,6 +136,10 @@ export interface SeatMoveParams {
   tableId: string;
   amount: Chips;
   idempotencyKey: string;
+  /** The caller's table lease, checked inside the transaction (table actors always pass it). */
+  fence?: Fence;
+  /** The seat number a buy-in takes, remembered so a takeover can seat the player there again. */
+  seatNumber?: number;
 }
 
 /** Result of `buyIn` and `topUp`. */
@@ -167,6 +173,7 @@ async function walletToSeat(db: Db, kind: 'buy_in' | 'top_up', p: SeatMoveParams
   const amount = positiveAmount(p.amount);
   const params = { playerId: p.playerId, tableId: p.tableId, amount: amount.toString() };
   const r = await perform(db, kind, p.idempotencyKey, params, async (em, hash) => {
+    await assertFence(em, p.fence);
     if (!isMultipleOf(amount, await tableUnit(em, p.tableId))) throw new LedgerError('invalid_amount', 'amount is finer than the table unit');
     await insertWalletIfMissing(em, p.playerId);
     if (kind === 'buy_in') await insertSeatIfMissing(em, p.playerId, p.tableId);
@@ -174,6 +181,7 @@ async function walletToSeat(db: Db, kind: 'buy_in' | 'top_up', p: SeatMoveParams
     const wallet = pick(locked, 'wallet', new LedgerError('player_not_found'));
     const seat = pick(locked, 'seat', new LedgerError('not_seated'));
     if (wallet.balance.lt(amount)) throw new LedgerError('insufficient_funds');
+    if (kind === 'buy_in' && p.seatNumber !== undefined) await recordSeatNumber(em, p.tableId, p.playerId, p.seatNumber);
     const result = { walletBalance: wallet.balance.minus(amount).toString(), seatBalance: seat.balance.plus(amount).toString() };
     const transferId = await writeTransfer(
       em,
@@ -191,6 +199,8 @@ export interface CashOutParams {
   playerId: string;
   tableId: string;
   idempotencyKey: string;
+  /** The caller's table lease, checked inside the transaction (table actors always pass it). */
+  fence?: Fence;
 }
 
 /**
@@ -201,6 +211,7 @@ export interface CashOutParams {
 export async function cashOut(db: Db, p: CashOutParams): Promise<{ transferId: string; amount: Chips; walletBalance: Chips; replayed: boolean }> {
   const params = { playerId: p.playerId, tableId: p.tableId };
   const r = await perform(db, 'cash_out', p.idempotencyKey, params, async (em, hash) => {
+    await assertFence(em, p.fence);
     await insertWalletIfMissing(em, p.playerId);
     const locked = await lockAccounts(em, { walletOf: p.playerId, seatOf: p });
     const wallet = pick(locked, 'wallet', new LedgerError('player_not_found'));
@@ -235,6 +246,8 @@ export interface SettleHandParams {
   seed: string;
   /** Engine result summary, stored on the hand (not part of the idempotency parameters). */
   result: unknown;
+  /** The caller's table lease, checked inside the transaction (table actors always pass it). */
+  fence?: Fence;
 }
 
 /** Result of `settleHand`: each listed player's seat balance after settlement, as decimal strings. */
@@ -276,7 +289,10 @@ export async function settleHand(db: Db, p: SettleHandParams): Promise<SettleRes
   const answer = (q: Queryable) => finalHandAnswer<SettleResult>(q, p.handId, plan.key, 'hand_settlement', plan.hash);
   const r = await runTransfer(
     db,
-    async (em) => (await settleLocked(em, p, plan)) ?? answer(em),
+    async (em) => {
+      await assertFence(em, p.fence);
+      return (await settleLocked(em, p, plan)) ?? answer(em);
+    },
     () => answer(dataSourceOf(db)),
   );
   return { transferId: r.transferId, seatBalances: r.seatBalances };
@@ -335,6 +351,8 @@ export interface VoidHandParams {
   reason: string;
   idempotencyKey: string;
   seed?: string;
+  /** The caller's table lease, checked inside the transaction (table actors and takeover recovery pass it). */
+  fence?: Fence;
 }
 
 /** Result of `voidHand`. */
@@ -358,6 +376,7 @@ export async function voidHand(db: Db, p: VoidHandParams): Promise<VoidResult> {
   const r = await runTransfer(
     db,
     async (em) => {
+      await assertFence(em, p.fence);
       const rows = (await em.query(VOID_CAS_SQL, [p.handId, p.reason, p.seed ?? null])) as { table_id: string }[];
       if (!rows[0]) return answer(em);
       const result = { handId: p.handId, status: 'voided' as const };

@@ -7,6 +7,7 @@ import { LedgerError, SeatDriftError, pgCode, toLedgerError } from '../ledger/er
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Db } from '../ledger/db';
 import type { CommitmentScheme } from '../../../shared/engine/deck-commitment';
+import { assertFence, type Fence } from '../ledger/fence';
 
 /** Parameters of a new hand. `handNumber` defaults to the table's next number. */
 export interface StartHandParams {
@@ -139,8 +140,10 @@ export async function startHandWithEvents(
   params: StartHandParams,
   events: readonly HandEventInput[],
   seatStacks: readonly SeatStack[] = [],
+  fence?: Fence,
 ): Promise<{ handId: string }> {
   return inAsyncCommit(ds, async (em) => {
+    await assertFence(em, fence);
     await checkSeatStacks(em, params.tableId, seatStacks);
     const { handId } = await startHand(em, params);
     await appendHandEvents(em, handId, events);
@@ -149,7 +152,10 @@ export async function startHandWithEvents(
 }
 
 /** Appends events of a running hand in one asynchronously committed transaction. */
-export async function appendHandEventsAsync(ds: DataSource, handId: string, events: readonly HandEventInput[]): Promise<void> {
+export async function appendHandEventsAsync(ds: DataSource, handId: string, events: readonly HandEventInput[], fence?: Fence): Promise<void> {
   if (events.length === 0) return;
-  await inAsyncCommit(ds, (em) => appendHandEvents(em, handId, events));
+  await inAsyncCommit(ds, async (em) => {
+    await assertFence(em, fence);
+    await appendHandEvents(em, handId, events);
+  });
 }

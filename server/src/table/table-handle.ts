@@ -10,7 +10,7 @@ import { formatAmount } from '../../../shared/money';
 import { buildView } from './player-view';
 import { seatOf } from './seating';
 import { tableMachine, type TableActor, type TableContext } from './table-machine';
-import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent } from './table-types';
+import { reject, type Reply, type TableConfig, type TableDeps, type TableEvent, type TableSeat } from './table-types';
 import type { RequestMemo } from '../cluster/request-memo';
 
 /**
@@ -51,10 +51,11 @@ export class TableHandle {
     deps: TableDeps,
     lastHandNumber: number,
     private readonly logger: Logger,
+    restoredSeats?: Array<TableSeat | null>,
     /** The memo every node shares (Redis), when clustered; without it request ids live only here. */
     private readonly sharedMemo?: RequestMemo,
   ) {
-    this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber } });
+    this.actor = createActor(tableMachine, { input: { config, deps, lastHandNumber, seats: restoredSeats } });
     let markClosed: () => void = () => undefined;
     this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({

@@ -55,6 +55,8 @@ export interface TableInput {
   config: TableConfig;
   deps: TableDeps;
   lastHandNumber: number;
+  /** Seats restored from the seat accounts after a takeover (default: every seat empty). */
+  seats?: Array<TableSeat | null>;
 }
 
 /** The outcome of a seat operation run as a child promise actor. */
@@ -155,7 +157,7 @@ export const tableMachine = setup({
   context: ({ input }) => ({
     config: input.config,
     deps: input.deps,
-    seats: Array.from({ length: input.config.maxSeats }, () => null),
+    seats: input.seats ?? Array.from({ length: input.config.maxSeats }, () => null),
     button: null,
     lastHandNumber: input.lastHandNumber,
     hand: null,

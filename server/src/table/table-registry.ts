@@ -1,20 +1,23 @@
 /**
- * One actor per table: creates them, finds them, and recovers after a restart. Recovery runs before
- * any table accepts actions: every in_progress hand is voided with a recorded reason (its chips never
- * moved), and chips left in seat accounts go back to their owners' wallets, because the seats
- * themselves lived only in the previous process's memory.
+ * One actor per table in the whole cluster: this registry runs the tables whose lease this node holds
+ * (see cluster/lease-keeper.ts), each actor's ledger calls fenced with that lease. A table is adopted
+ * only after its lease was taken, and recovered first under the new epoch (cluster/lease-recovery.ts):
+ * its in-progress hand voided, its seats restored or returned. A table whose lease is lost is stopped
+ * at once and forgotten here; its new owner carries on.
  */
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { listSeatBalances } from '../ledger/balances';
-import { cashOut, voidInProgressHands } from '../ledger/transactions';
+import { isLeaseLost, type Fence, type LeaseLostError } from '../ledger/fence';
 import { getTable, type PokerTable } from '../persistence/poker-tables';
+import { recoverTable } from '../cluster/lease-recovery';
+import type { LeaseHost } from '../cluster/lease-keeper';
+import type { Lease, TakenLease } from '../cluster/lease-store';
 import type { TableSummary } from '../../../shared/protocol';
 import { ledgerPort } from './ledger-port';
 import { TableHandle } from './table-handle';
 import type { RequestMemo } from '../cluster/request-memo';
-import type { SeatTimers, TableBroadcaster, TableConfig, TableMetrics } from './table-types';
+import type { SeatTimers, TableBroadcaster, TableConfig, TableMetrics, TableSeat } from './table-types';
 
 /** How long a shutdown waits for the voids of hands that did not finish in time. */
 export const VOID_ON_SHUTDOWN_MS = 5_000;
@@ -42,6 +45,8 @@ export interface RegistryDeps {
   onHalt?: (tableId: string, error: Error) => void;
   /** Request ids shared by every node (Redis) when clustered. */
   requestMemo?: RequestMemo;
+  /** Told when a table stopped because its lease was lost (metrics, logs). */
+  onLeaseLost?: (tableId: string, why: string) => void;
 }
 
 /** Converts a stored table into the actor's configuration. */
@@ -51,40 +56,72 @@ export function tableConfigOf(row: PokerTable): TableConfig {
 }
 
 /** The live tables of this process. */
-export class TableRegistry {
+export class TableRegistry implements LeaseHost {
   private readonly tables = new Map<string, TableHandle>();
+  /** The lease of every table adopted here; kept after the actors stop so that shutdown can release them. */
+  private readonly leases = new Map<string, Fence>();
   /** Tables closed since this process started, so requests for them are answered table_closed. */
   private readonly closedIds = new Set<string>();
 
   constructor(private readonly deps: RegistryDeps) {}
 
-  /** Recovers and starts every open table; call once at startup before accepting connections. */
-  async loadAll(bootId: string): Promise<void> {
-    const ds = this.deps.dataSource;
-    const voided = await voidInProgressHands(ds, { reason: `server restart (boot ${bootId})` });
-    const rows = (await ds.query(`SELECT id FROM poker_table WHERE status = 'open' ORDER BY created_at, id`)) as Array<{ id: string }>;
-    let returned = 0;
-    for (const { id } of rows) {
-      for (const seat of await listSeatBalances(ds, id)) {
-        if (seat.balance.lte(0)) continue;
-        await cashOut(ds, { playerId: seat.playerId, tableId: id, idempotencyKey: `restart-cash-out:${bootId}:${seat.accountId}` });
-        returned++;
-      }
-      await this.add(await getTable(ds, id));
-    }
-    this.deps.logger.info({ tables: rows.length, voidedHands: voided, seatsReturned: returned }, 'tables recovered');
+  /** The leases of the tables adopted here. */
+  held(): Lease[] {
+    return [...this.leases.values()];
   }
 
-  /** Starts the actor for a table row (idempotent). */
-  async add(row: PokerTable): Promise<TableHandle> {
+  /**
+   * Recovers the table whose lease was just taken and starts its actor under that lease. A table that
+   * is closed meanwhile is not started; a lease lost again during recovery (a faster node) is let go.
+   */
+  async adopt(taken: TakenLease): Promise<void> {
+    const { dataSource: ds, logger } = this.deps;
+    const fence: Fence = { tableId: taken.tableId, nodeId: taken.nodeId, epoch: taken.epoch };
+    this.tables.get(taken.tableId)?.stop();
+    this.tables.delete(taken.tableId);
+    this.leases.set(taken.tableId, fence);
+    try {
+      const row = await getTable(ds, taken.tableId);
+      if (row.status !== 'open') {
+        this.leases.delete(taken.tableId);
+        return;
+      }
+      const recovery = await recoverTable(ds, taken, tableConfigOf(row), Date.now());
+      const restored = recovery.seats?.filter(Boolean).length ?? 0;
+      logger.info({ tableId: taken.tableId, epoch: taken.epoch, origin: taken.origin, voidedHands: recovery.voidedHands, seatsReturned: recovery.seatsReturned, seatsRestored: restored }, 'table recovered');
+      this.add(row, recovery.seats ?? undefined);
+    } catch (error) {
+      if (!isLeaseLost(error)) throw error;
+      this.lose([taken.tableId], 'the lease was taken over during recovery');
+    }
+  }
+
+  /** Stops the tables whose leases are gone and forgets them; their new owners carry on. */
+  lose(tableIds: readonly string[], why: string): void {
+    for (const tableId of tableIds) {
+      const handle = this.tables.get(tableId);
+      this.tables.delete(tableId);
+      this.leases.delete(tableId);
+      handle?.stop();
+      this.deps.logger.warn({ tableId, why }, 'table lease lost: actor stopped');
+      this.deps.onLeaseLost?.(tableId, why);
+    }
+  }
+
+  /** Starts the actor for a table row under its adopted lease (idempotent). */
+  private add(row: PokerTable, restoredSeats?: Array<TableSeat | null>): TableHandle {
     const existing = this.tables.get(row.id);
     if (existing) return existing;
     if (this.tables.size >= MAX_TABLES) throw new Error(`more than ${MAX_TABLES} tables in one process`);
     const { deps } = this;
+    const lease = {
+      fence: () => this.leases.get(row.id),
+      onLost: (error: LeaseLostError) => this.lose([row.id], error.message),
+    };
     const handle = new TableHandle(
       tableConfigOf(row),
       {
-        ledger: ledgerPort(deps.dataSource),
+        ledger: ledgerPort(deps.dataSource, lease),
         broadcaster: deps.broadcaster,
         randomSeed: deps.randomSeed ?? (() => randomBytes(32)),
         now: () => Date.now(),
@@ -96,11 +133,15 @@ export class TableRegistry {
       },
       Number(row.nextHandNumber) - 1,
       deps.logger,
+      restoredSeats,
       deps.requestMemo,
     );
     this.tables.set(row.id, handle);
     void handle.closed.then(() => {
+      // Only this handle's own close counts: a stopped handle replaced by a newer one must not remove it.
+      if (this.tables.get(row.id) !== handle) return;
       this.tables.delete(row.id);
+      this.leases.delete(row.id);
       this.closedIds.add(row.id);
     });
     return handle;
@@ -109,11 +150,6 @@ export class TableRegistry {
   /** The table's configuration as stored now (after an admin changed it). */
   async freshConfig(tableId: string): Promise<TableConfig> {
     return tableConfigOf(await getTable(this.deps.dataSource, tableId));
-  }
-
-  /** Loads and starts a table created after startup. */
-  async addById(tableId: string): Promise<TableHandle> {
-    return this.add(await getTable(this.deps.dataSource, tableId));
   }
 
   /** The live table, if any. */

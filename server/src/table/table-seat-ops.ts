@@ -28,6 +28,8 @@ export interface SeatOpInput {
   tableId: string;
   playerId: string;
   amount?: Chips;
+  /** The seat a buy-in takes (remembered by the ledger for a takeover). */
+  seat?: number;
   idempotencyKey: string;
   reply?: Reply;
   /** A deferred top-up has no waiting request: its outcome is told with `seat:topup` under this id. */
@@ -63,7 +65,7 @@ export async function runSeatOp(input: SeatOpInput): Promise<SeatOpOutput> {
     }
     if (!input.amount) throw new Error('seat op without amount');
     const call = input.kind === 'buy_in' ? input.ledger.buyIn : input.ledger.topUp;
-    const moved = await call({ ...p, amount: input.amount });
+    const moved = await call({ ...p, amount: input.amount, seat: input.seat });
     return { ...base, ok: true, amount: moved.seatBalance, transferId: moved.transferId, replayed: moved.replayed };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -100,6 +102,7 @@ export function join(context: TableContext, event: Ev<'seat.join'>, enqueue: Enq
     kind: 'buy_in',
     playerId: event.playerId,
     amount: event.buyIn,
+    seat: choice.seat,
     idempotencyKey: `buy_in:${context.config.tableId}:${event.playerId}:${event.requestId}`,
     reply: event.reply,
   });

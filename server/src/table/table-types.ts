@@ -112,7 +112,7 @@ export function reject(code: ErrorCode, message?: string): { ok: false; error: E
 /** The ledger operations the actor needs, bound to a DataSource (see ledger-port.ts). */
 export interface LedgerPort {
   /** `replayed`: the key was used before, nothing moved now and `seatBalance` is historic. */
-  buyIn(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<SeatMove>;
+  buyIn(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string; seat?: number }): Promise<SeatMove>;
   topUp(p: { playerId: string; tableId: string; amount: Chips; idempotencyKey: string }): Promise<SeatMove>;
   cashOut(p: { playerId: string; tableId: string; idempotencyKey: string }): Promise<{ amount: Chips; replayed: boolean }>;
   /** Writes the hand row (in_progress) together with its first events (the deal) and returns its id. */

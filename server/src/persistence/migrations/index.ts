@@ -14,6 +14,7 @@ import { HandCommitmentScheme1763770500000 } from './1763770500000-hand-commitme
 import { TableTimeBank1763770600000 } from './1763770600000-table-time-bank';
 import { TableChat1763770700000 } from './1763770700000-table-chat';
 import { DropRakeTransferKind1763770800000 } from './1763770800000-drop-rake-transfer-kind';
+import { TableLease1763771300000 } from './1763771300000-table-lease';
 
 export const MIGRATIONS = [
   CreatePlayer1763769600000,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   TableTimeBank1763770600000,
   TableChat1763770700000,
   DropRakeTransferKind1763770800000,
+  TableLease1763771300000,
 ];
