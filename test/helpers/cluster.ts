@@ -26,6 +26,7 @@ export function useLocalCluster(options: Partial<LocalClusterOptions> = {}): Clu
       leaseTtlMs: TEST_LEASE_TTL_MS,
       databaseUrl: await createEmptyDatabase('felt_cluster'),
       logLevel: process.env.FELT_TEST_LOG_LEVEL ?? 'warn',
+      log: testLog,
       ...options,
     });
   }, 120_000);
@@ -39,6 +40,12 @@ export function useLocalCluster(options: Partial<LocalClusterOptions> = {}): Clu
     }
   }, 60_000);
   return handle;
+}
+
+const started = Date.now();
+/** Timestamped status lines of the cluster tests on stderr (jest buffers console output until a test ends). */
+export function testLog(line: string): void {
+  process.stderr.write(`[cluster ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
 }
 
 /** Polls `check` every 200 ms until it returns a value other than undefined/false; throws `what` after `timeoutMs`. */

@@ -6,10 +6,10 @@
  */
 import { runSim } from '../../client-sim/src/sim';
 import type { SimReport } from '../../client-sim/src/report';
-import { TEST_LEASE_TTL_MS, auditLedger, expectCleanLedger, leaseOwners, settledHandCount, useLocalCluster, waitFor } from '../helpers/cluster';
+import { TEST_LEASE_TTL_MS, auditLedger, expectCleanLedger, leaseOwners, settledHandCount, testLog, useLocalCluster, waitFor } from '../helpers/cluster';
 
 /** Hands played before the kill, so the node dies with tables in play. */
-const HANDS_BEFORE_KILL = 12;
+const HANDS_BEFORE_KILL = 8;
 
 describe('cluster: kill -9 of a node mid-play', () => {
   const handle = useLocalCluster();
@@ -30,6 +30,7 @@ describe('cluster: kill -9 of a node mid-play', () => {
       seed: 13,
       actionTimeoutMs: 1_000,
       leaseTtlMs: TEST_LEASE_TTL_MS,
+      log: testLog,
       duringPlay: async ({ probe, stats, tableIds }) => {
         await waitFor(`${HANDS_BEFORE_KILL} hands before the kill`, 30_000, async () => stats.settledHands.size >= HANDS_BEFORE_KILL);
         const before = await leaseOwners(cluster, tableIds);
@@ -57,7 +58,8 @@ describe('cluster: kill -9 of a node mid-play', () => {
       stopAfterDuringPlay: true,
     });
     const why = JSON.stringify({ measured, ok: report.ok, unexpected: report.unexpectedErrors, conservation: report.conservation, failovers: report.failovers }, null, 2);
-    expect({ ok: report.ok, why }).toEqual({ ok: true, why });
+    // On failure the received value is the whole story: what was measured, the errors, the conservation.
+    expect(report.ok ? 'ok' : why).toBe('ok');
     expect(report.nodes).toBe(3);
     expect(measured.moved).toBeGreaterThanOrEqual(1);
     expect(report.failovers).toBeGreaterThanOrEqual(1);
