@@ -13,11 +13,12 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './free-port';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../../server/src/persistence/embedded-postgres';
+import { createDataSource } from '../../server/src/persistence/data-source';
 
 const ROOT = path.resolve(__dirname, '../..');
 const REDIS_CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
 /** How long a node may take from spawn to GET /readyz 200 (tsx compiles on the fly; 2 cores are shared). */
-const DEFAULT_READY_TIMEOUT_MS = 60_000;
+const DEFAULT_READY_TIMEOUT_MS = 120_000;
 /** How long a SIGTERMed process may take to exit before it gets SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 
@@ -142,10 +143,18 @@ export class LocalCluster {
       const port = await freePort();
       this.nodes.push({ index: i, nodeId: `node-${i}`, url: `http://127.0.0.1:${port}`, port, pid: null, state: 'down', logFile: path.join(this.dir, `node-${i}.log`) });
     }
-    // The first node applies the migrations alone; the others start together once the schema is there.
+    // The launcher applies the migrations itself, once, so the nodes (which take seconds each to boot)
+    // can all start together without racing to migrate.
+    this.log('applying migrations…');
+    const ds = createDataSource({ url: this.databaseUrl, poolSize: 2, applicationName: 'felt-local-cluster' });
+    await ds.initialize();
+    try {
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await ds.destroy();
+    }
     this.log(`starting ${this.options.nodes} Felt nodes…`);
-    await this.launch(0, true);
-    await Promise.all(this.nodes.slice(1).map((n) => this.launch(n.index, false)));
+    await Promise.all(this.nodes.map((n) => this.launch(n.index)));
   }
 
   /** The URLs of the nodes, in order. */
@@ -158,7 +167,7 @@ export class LocalCluster {
     return [...this.everyPid];
   }
 
-  private nodeEnv(node: ClusterNode, migrate: boolean): Record<string, string> {
+  private nodeEnv(node: ClusterNode): Record<string, string> {
     return {
       NODE_ENV: 'development',
       HOST: '127.0.0.1',
@@ -172,7 +181,7 @@ export class LocalCluster {
       TOKEN_SECRET: this.tokenSecret,
       ADMIN_USERNAME: this.admin.username,
       ADMIN_PASSWORD: this.admin.password,
-      RUN_MIGRATIONS: migrate ? 'true' : 'false',
+      RUN_MIGRATIONS: 'false',
       HAND_PAUSE_MS: '0',
       SHUTDOWN_DRAIN_MS: '0',
       SOCKET_EVENTS_PER_SECOND: '2000',
@@ -184,11 +193,11 @@ export class LocalCluster {
   }
 
   /** Spawns node `index` and waits for its /readyz. */
-  private async launch(index: number, migrate: boolean): Promise<void> {
+  private async launch(index: number): Promise<void> {
     const node = this.nodes[index]!;
     mkdirSync(path.join(this.dir, node.nodeId), { recursive: true });
     const out: WriteStream = createWriteStream(node.logFile, { flags: 'a' });
-    const env = { ...process.env, ...this.nodeEnv(node, migrate) };
+    const env = { ...process.env, ...this.nodeEnv(node) };
     // Variables of the launching shell that would change a node's role are not inherited.
     delete env.FELT_WORKERS;
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -267,7 +276,7 @@ export class LocalCluster {
       if (node.state === 'paused') child.kill('SIGCONT');
       await stopProcess(child, 'SIGTERM');
     }
-    await this.launch(index, false);
+    await this.launch(index);
   }
 
   private async startRedis(): Promise<void> {

@@ -29,7 +29,8 @@ export function useLocalCluster(options: Partial<LocalClusterOptions> = {}): Clu
       log: testLog,
       ...options,
     });
-  }, 120_000);
+    // Booting a node compiles the server with tsx; on a busy 2-core machine that alone can take half a minute.
+  }, 150_000);
   afterAll(async () => {
     if (!handle.cluster) return;
     const pids = handle.cluster.pids;
