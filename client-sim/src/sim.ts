@@ -157,7 +157,8 @@ async function runAgainst(probe: ClusterProbe, adminCreds: { username: string; p
   if (options.killNodeAfterMs !== undefined && clusterSummary.failovers === 0) stats.error('a node was killed but no table of the run moved to another node');
   for (const bot of bots) bot.close();
   const created = [...tables, ...(extra?.raceTables ?? [])];
-  const closed = options.keepTables ? 0 : await closeTables(auditUrl, adminToken, created, stats);
+  const liveUrls = cluster ? cluster.nodes.filter((n) => n.state !== 'down').map((n) => n.url) : probe.urls;
+  const closed = options.keepTables ? 0 : await closeTables(liveUrls, adminToken, created, stats);
   if (!options.keepTables) log(`closed ${closed} of ${created.length} tables this run created`);
   const ledgerRake = rakeBefore !== null && rakeAfter !== null ? new Money(rakeAfter).minus(rakeBefore) : null;
   // A hand settled just before its node died may never have been announced: after a node failure the
@@ -183,9 +184,14 @@ async function runAgainst(probe: ClusterProbe, adminCreds: { username: string; p
 }
 
 /** Closes the tables a run created; a table that cannot be closed is an error of the run. */
-async function closeTables(baseUrl: string, adminToken: string, tables: SimTable[], stats: SimStats): Promise<number> {
+async function closeTables(urls: readonly string[], adminToken: string, tables: SimTable[], stats: SimStats): Promise<number> {
   const outcomes = await mapLimit(tables, 8, async (t) => {
-    const a = await request('POST', `${baseUrl}/api/admin/tables/${t.tableId}/close`, {}, adminToken);
+    // A node that does not run the table may answer table_not_found: the owner is asked in turn.
+    let a = await request('POST', `${urls[0]}/api/admin/tables/${t.tableId}/close`, {}, adminToken);
+    for (const url of urls.slice(1)) {
+      if (a.status !== 404 || (a.body as { error?: { code?: string } })?.error?.code !== 'table_not_found') break;
+      a = await request('POST', `${url}/api/admin/tables/${t.tableId}/close`, {}, adminToken).catch(() => a);
+    }
     // A server without the close route (an older Felt) keeps its tables; that is not this run's fault.
     if (a.status === 404 && (a.body as { error?: { code?: string } })?.error?.code === 'not_found') return false;
     if (a.status !== 200 && a.status !== 202) stats.error(`closing table ${t.tableId}: HTTP ${a.status} ${JSON.stringify(a.body)}`);
