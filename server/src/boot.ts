@@ -155,6 +155,8 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       tables,
       async close() {
         shuttingDown = true;
+        // No table may be adopted once the tables are being stopped; the leases are still renewed while draining.
+        await keeper.stopTaking();
         // Drain: players are told, no table deals again, hands in play finish (or are voided) and their
         // settlements commit, all before the tables stop and the pool closes. With SHUTDOWN_DRAIN_MS=0 the
         // tables stop at once; a hand cut off then stays in_progress and the next start voids it.

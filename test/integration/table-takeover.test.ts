@@ -37,7 +37,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 }
 
 async function q<T>(sql: string, params: unknown[]): Promise<T[]> {
-  return (await a!.dataSource.query(sql, params)) as T[];
+  return (await (a ?? b)!.dataSource.query(sql, params)) as T[];
 }
 
 async function seatBalances(tableId: string): Promise<Record<string, string>> {
@@ -47,7 +47,7 @@ async function seatBalances(tableId: string): Promise<Record<string, string>> {
 
 /** Credited = wallets + seats + rake, to the unit, and the ledger reconciles. */
 async function expectConservation(): Promise<void> {
-  const report = await reconcile(a!.dataSource);
+  const report = await reconcile((a ?? b)!.dataSource);
   expect({ ok: report.ok, report }).toMatchObject({ ok: true });
   const [row] = await q<{ credited: string; held: string }>(
     `SELECT (SELECT -balance FROM account WHERE kind = 'house_cash')::text AS credited,
@@ -119,5 +119,29 @@ it('a second node leaves a live owner alone; after the lease expires it takes ov
   await playHands(again, 1, passive);
   const [after] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM hand WHERE table_id = $1 AND status = 'settled'`, [tableId]);
   expect(after!.n).toBeGreaterThanOrEqual(1);
+  await expectConservation();
+});
+
+it('a node that shuts down releases its leases: another node takes the tables at once and returns the seats to the wallets', async () => {
+  for (const c of clients.splice(0)) c.close();
+  await b?.close();
+  await a?.close();
+  a = await startTestServer({ ...NODE_A, NODE_ID: 'node-c' });
+  const admin = await adminToken(a.url, TEST_ADMIN.ADMIN_USERNAME, TEST_ADMIN.ADMIN_PASSWORD);
+  const tableId = await createTable(a.url, admin, TABLE);
+  const players = await seatPlayers(a.url, admin, tableId, 2, { wallet: '300', buyIn: '100' });
+  clients.push(...players);
+  await players[0]!.until(() => !!players[0]!.latest?.turn, 10_000, 'a hand in play on node C');
+  b = await startTestServerOn(a.config.DATABASE_URL!, { ...NODE_B, NODE_ID: 'node-d' });
+  // Node C's own lease would last ten minutes: only its release lets node D in within this test.
+  await a.close();
+  a = undefined;
+  await until('node D to take the released table', () => b!.tables.get(tableId) !== undefined);
+  const owner = await ownerOf(b.dataSource, tableId);
+  expect(owner?.nodeId).toBe('node-d');
+  const inProgress = await q<{ n: number }>(`SELECT count(*)::int AS n FROM hand WHERE table_id = $1 AND status = 'in_progress'`, [tableId]);
+  expect(inProgress[0]!.n).toBe(0);
+  expect(Object.values(await seatBalances(tableId)).map(Number)).toEqual([0, 0]);
+  expect(b.tables.get(tableId)!.view(null).seats.filter(Boolean)).toEqual([]);
   await expectConservation();
 });

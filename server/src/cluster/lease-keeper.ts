@@ -49,7 +49,15 @@ export class LeaseKeeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Shutting down: leases are still renewed (the drain may take longer than the TTL) but none are taken. */
+  private taking = true;
   private stopping: Promise<void> | null = null;
+  /**
+   * Takes (and adoptions) in flight, by table: the periodic round and the placement of a new table may
+   * reach for the same table at once, and the second must wait for the first instead of taking the
+   * lease again (a second epoch would restart the table under the first caller's feet).
+   */
+  private readonly inFlight = new Map<string, Promise<TakenLease | null>>();
 
   constructor(
     private readonly options: LeaseKeeperOptions,
@@ -83,7 +91,7 @@ export class LeaseKeeper {
       const lost = held.filter((l) => !still.has(l.tableId)).map((l) => l.tableId);
       if (lost.length > 0) this.host.lose(lost, 'lease renewal found the lease taken over');
     }
-    if (this.stopped) return;
+    if (this.stopped || !this.taking) return;
     const { liveNodes, openTables } = await clusterLoad(ds, leaseTtlMs);
     const share = Math.ceil(openTables / Math.max(1, liveNodes));
     const mine = this.host.held();
@@ -93,11 +101,11 @@ export class LeaseKeeper {
     const candidates = await leaseCandidates(ds, nodeId, mine.map((l) => l.tableId), maxTakes + room);
     let shareTries = 0;
     for (const { tableId, own } of candidates) {
-      if (this.stopped) return;
+      if (this.stopped || !this.taking) return;
       if (!own && shareTries++ >= room) break;
-      const lease = await takeLease(ds, tableId, nodeId, leaseTtlMs);
+      if (this.inFlight.has(tableId)) continue;
+      const lease = await this.claim(tableId);
       if (!lease) continue;
-      await this.host.adopt(lease);
       logger.info({ tableId, epoch: lease.epoch, origin: lease.origin, from: lease.previousNodeId || undefined }, 'table lease taken');
     }
   }
@@ -110,10 +118,31 @@ export class LeaseKeeper {
     const { dataSource: ds, nodeId, leaseTtlMs } = this.options;
     const target = await leastLoadedNode(ds, nodeId, leaseTtlMs);
     if (target !== nodeId && (await assignLease(ds, tableId, target, leaseTtlMs))) return 'elsewhere';
-    const lease = await takeLease(ds, tableId, nodeId, leaseTtlMs);
-    if (!lease) return 'elsewhere';
-    await this.host.adopt(lease);
-    return 'here';
+    await this.claim(tableId);
+    return this.host.held().some((l) => l.tableId === tableId) ? 'here' : 'elsewhere';
+  }
+
+  /** Takes the table's lease and adopts the table, once: a claim already in flight is joined, a table already run is left as is. */
+  private claim(tableId: string): Promise<TakenLease | null> {
+    const pending = this.inFlight.get(tableId);
+    if (pending) return pending;
+    if (!this.taking) return Promise.resolve(null);
+    const held = this.host.held().find((l) => l.tableId === tableId);
+    if (held) return Promise.resolve(null);
+    const { dataSource: ds, nodeId, leaseTtlMs } = this.options;
+    const run = (async () => {
+      const lease = await takeLease(ds, tableId, nodeId, leaseTtlMs);
+      if (lease) await this.host.adopt(lease);
+      return lease;
+    })().finally(() => this.inFlight.delete(tableId));
+    this.inFlight.set(tableId, run);
+    return run;
+  }
+
+  /** Takes no more tables (shutdown begins); resolves once takes in flight finished. Leases are still renewed. */
+  async stopTaking(): Promise<void> {
+    this.taking = false;
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** Stops the loop and releases every lease still held (call after the tables stopped); idempotent. */
