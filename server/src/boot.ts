@@ -31,7 +31,7 @@ import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
 import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
 import { randomUUID } from 'node:crypto';
-import { setupWorker } from '@socket.io/sticky';
+import { attachStickyWorker } from './cluster/worker-inbox';
 import { attachAdapter } from './cluster/io-adapter';
 import { TableRouter } from './cluster/table-router';
 import { leaseOwnerLookup } from './cluster/owner-lookup';
@@ -134,7 +134,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
     routeDeps.tableControl = tableControl(tables);
     routeDeps.seatsOf = (playerId) => tables.tablesOf(playerId).map((t) => ({ tableId: t.config.tableId, seat: t.seatNumberOf(playerId)! }));
     if (options.clusterWorker) {
-      setupWorker(io);
+      attachStickyWorker(io);
     } else {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);

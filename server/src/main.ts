@@ -3,6 +3,8 @@
  * With FELT_WORKERS=N (N > 1) this process becomes the node:cluster primary and N workers serve.
  */
 import cluster from 'node:cluster';
+// First: a worker starts holding the primary's connection messages before anything else loads.
+import './cluster/worker-inbox';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger } from './logger';
 import { startFelt } from './boot';

@@ -22,6 +22,11 @@ export const MAX_RESTARTS = 5;
 export const RESTART_WINDOW_MS = 60_000;
 /** How long a worker may take to start (migrations included). */
 export const WORKER_START_TIMEOUT_MS = 120_000;
+/**
+ * The connection count a booting worker shows @socket.io/sticky's least-connection balancing (which
+ * reads `worker.clientsCount`), so that new clients go to workers that already serve while any exists.
+ */
+const BOOTING_CLIENTS = 1_000_000;
 /** Extra time a worker gets beyond the drain to stop before it is killed. */
 export const WORKER_STOP_GRACE_MS = 15_000;
 
@@ -41,11 +46,15 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const fork = (slot: number): Promise<Worker> => {
     const worker = cluster.fork({ DATABASE_URL: url, NODE_ID: `${baseNodeId}-w${slot}`, FELT_CLUSTER_WORKER: '1' });
     slots.set(worker, slot);
+    const counted = worker as Worker & { clientsCount?: number };
+    counted.clientsCount = BOOTING_CLIENTS;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker ${slot} did not start within ${WORKER_START_TIMEOUT_MS} ms`)), WORKER_START_TIMEOUT_MS);
       worker.on('message', (message: unknown) => {
         if ((message as { type?: unknown } | null)?.type !== WORKER_READY) return;
         clearTimeout(timer);
+        counted.clientsCount = (counted.clientsCount ?? BOOTING_CLIENTS) - BOOTING_CLIENTS;
+        logger.info({ slot, workerPid: worker.process.pid }, 'worker ready');
         resolve(worker);
       });
       worker.once('exit', (code) => {

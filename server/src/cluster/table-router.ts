@@ -196,7 +196,7 @@ export class TableRouter {
 
 /** The untyped server-side emit surface (FeltIo types only client events). */
 interface ServerSideIo {
-  on(event: string, listener: (...args: any[]) => void): void;
+  on(event: string, listener: (...args: never[]) => void): void;
   serverSideEmit(event: string, ...args: unknown[]): void;
 }
 
