@@ -354,7 +354,9 @@ export class LocalCluster {
       orphans = orphans.filter((p) => p.alive());
     }
     for (const p of orphans) p.kill();
-    rmSync(this.dir, { recursive: true, force: true });
+    // FELT_CLUSTER_KEEP=1 keeps the nodes' logs (and data) for a post-mortem.
+    if (process.env.FELT_CLUSTER_KEEP === '1') this.log(`kept the cluster's logs in ${this.dir}`);
+    else rmSync(this.dir, { recursive: true, force: true });
     return { orphans: orphans.map((p) => p.pid) };
   }
 
