@@ -31,7 +31,7 @@ describe('cluster: a paused node loses its tables and is fenced', () => {
       log: testLog,
       stopAfterDuringPlay: true,
       duringPlay: async ({ probe, stats, tableIds }) => {
-        await waitFor('8 hands before the pause', 30_000, async () => stats.settledHands.size >= 8);
+        await waitFor('5 hands before the pause', 40_000, async () => stats.settledHands.size >= 5);
         const victim = await probe.busiest(tableIds);
         const before = await leaseOwners(cluster, tableIds);
         const held = [...before].filter(([, l]) => l.nodeId === victim.nodeId).map(([id]) => id);

@@ -28,7 +28,7 @@ describe('cluster: redis-server restart mid-play', () => {
       log: testLog,
       stopAfterDuringPlay: true,
       duringPlay: async ({ stats, tableIds }) => {
-        await waitFor('8 hands before the restart', 30_000, async () => stats.settledHands.size >= 8);
+        await waitFor('5 hands before the restart', 40_000, async () => stats.settledHands.size >= 5);
         seen.handsBefore = stats.settledHands.size;
         stats.markFailover(25_000);
         const counts = await Promise.all(tableIds.map((id) => settledHandCount(cluster, [id])));
