@@ -338,13 +338,17 @@ export class LocalCluster {
     process.removeListener('exit', this.onExit);
     const live = this.liveChildren();
     const spawned = live.flatMap((c) => descendants(c.pid!));
+    // Nodes first, then redis-server, so no node spends its last moments reporting a lost Redis.
     await Promise.all(
-      live.map((child) => {
-        // A stopped process cannot handle SIGTERM until it runs again.
-        child.kill('SIGCONT');
-        return stopProcess(child, 'SIGTERM');
-      }),
+      live
+        .filter((child) => child !== this.redis)
+        .map((child) => {
+          // A stopped process cannot handle SIGTERM until it runs again.
+          child.kill('SIGCONT');
+          return stopProcess(child, 'SIGTERM');
+        }),
     );
+    if (this.redis) await stopProcess(this.redis, 'SIGTERM');
     await this.pg?.stop();
     // Grandchildren exit when their parent's pipes close; give them a moment, then report and kill the rest.
     const deadline = Date.now() + 3_000;

@@ -11,7 +11,7 @@ import { TEST_LEASE_TTL_MS, auditLedger, expectCleanLedger, leaseOwners, settled
 
 describe('cluster: a paused node loses its tables and is fenced', () => {
   const handle = useLocalCluster();
-  const seen: { victim?: string; moved?: number; fencedOnVictim?: number } = {};
+  const seen: { victim?: string; moved?: number; handOnTakenTable?: boolean; fencedOnVictim?: number } = {};
   let report: SimReport;
 
   it('refuses the paused node stale work after SIGCONT and settles each hand once', async () => {
@@ -45,7 +45,11 @@ describe('cluster: a paused node loses its tables and is fenced', () => {
             const now = await leaseOwners(cluster, held);
             return held.every((id) => now.get(id)?.nodeId !== victim.nodeId && now.get(id)!.epoch > before.get(id)!.epoch);
           });
-          await waitFor('a hand to settle on a taken-over table', 20_000, async () => (await settledHandCount(cluster, held)) > settledBefore);
+          // Recorded rather than thrown, so the fence is still checked after SIGCONT when this fails.
+          seen.handOnTakenTable = await waitFor('a hand to settle on a taken-over table', 20_000, async () => (await settledHandCount(cluster, held)) > settledBefore).then(
+            () => true,
+            () => false,
+          );
         } finally {
           cluster.cont(victim.index);
         }
@@ -60,6 +64,7 @@ describe('cluster: a paused node loses its tables and is fenced', () => {
     // On failure the received value is the whole story: what was measured, the errors, the conservation.
     expect(report.ok ? 'ok' : why).toBe('ok');
     expect(seen.moved).toBeGreaterThanOrEqual(1);
+    expect(seen.handOnTakenTable).toBe(true);
     expect(seen.fencedOnVictim).toBeGreaterThan(0);
     expect(report.fencedRefusals).toBeGreaterThan(0);
     expectCleanLedger(await auditLedger(cluster.databaseUrl));
