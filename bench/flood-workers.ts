@@ -18,7 +18,7 @@ import { Client } from 'pg';
 import { runSim } from '../client-sim/src/sim';
 import { UNLIMITED_HANDS } from '../client-sim/src/run';
 import { freePort } from '../client-sim/src/free-port';
-import { descendants } from '../client-sim/src/local-cluster';
+import { descendants } from '../client-sim/src/process-tree';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../server/src/persistence/embedded-postgres';
 
 const ROOT = path.resolve(__dirname, '..');
