@@ -62,3 +62,21 @@ describe('loadConfig', () => {
     expect(config.FELT_DATA_DIR).toBe('./.felt');
   });
 });
+
+describe('node id and lease settings', () => {
+  it('names a standalone node by its hostname and a clustered one by hostname and pid, unless NODE_ID is set', () => {
+    const standalone = loadConfig({}).NODE_ID;
+    expect(standalone).toMatch(/^[A-Za-z0-9_.:-]+$/);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).NODE_ID).toBe(`${standalone}-${process.pid}`);
+    expect(loadConfig({ FELT_WORKERS: '2' }).NODE_ID).toBe(`${standalone}-${process.pid}`);
+    expect(loadConfig({ NODE_ID: 'node-7', REDIS_URL: 'redis://127.0.0.1:6379' }).NODE_ID).toBe('node-7');
+  });
+
+  it('renews a third of the TTL by default and refuses a renewal period as long as the TTL', () => {
+    expect(loadConfig({}).LEASE_TTL_MS).toBe(5_000);
+    expect(loadConfig({}).LEASE_RENEW_MS).toBe(1_666);
+    expect(loadConfig({ LEASE_TTL_MS: '9000', LEASE_RENEW_MS: '1000' }).LEASE_RENEW_MS).toBe(1_000);
+    expect(() => loadConfig({ LEASE_TTL_MS: '1000', LEASE_RENEW_MS: '1000' })).toThrow(/LEASE_RENEW_MS must be shorter/);
+    expect(() => loadConfig({ NODE_ID: 'bad id' })).toThrow(/NODE_ID/);
+  });
+});

@@ -9,7 +9,7 @@ import { buyIn, cashOut, credit, getSeatBalance, getWalletBalance, settleHand, t
 import { LeaseLostError, type Fence } from '../../server/src/ledger/fence';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { startHandWithEvents, type StartHandParams } from '../../server/src/persistence/hands';
-import { releaseLeases, renewLeases, takeLease, ownerOf } from '../../server/src/cluster/lease-store';
+import { assignLease, heartbeat, leastLoadedNode, releaseLeases, renewLeases, takeLease, ownerOf } from '../../server/src/cluster/lease-store';
 import { registry } from '../../server/src/metrics';
 import { DECK_MERKLE_SCHEME } from '../../shared/engine/deck-commitment';
 import { createMigratedDataSource } from '../helpers/db';
@@ -105,6 +105,26 @@ describe('table leases', () => {
     await settleHand(ds, { ...settle, fence: newFence });
     expect((await getSeatBalance(ds, p1!, tableId)).toString()).toBe('110');
     await expectBooksBalanced();
+  });
+});
+
+describe('placement', () => {
+  it('places a new table on the live node with the fewest leases, ties going to the creating node', async () => {
+    const busy = await createTestTable(ds);
+    await heartbeat(ds, 'place-a', 0);
+    await heartbeat(ds, 'place-b', 0);
+    expect(await takeLease(ds, busy, 'place-a', 60_000)).not.toBeNull();
+    // Other tests' nodes of this database hold leases too; only these two are compared here.
+    await ds.query(`DELETE FROM felt_node WHERE node_id NOT IN ('place-a', 'place-b')`);
+    expect(await leastLoadedNode(ds, 'place-a', 60_000)).toBe('place-b');
+    const fresh = await createTestTable(ds);
+    expect(await assignLease(ds, fresh, 'place-b', 60_000)).toBe(true);
+    expect(await ownerOf(ds, fresh)).toEqual({ nodeId: 'place-b', epoch: '1' });
+    // The assigned node adopts it as its own (a new epoch); nobody else can take it meanwhile.
+    expect(await takeLease(ds, fresh, 'place-a', 60_000)).toBeNull();
+    expect(await takeLease(ds, fresh, 'place-b', 60_000)).toMatchObject({ epoch: '2', origin: 'own' });
+    expect(await leastLoadedNode(ds, 'place-b', 60_000)).toBe('place-b');
+    expect(await leastLoadedNode(ds, 'nobody-live', 60_000)).toBe('place-a');
   });
 });
 

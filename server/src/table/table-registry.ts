@@ -114,9 +114,15 @@ export class TableRegistry implements LeaseHost {
     if (existing) return existing;
     if (this.tables.size >= MAX_TABLES) throw new Error(`more than ${MAX_TABLES} tables in one process`);
     const { deps } = this;
+    const fence = this.leases.get(row.id);
+    if (!fence) throw new Error(`table ${row.id} started without its lease`);
+    // The actor keeps the fence it was started under for its whole life, even after the registry let the
+    // table go: a call still in flight from a stopped actor must be refused, never run unfenced.
     const lease = {
-      fence: () => this.leases.get(row.id),
-      onLost: (error: LeaseLostError) => this.lose([row.id], error.message),
+      fence: () => fence,
+      onLost: (error: LeaseLostError) => {
+        if (this.tables.get(row.id) === handle) this.lose([row.id], error.message);
+      },
     };
     const handle = new TableHandle(
       tableConfigOf(row),
