@@ -30,7 +30,6 @@ import { localSessionBus, redisSessionBus } from './transport/session-bus';
 import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
 import { memoryLimiter, redisLimiter, type PlayerLimiter } from './transport/player-rate-limit';
-import { randomUUID } from 'node:crypto';
 import { attachStickyWorker } from './cluster/worker-inbox';
 import { attachAdapter } from './cluster/io-adapter';
 import { TableRouter } from './cluster/table-router';
@@ -64,6 +63,12 @@ export interface FeltOptions {
    * (@socket.io/sticky), so one socket's requests always reach the same worker.
    */
   clusterWorker?: boolean;
+  /**
+   * Start no existing table and run no startup recovery (a FELT_WORKERS worker other than the first).
+   * Until table leases decide who runs which table, only one worker may recover and run the tables
+   * that exist at startup; otherwise two actors would deal the same table.
+   */
+  skipRecovery?: boolean;
 }
 
 /** Boots Felt with `config`. */
@@ -131,7 +136,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       await keeper.placeNewTable(row.id);
     };
     routeDeps.decorateTable = (tableId) => ({ seated: tables.get(tableId)?.summary().seated ?? 0 });
-    routeDeps.tableControl = tableControl(tables);
+    routeDeps.tableControl = clusterTableControl(tableControl(tables), tables, tableRouter);
     routeDeps.seatsOf = (playerId) => tables.tablesOf(playerId).map((t) => ({ tableId: t.config.tableId, seat: t.seatNumberOf(playerId)! }));
     if (options.clusterWorker) {
       attachStickyWorker(io);
@@ -203,6 +208,25 @@ function tableControl(tables: TableRegistry): TableControl {
       if (!table) return false;
       const ack = await table.ask({ type: 'table.reconfigure', config: await tables.freshConfig(tableId) });
       return ack.ok && ack.applied === true;
+    },
+  };
+}
+
+/**
+ * The admin routes' table control in a cluster: a table this process does not run is closed or
+ * reconfigured by the node that runs it (an admin's HTTP request may reach any node or worker).
+ */
+function clusterTableControl(local: TableControl, tables: TableRegistry, router: TableRouter): TableControl {
+  router.serveControl(async (op) => (op.op === 'close' ? local.close(op.tableId, op.waitMs) : local.reconfigure(op.tableId)));
+  return {
+    async close(tableId, waitMs) {
+      if (tables.get(tableId) || tables.wasClosed(tableId) || !router.clustered) return local.close(tableId, waitMs);
+      const remote = await router.control({ op: 'close', tableId, waitMs });
+      return typeof remote === 'string' ? remote : 'not_found';
+    },
+    async reconfigure(tableId) {
+      if (tables.get(tableId) || !router.clustered) return local.reconfigure(tableId);
+      return (await router.control({ op: 'reconfigure', tableId })) === true;
     },
   };
 }

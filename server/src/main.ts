@@ -8,7 +8,7 @@ import './cluster/worker-inbox';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger } from './logger';
 import { startFelt } from './boot';
-import { runPrimary, WORKER_READY } from './cluster/cluster-primary';
+import { runPrimary, WORKER_READY, WORKER_RECOVERY_ENV } from './cluster/cluster-primary';
 
 async function main(): Promise<void> {
   let config;
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
 
 /** Runs one Felt server in this process (standalone, or one worker of a FELT_WORKERS primary). */
 async function serve(config: Config, logger: ReturnType<typeof createLogger>, clusterWorker: boolean): Promise<void> {
-  const felt = await startFelt(config, logger, { clusterWorker });
+  const skipRecovery = clusterWorker && process.env[WORKER_RECOVERY_ENV] !== '1';
+  const felt = await startFelt(config, logger, { clusterWorker, skipRecovery });
   if (clusterWorker) {
     logger.info({ pid: process.pid }, 'Felt worker serving');
     process.send?.({ type: WORKER_READY });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { startRedis, type TestRedis } from '../setup/redis';
 import { startTestServer, startTestServerOn, TEST_ADMIN } from '../helpers/server';
-import { adminToken, createTable, credit, open, register, type TestClient } from '../helpers/clients';
+import { adminToken, createTable, credit, open, post, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 
 const TABLE = { variant: 'NT', maxSeats: 6, smallBlind: '0.50', bigBlind: '1', minBuyIn: '20', maxBuyIn: '100' };
@@ -92,6 +92,19 @@ describe('two nodes: a table on node A played from node B', () => {
     await playHands([onA, onB], 2, passive, 30_000);
     await watcher.until(() => watcher.results.length >= 1, 10_000, 'a hand result for the watcher on node B');
     expect(onB.results.length).toBeGreaterThanOrEqual(2);
+
+    // B's player closes both sockets (both on node B): the table on node A marks the seat disconnected.
+    const seatOfB = (c: TestClient) => c.latest?.seats.find((seat) => seat?.playerId === onB.playerId);
+    expect(seatOfB(onA)?.connected).toBe(true);
+    onB.close();
+    p2again.close();
+    await onA.until(() => seatOfB(onA)?.connected === false, 15_000, 'node A to see B\'s player disconnected');
+
+    // An operator's close sent to node B reaches the actor on node A (which then closes after the hand).
+    expect(a.tables.get(tableId)!.closing).toBe(false);
+    const closed = await post(`${b.url}/api/admin/tables/${tableId}/close`, {}, admin);
+    expect(closed.body).toMatchObject({ status: expect.stringMatching(/^(closing|closed)$/) });
+    expect(a.tables.get(tableId)?.closing ?? a.tables.wasClosed(tableId)).toBe(true);
   }, 90_000);
 
   it('answers table_not_found from every node for a table nobody runs', async () => {

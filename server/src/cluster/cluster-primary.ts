@@ -16,6 +16,13 @@ import { resolveDatabase } from '../boot';
 
 /** The message a worker sends once it serves. */
 export const WORKER_READY = 'felt:worker-ready';
+/**
+ * Set to '1' for the first worker of a start only: it recovers and runs the tables that exist at
+ * startup. Later workers and replacements start empty and run the tables created through them, so no
+ * table gets two actors, and a replacement cannot void a hand another worker is dealing. (With table
+ * leases every worker takes free or expired leases instead, and this goes away.)
+ */
+export const WORKER_RECOVERY_ENV = 'FELT_WORKER_RECOVERY';
 /** Most worker replacements within RESTART_WINDOW_MS; past it the primary gives up and stops. */
 export const MAX_RESTARTS = 5;
 /** The window MAX_RESTARTS counts over. */
@@ -43,8 +50,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const httpServer = createServer();
   setupMaster(httpServer, { loadBalancingMethod: 'least-connection' });
 
+  let recovered = false;
   const fork = (slot: number): Promise<Worker> => {
-    const worker = cluster.fork({ DATABASE_URL: url, NODE_ID: `${baseNodeId}-w${slot}`, FELT_CLUSTER_WORKER: '1' });
+    const recovery = recovered ? '0' : '1';
+    recovered = true;
+    const worker = cluster.fork({ DATABASE_URL: url, NODE_ID: `${baseNodeId}-w${slot}`, FELT_CLUSTER_WORKER: '1', [WORKER_RECOVERY_ENV]: recovery });
     slots.set(worker, slot);
     const counted = worker as Worker & { clientsCount?: number };
     counted.clientsCount = BOOTING_CLIENTS;

@@ -47,8 +47,22 @@ export interface LocalTables {
   absent(playerId: string): void;
 }
 
-/** How long a forwarded call waits for the owner; past it a state-changing call is `outcome_unknown`. */
-export const FORWARD_TIMEOUT_MS = 8_000;
+/** An operator's operation on a live table (the admin routes' TableControl), run where the table is. */
+export type ControlOp = { op: 'close'; tableId: string; waitMs: number } | { op: 'reconfigure'; tableId: string };
+/** What `close` or `reconfigure` answered; null from a node that does not run the table. */
+export type ControlResult = 'closed' | 'closing' | 'not_found' | boolean;
+
+/**
+ * Longest a forwarded close waits for the table to finish closing. The adapter gives up on server-side
+ * acks after 5 s, so the owner answers `closing` before that and the operator polls the table's status.
+ */
+export const REMOTE_CLOSE_WAIT_MS = 3_000;
+
+/**
+ * How long a forwarded call waits for the owner; past it a state-changing call is `outcome_unknown`.
+ * The adapters also give up on server-side acks after their own 5 s, whichever comes first.
+ */
+export const FORWARD_TIMEOUT_MS = 5_000;
 /** Most forwarded calls this node waits on at once; beyond it callers are told to retry. */
 export const MAX_FORWARDS_IN_FLIGHT = 1_000;
 /** Largest forwarded call accepted, in bytes of JSON (client payloads are capped at 16 KiB before this). */
@@ -61,7 +75,7 @@ export const MAX_LOBBY_ENTRIES = 2_000;
 /** Events that change state: if their fate is unknown the client must not be told "nothing happened". */
 const STATE_CHANGING: ReadonlySet<ClientEventName> = new Set(['table:sit', 'table:topup', 'table:leave', 'table:act', 'table:sitout', 'table:sitin', 'table:chat']);
 
-const EVENTS = { call: 'felt:table-call', owner: 'felt:table-owner', lobby: 'felt:lobby', resume: 'felt:resume', absent: 'felt:absent' } as const;
+const EVENTS = { control: 'felt:table-control', call: 'felt:table-call', owner: 'felt:table-owner', lobby: 'felt:lobby', resume: 'felt:resume', absent: 'felt:absent' } as const;
 
 const fail = (code: ErrorCode, message?: string): AnyAck => ({ ok: false, error: errorBody(code, message) });
 
@@ -104,6 +118,27 @@ export class TableRouter {
       this.logger.error({ err: error, tableId: call.tableId, event: call.name }, 'forwarded table call failed');
       reply({ nodeId: this.nodeId, ack: fail('internal') });
     }
+  }
+
+  /** Runs operator operations forwarded by other nodes with `run` (null when the table is not here). */
+  serveControl(run: (op: ControlOp) => Promise<ControlResult | null>): void {
+    if (!this.clustered) return;
+    (this.io as unknown as ServerSideIo).on(EVENTS.control, (op: ControlOp, reply: (answer: ControlResult | null) => void) => {
+      if (!op || typeof op !== 'object' || typeof op.tableId !== 'string' || !this.local?.runs(op.tableId)) return reply(null);
+      const bounded: ControlOp = op.op === 'close' ? { ...op, waitMs: Math.min(Number(op.waitMs) || 0, REMOTE_CLOSE_WAIT_MS) } : { op: 'reconfigure', tableId: op.tableId };
+      run(bounded).then(reply, (error: unknown) => {
+        this.logger.error({ err: error, op }, 'forwarded table operation failed');
+        reply(null);
+      });
+    });
+  }
+
+  /** Runs an operator operation on the node that runs the table; null when no node does (or none answered). */
+  async control(op: ControlOp): Promise<ControlResult | null> {
+    if (!this.clustered) return null;
+    const answers = await this.ask<ControlResult | null>(EVENTS.control, op);
+    if (answers === 'timeout') return op.op === 'close' ? 'closing' : null;
+    return answers.find((a) => a !== null && a !== undefined) ?? null;
   }
 
   /** Sends `call` to the table's owner and resolves with its ack (`table_not_found` when nobody runs it). */

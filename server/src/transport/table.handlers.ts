@@ -47,11 +47,12 @@ export function registerTableHandlers(
   router?: TableRouter,
 ): void {
   // Calls forwarded by other nodes for tables run here go through the same dispatch as local sockets.
-  router?.serve(localTables(io, registry, (call) => {
+  const here = localTables(io, registry, (call) => {
     const parsed = clientSchemas[call.name].safeParse(call.payload);
     if (!parsed.success) return Promise.resolve(fail('invalid_payload'));
     return dispatch(remoteSocket(io, call), registry, call.name, parsed.data, chat, router);
-  }));
+  });
+  router?.serve(here);
   io.on('connection', (socket) => {
     const { playerId } = socket.data;
     const log = logger.child({ socketId: socket.id, playerId });
@@ -109,8 +110,14 @@ export function registerTableHandlers(
     socket.on('disconnect', () => {
       // The seat is kept; presence only matters when none of the player's sockets remain.
       const remaining = io.sockets.adapter.rooms.get(playerRoom(playerId))?.size ?? 0;
-      if (remaining === 0) for (const table of registry.tablesOf(playerId)) table.notify({ type: 'player.presence', playerId, connected: false });
-      if (remaining === 0) router?.absentElsewhere(playerId);
+      if (remaining > 0) return;
+      if (router?.clustered) {
+        // Other nodes may still hold a socket of this player: their tables and ours check cluster-wide.
+        here.absent(playerId);
+        router.absentElsewhere(playerId);
+        return;
+      }
+      for (const table of registry.tablesOf(playerId)) table.notify({ type: 'player.presence', playerId, connected: false });
     });
   });
 }
