@@ -1,5 +1,7 @@
 /**
  * `npm run bench:flood [-- --tables 50 --seats 6 --duration 60s --echo-duration 20s --profile]`
+ * `npm run bench:flood -- --workers 1,2 [--tables 50 --seats 6 --duration 60s]`: the same flood against
+ * FELT_WORKERS=1 then 2 (see bench/flood-workers.ts), written to bench/results/flood-workers.json.
  *
  * Scenario: T tables × S bots (default 50 × 6) play as fast as the server lets them for the duration,
  * against a Felt server in its own process (embedded PostgreSQL, default durability: every settlement
@@ -20,6 +22,7 @@ import { runSim } from '../client-sim/src/sim';
 import { parseDuration, UNLIMITED_HANDS } from '../client-sim/src/run';
 import { Latency, type LatencySummary } from '../client-sim/src/stats';
 import { summariseProfile } from './profile-summary';
+import { parseWorkers, runWorkersFlood } from './flood-workers';
 
 const ROOT = path.resolve(__dirname, '..');
 const GOAL_HANDS_PER_SECOND = 555;
@@ -32,6 +35,8 @@ interface FloodArgs {
   echoDurationMs: number;
   profile: boolean;
   out: string;
+  /** Worker counts to compare (--workers 1,2); absent: the single-process flood with its echo baseline. */
+  workers?: number[];
 }
 
 function parseFloodArgs(argv: string[]): FloodArgs {
@@ -45,9 +50,11 @@ function parseFloodArgs(argv: string[]): FloodArgs {
       case '--echo-duration': args.echoDurationMs = parseDuration(v()); break;
       case '--profile': args.profile = true; break;
       case '--out': args.out = path.resolve(v()); break;
+      case '--workers': args.workers = parseWorkers(v()); break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
+  if (args.workers && !argv.includes('--out')) args.out = path.join(ROOT, 'bench/results/flood-workers.json');
   if (!args.echoDurationMs) args.echoDurationMs = Math.min(args.durationMs, 30_000);
   return args;
 }
@@ -199,6 +206,7 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
 async function main(): Promise<void> {
   const args = parseFloodArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`[flood] ${line}\n`);
+  if (args.workers) return runWorkersFlood({ workers: args.workers, tables: args.tables, seats: args.seats, durationMs: args.durationMs, out: args.out }, log);
   // Kept out of the work tree: a profile is megabytes; its summary goes into the results file.
   const profileFile = path.join(tmpdir(), 'felt-flood-server.cpuprofile');
   rmSync(profileFile, { force: true });

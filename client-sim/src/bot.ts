@@ -8,13 +8,16 @@ import { Money, ZERO, formatAmount, type Chips } from '../../shared/money';
 import { me, type Session } from './api';
 import { Connection, type Pacing, type Timed } from './connection';
 import type { Rng } from './rng';
-import type { SimStats } from './stats';
+import { FAILOVER_CODES, type SimStats } from './stats';
 import type { Decision, Strategy } from './strategies';
 import { sameAnswer, type BotChaos } from './chaos';
 
 /** What a bot needs to play. */
 export interface BotOptions {
+  /** The node the bot's HTTP calls go to. */
   baseUrl: string;
+  /** Node URLs for the socket, its own node first; a cluster's others are where it reconnects when its node dies. */
+  urls?: readonly string[];
   session: Session;
   tableId: string;
   buyIn: Chips;
@@ -30,6 +33,12 @@ export interface BotOptions {
   /** Wire protocol (default 2: one `table:frame` per table step). */
   protocol?: ProtocolVersion;
 }
+
+/** Answers that leave a money request's outcome open: the same requestId is asked again until it is definite. */
+const OPEN_OUTCOME = new Set(['outcome_unknown', 'unavailable', 'lease_lost', 'table_not_found']);
+/** How often, and how far apart, a money request with an open outcome is asked again (20 s in all). */
+const OPEN_OUTCOME_RETRIES = 40;
+const OPEN_OUTCOME_RETRY_MS = 500;
 
 type Phase = 'idle' | 'sitting' | 'seated' | 'leaving' | 'left';
 
@@ -61,7 +70,7 @@ export class Bot {
   private readonly tag: string;
 
   constructor(readonly opts: BotOptions) {
-    this.conn = new Connection(opts.baseUrl, opts.session.token, opts.pacing, opts.protocol ?? 2);
+    this.conn = new Connection(opts.urls ?? opts.baseUrl, opts.session.token, opts.pacing, opts.protocol ?? 2);
     this.account = { credited: opts.credited, boughtIn: ZERO, cashedOut: ZERO, stack: ZERO };
     this.tag = opts.session.username;
     const s = this.conn.socket;
@@ -139,8 +148,8 @@ export class Bot {
     this.phase = 'sitting';
     const payload = { tableId: this.opts.tableId, buyIn: formatAmount(this.opts.buyIn), requestId: this.nextRequestId() };
     const duplicate = this.opts.chaos?.duplicateNow() ?? false;
-    const calls = [this.conn.call<{ seat: number; stack: string }>('table:sit', payload)];
-    if (duplicate) calls.push(this.conn.call<{ seat: number; stack: string }>('table:sit', payload));
+    const calls = [this.definite<{ seat: number; stack: string }>('table:sit', payload)];
+    if (duplicate) calls.push(this.definite<{ seat: number; stack: string }>('table:sit', payload));
     let answers: Timed<{ seat: number; stack: string }>[];
     try {
       answers = await Promise.all(calls);
@@ -152,8 +161,7 @@ export class Bot {
     const first = answers[0]!;
     if (duplicate) this.opts.stats.probe('duplicate-sit', sameAnswer(first.ack, answers[1]!.ack), `${JSON.stringify(first.ack)} vs ${JSON.stringify(answers[1]!.ack)}`);
     if (!first.ack.ok) {
-      this.opts.stats.rejection(first.ack.error.code, false);
-      this.opts.stats.error(`${this.tag} sit refused: ${first.ack.error.code} ${first.ack.error.message}`);
+      this.refused('sit', first.ack.error.code, first.ack.error.message);
       this.phase = 'idle';
       return false;
     }
@@ -227,7 +235,9 @@ export class Bot {
         this.opts.stats.probe('duplicate-act', same, `${JSON.stringify(first.ack)} / ${JSON.stringify(answers[1]!.ack)} / ${JSON.stringify(replay.ack)}`);
       }
     } catch (error) {
-      this.opts.stats.error(`${this.tag} act ${decision.action}: ${(error as Error).message}`);
+      // A request lost with a dying node is expected while its tables move; the next view repairs the turn.
+      if (this.opts.stats.inFailover()) this.opts.stats.rejection('no_answer', true);
+      else this.opts.stats.error(`${this.tag} act ${decision.action}: ${(error as Error).message}`);
       return;
     }
     this.opts.stats.actionAcked(view.tableId, view.handId!, first.ms, first.ack.ok);
@@ -245,7 +255,8 @@ export class Bot {
     // turn, which can end the hand before the action arrives.
     const leaving = this.phase !== 'seated';
     const excused = late || leaving || this.conn.drops !== dropsBefore || (chaos ? chaos.excuses(view.handId!) || chaos.timeoutSeen(view.handId!) : false);
-    const expected = excused && (code === 'not_your_turn' || code === 'stale_hand' || code === 'not_seated');
+    const failover = this.opts.stats.inFailover() && FAILOVER_CODES.has(code);
+    const expected = failover || (excused && (code === 'not_your_turn' || code === 'stale_hand' || code === 'not_seated'));
     this.opts.stats.rejection(code, expected);
     if (late) this.opts.stats.probe('late-action', expected, `${code}`);
     else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message}`);
@@ -269,7 +280,7 @@ export class Bot {
           s.brokeBots++;
           return void (await this.leave());
         }
-        const top = await this.conn.call<{ stack: string }>('table:topup', { tableId: this.opts.tableId, amount: formatAmount(this.opts.buyIn), requestId: this.nextRequestId() });
+        const top = await this.definite<{ stack: string }>('table:topup', { tableId: this.opts.tableId, amount: formatAmount(this.opts.buyIn), requestId: this.nextRequestId() });
         if (!top.ack.ok) return this.refused('topup', top.ack.error.code, top.ack.error.message);
         this.account.boughtIn = this.account.boughtIn.plus(this.opts.buyIn);
         this.account.stack = new Money(top.ack.stack);
@@ -283,8 +294,24 @@ export class Bot {
   }
 
   private refused(what: string, code: string, message: string): void {
-    this.opts.stats.rejection(code, false);
-    this.opts.stats.error(`${this.tag} ${what} refused: ${code} ${message}`);
+    const expected = this.opts.stats.inFailover() && FAILOVER_CODES.has(code);
+    this.opts.stats.rejection(code, expected);
+    if (!expected) this.opts.stats.error(`${this.tag} ${what} refused: ${code} ${message}`);
+  }
+
+  /**
+   * A money request (sit, top-up, leave) whose answer must be definite for the bot's own accounting:
+   * while the answer leaves the outcome open (its node died, the table is moving), the same payload
+   * and requestId are sent again; the cluster remembers request ids, so it acts at most once.
+   */
+  private async definite<T extends object>(event: string, payload: unknown): Promise<Timed<T>> {
+    let answer = await this.conn.call<T>(event, payload);
+    for (let i = 0; i < OPEN_OUTCOME_RETRIES && !answer.ack.ok && OPEN_OUTCOME.has(answer.ack.error.code); i++) {
+      this.opts.stats.rejection(answer.ack.error.code, this.opts.stats.inFailover());
+      await new Promise((resolve) => setTimeout(resolve, OPEN_OUTCOME_RETRY_MS));
+      answer = await this.conn.call<T>(event, payload);
+    }
+    return answer;
   }
 
   /** Leaves the table and waits until the cash-out committed (the seat is gone from the view). */
@@ -293,7 +320,7 @@ export class Bot {
     this.phase = 'leaving';
     let answer: Timed<{ cashedOut: string | null; pending: boolean }>;
     try {
-      answer = await this.conn.call('table:leave', { tableId: this.opts.tableId, requestId: this.nextRequestId() });
+      answer = await this.definite<{ cashedOut: string | null; pending: boolean }>('table:leave', { tableId: this.opts.tableId, requestId: this.nextRequestId() });
     } catch (error) {
       this.opts.stats.error(`${this.tag} leave: ${(error as Error).message}`);
       return false;
@@ -330,8 +357,8 @@ export class Bot {
   }
 
   /** The wallet balance the server reports, compared with this bot's own accounting. */
-  async checkWallet(): Promise<{ actual: Chips; expected: Chips }> {
-    const balance = (await me(this.opts.baseUrl, this.opts.session.token)).balance;
+  async checkWallet(baseUrl = this.conn.url): Promise<{ actual: Chips; expected: Chips }> {
+    const balance = (await me(baseUrl, this.opts.session.token)).balance;
     return { actual: new Money(balance), expected: this.expectedWallet() };
   }
 

@@ -1,7 +1,9 @@
 /**
  * One player's Socket.IO connection with a request helper that survives disconnects: a request whose
  * ack was lost to a disconnect is sent again, with the same requestId, once the socket is back, so the
- * server's idempotency answers it with the original result instead of acting twice.
+ * server's idempotency answers it with the original result instead of acting twice. Given several node
+ * URLs of one cluster, a connection that loses its node reconnects to the next one (any node accepts
+ * any client), so a bot whose node died carries on elsewhere.
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ProtocolVersion, ServerToClientEvents } from '../../shared/protocol';
@@ -60,6 +62,10 @@ export class Connection {
 
   /** Number of disconnects so far, so a caller can tell whether its request lived through one. */
   drops = 0;
+  /** Times this connection moved to another node after its own stopped answering. */
+  nodeSwitches = 0;
+  private readonly urls: readonly string[];
+  private urlIndex = 0;
 
   /**
    * Called with every ack as it arrives, before anything received after it: a protocol 2 `table:act`
@@ -67,10 +73,15 @@ export class Connection {
    */
   onAck: ((ack: Ack<Record<string, unknown>>) => void) | null = null;
 
-  /** Protocol 2 (one `table:frame` per table step) unless a caller asks for the per-event protocol 1. */
-  constructor(baseUrl: string, token: string, pacing: Pacing = DEFAULT_PACING, protocol: ProtocolVersion = 2) {
+  /**
+   * `baseUrl` is one node, or several nodes of one cluster (the first is tried first). Protocol 2 (one
+   * `table:frame` per table step) unless a caller asks for the per-event protocol 1.
+   */
+  constructor(baseUrl: string | readonly string[], token: string, pacing: Pacing = DEFAULT_PACING, private readonly protocol: ProtocolVersion = 2) {
     this.pacer = new Pacer(pacing);
-    this.socket = connect(baseUrl, {
+    this.urls = typeof baseUrl === 'string' ? [baseUrl] : baseUrl;
+    if (this.urls.length === 0) throw new Error('Connection needs at least one URL');
+    this.socket = connect(this.urls[0]!, {
       auth: { token, protocol },
       transports: ['websocket'],
       forceNew: true,
@@ -82,6 +93,21 @@ export class Connection {
     this.socket.on('disconnect', () => {
       this.drops++;
     });
+    if (this.urls.length > 1) {
+      // The first retry goes to the same node (a blip); from the second on, each retry tries the next
+      // node. The manager builds every new transport from its `uri`, so changing it redirects the retry.
+      this.socket.io.on('reconnect_attempt', (attempt) => {
+        if (attempt < 2) return;
+        this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+        this.nodeSwitches++;
+        (this.socket.io as unknown as { uri: string }).uri = this.urls[this.urlIndex]!;
+      });
+    }
+  }
+
+  /** The node URL this connection uses now. */
+  get url(): string {
+    return this.urls[this.urlIndex]!;
   }
 
   /** Connects (or reconnects after a deliberate disconnect) and resolves once the handshake is done. */

@@ -6,6 +6,7 @@
  */
 import { Money, sumChips, type Chips } from '../../shared/money';
 import type { LatencySummary, SimStats } from './stats';
+import type { ClusterSummary } from './cluster-probe';
 
 /** One account's end state as the simulator sees it. */
 export interface AccountEnd {
@@ -30,13 +31,18 @@ export interface Conservation {
   houseRake: string;
   /** Σ rake of every hand:result seen. */
   rakeFromResults: string;
+  /**
+   * The house rake account's growth during the run, when the reference is the ledger (after a node
+   * failure a hand can settle without its result reaching anyone); null when the announced rake is it.
+   */
+  rakeFromLedger: string | null;
   walletMismatches: string[];
   notLeft: string[];
   server: { available: boolean; ok: boolean | null; detail?: Record<string, unknown> };
 }
 
-/** Computes the conservation verdict from the accounts and the announced rake. */
-export function conservation(accounts: readonly AccountEnd[], rakeFromResults: Chips, server: Record<string, unknown> | null): Conservation {
+/** Computes the conservation verdict from the accounts and the announced rake (or the ledger's rake, when given). */
+export function conservation(accounts: readonly AccountEnd[], rakeFromResults: Chips, server: Record<string, unknown> | null, rakeFromLedger: Chips | null = null): Conservation {
   const credited = sumChips(accounts.map((a) => a.credited));
   const wallets = sumChips(accounts.map((a) => a.wallet));
   const seats = sumChips(accounts.map((a) => a.seat));
@@ -47,12 +53,13 @@ export function conservation(accounts: readonly AccountEnd[], rakeFromResults: C
   const notLeft = accounts.filter((a) => !a.left).map((a) => a.username);
   const serverOk = server === null ? null : server.ok === true;
   return {
-    ok: houseRake.eq(rakeFromResults) && walletMismatches.length === 0 && notLeft.length === 0 && serverOk !== false,
+    ok: houseRake.eq(rakeFromLedger ?? rakeFromResults) && walletMismatches.length === 0 && notLeft.length === 0 && serverOk !== false,
     credited: credited.toFixed(),
     wallets: wallets.toFixed(),
     seats: seats.toFixed(),
     houseRake: houseRake.toFixed(),
     rakeFromResults: rakeFromResults.toFixed(),
+    rakeFromLedger: rakeFromLedger === null ? null : rakeFromLedger.toFixed(),
     walletMismatches,
     notLeft,
     server: { available: server !== null, ok: serverOk, ...(server ? { detail: summariseReconcile(server) } : {}) },
@@ -75,6 +82,14 @@ export interface SimReport {
   config: Record<string, unknown>;
   /** Hands settled in total, including those that finished while the bots were leaving. */
   hands: number;
+  /** Felt nodes the bots played on (1: a single server). */
+  nodes: number;
+  /** Tables of the run that moved to another node (lease epoch grew); null when not observable (no database access, or no leases). */
+  failovers: number | null;
+  /** Σ felt_fenced_refusals_total over the nodes; null when no node reported it. */
+  fencedRefusals: number | null;
+  /** Node URLs, killed nodes and lease owners at the end; absent for a single server. */
+  cluster?: ClusterSummary;
   /** Hands settled when the stop came; hands/s and actions/s are computed from these. */
   handsAtStop: number;
   durationSeconds: number;
@@ -94,7 +109,7 @@ export interface SimReport {
 }
 
 /** Assembles the report from the run's stats and the conservation verdict. */
-export function buildReport(stats: SimStats, playSeconds: number, verdict: Conservation, config: Record<string, unknown>): SimReport {
+export function buildReport(stats: SimStats, playSeconds: number, verdict: Conservation, config: Record<string, unknown>, cluster?: ClusterSummary): SimReport {
   const seconds = Math.max(playSeconds, 1e-9);
   const round = (x: number) => Math.round(x * 100) / 100;
   const unexpectedCount = stats.unexpectedCount;
@@ -103,6 +118,10 @@ export function buildReport(stats: SimStats, playSeconds: number, verdict: Conse
     ok: verdict.ok && unexpectedCount === 0 && stats.unexpectedRejections === 0,
     config,
     hands: stats.settledHands.size,
+    nodes: cluster?.nodes ?? 1,
+    failovers: cluster?.failovers ?? null,
+    fencedRefusals: cluster?.fencedRefusals ?? null,
+    ...(cluster && cluster.nodes > 1 ? { cluster } : {}),
     handsAtStop: atStop.hands,
     durationSeconds: round(playSeconds),
     handsPerSecond: round(atStop.hands / seconds),
@@ -126,6 +145,7 @@ export function formatReport(r: SimReport): string {
   const c = r.conservation;
   const lines = [
     `Felt simulation: ${r.ok ? 'PASS' : 'FAIL'}`,
+    `  nodes ${r.nodes}; tables moved by failover: ${r.failovers ?? 'n/a'}; fenced refusals: ${r.fencedRefusals ?? 'n/a'}${r.cluster?.killed.length ? `; killed: ${r.cluster.killed.join(', ')}` : ''}`,
     `  hands ${r.hands} (${r.handsAtStop} in ${r.durationSeconds} s = ${r.handsPerSecond} hands/s; ${r.actionsPerSecond} actions/s)`,
     `  frames received per action: ${r.framesPerAction}; bots that went broke and left: ${r.brokeBots}`,
     `  ack latency:        ${lat(r.ackLatencyMs)}`,
@@ -141,7 +161,9 @@ export function formatReport(r: SimReport): string {
   lines.push(
     `  conservation: ${c.ok ? 'OK' : 'FAILED'}`,
     `    credited ${c.credited} = wallets ${c.wallets} + seats ${c.seats} + house rake ${c.houseRake}`,
-    `    rake announced in hand results: ${c.rakeFromResults} (${new Money(c.houseRake).eq(c.rakeFromResults) ? 'matches' : 'MISMATCH'})`,
+    c.rakeFromLedger === null
+      ? `    rake announced in hand results: ${c.rakeFromResults} (${new Money(c.houseRake).eq(c.rakeFromResults) ? 'matches' : 'MISMATCH'})`
+      : `    rake in the ledger: ${c.rakeFromLedger} (${new Money(c.houseRake).eq(c.rakeFromLedger) ? 'matches' : 'MISMATCH'}); announced in hand results: ${c.rakeFromResults}`,
     `    bots whose wallet differs from their own accounting: ${c.walletMismatches.length}`,
     ...c.walletMismatches.slice(0, 10).map((m) => `      ${m}`),
     `    accounts that did not leave: ${c.notLeft.length}`,

@@ -1,5 +1,5 @@
 /**
- * CLI: `npm run sim -- [--url URL] --tables N --seats S --hands H [--duration 60s] [--variant NT|PO|FT]
+ * CLI: `npm run sim -- [--url URL[,URL…] | --nodes N [--kill-node-after 20s] [--lease-ttl 5s]] --tables N --seats S --hands H [--duration 60s] [--variant NT|PO|FT]
  * [--strategy random|tight|calling-station|mixed] [--chaos] [--seed N] [--json out.json] [--protocol 1|2]`.
  * Exit code 0 only when the run had no unexpected error and conservation held; 1 otherwise; 2 for usage.
  */
@@ -9,10 +9,14 @@ import { formatReport } from './report';
 import { runSim, type SimOptions } from './sim';
 import { STRATEGY_NAMES, type StrategyName } from './strategies';
 
-const USAGE = `usage: npm run sim -- [--url URL] [--tables N] [--seats S] [--hands H] [--duration 60s]
+const USAGE = `usage: npm run sim -- [--url URL[,URL…] | --nodes N [--kill-node-after 20s] [--lease-ttl 5s]]
+       [--tables N] [--seats S] [--hands H] [--duration 60s]
        [--variant NT|PO|FT] [--strategy ${STRATEGY_NAMES.join('|')}] [--chaos] [--seed N] [--json out.json] [--keep-tables] [--protocol 1|2]
-Without --url an in-process Felt server with an embedded PostgreSQL is started.
-With --url, ADMIN_USERNAME and ADMIN_PASSWORD must be set for setup (tables, credits).`;
+Without --url or --nodes an in-process Felt server with an embedded PostgreSQL is started.
+--url A,B,C spreads the bots over the nodes of a running cluster; ADMIN_USERNAME and ADMIN_PASSWORD
+must be set for setup (tables, credits), and DATABASE_URL (optional) lets the run count failovers.
+--nodes N starts a local cluster (own PostgreSQL, redis-server, N Felt processes) and plays on it;
+--kill-node-after kill -9s the node owning most tables that long into play.`;
 
 /** The hand target of a run bounded only by its duration. */
 export const UNLIMITED_HANDS = 1_000_000_000;
@@ -57,7 +61,16 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       return v;
     };
     switch (flag) {
-      case '--url': options.url = value().replace(/\/+$/, ''); break;
+      case '--url': {
+        const urls = value().split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean);
+        if (urls.length === 0 || urls.length > 64) throw new UsageError('--url needs 1..64 comma-separated URLs');
+        options.url = urls[0]!;
+        if (urls.length > 1) options.urls = urls;
+        break;
+      }
+      case '--nodes': options.nodes = intArg('nodes', value(), 1, 16); break;
+      case '--kill-node-after': options.killNodeAfterMs = parseDuration(value()); break;
+      case '--lease-ttl': options.leaseTtlMs = parseDuration(value()); break;
       case '--tables': options.tables = intArg('tables', value(), 1, 1000); break;
       case '--seats': options.seats = intArg('seats', value(), 2, 10); break;
       case '--hands': options.hands = intArg('hands', value(), 1, 100_000_000); handsGiven = true; break;
@@ -85,6 +98,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   }
   // With only a duration, the run is time-bound: no hand target stops it early.
   if (options.durationMs !== undefined && !handsGiven) options.hands = UNLIMITED_HANDS;
+  if (options.url && options.nodes) throw new UsageError('--url and --nodes exclude each other');
+  if (options.killNodeAfterMs !== undefined && (options.nodes ?? 0) < 2) throw new UsageError('--kill-node-after needs --nodes 2 or more (the simulator kills only processes it started)');
+  if (options.url && env.DATABASE_URL) options.databaseUrl = env.DATABASE_URL;
   if (options.url) {
     if (!env.ADMIN_USERNAME || !env.ADMIN_PASSWORD) throw new UsageError('--url needs ADMIN_USERNAME and ADMIN_PASSWORD in the environment');
     options.admin = { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD };

@@ -10,6 +10,8 @@ import { Bot } from './bot';
 import type { Pacing } from './connection';
 import { BotChaos, DEFAULT_RATES, runBuyInRace, runHostileClient, sleep, type ChaosRates } from './chaos';
 import { startInProcessFelt, type InProcessFelt, type InProcessOptions } from './in-process';
+import { ClusterProbe } from './cluster-probe';
+import { LocalCluster } from './local-cluster';
 import { Progress, type ProgressOptions } from './progress';
 import { buildReport, conservation, type AccountEnd, type SimReport } from './report';
 import { createRng } from './rng';
@@ -21,6 +23,22 @@ import { strategyFor, type StrategyName } from './strategies';
 export interface SimOptions {
   /** A running server; without it one is booted in-process. */
   url?: string;
+  /** Several nodes of one running cluster (the bots are spread over them); `url` is then the first. */
+  urls?: string[];
+  /** Start a local cluster of this many Felt processes (own PostgreSQL and redis-server) and play on it. */
+  nodes?: number;
+  /** Play on this already running local cluster (the tests start their own). */
+  cluster?: LocalCluster;
+  /** LEASE_TTL_MS of a cluster the run starts (default: the server's). */
+  leaseTtlMs?: number;
+  /** kill -9 the node owning most of the run's tables this long after play started (needs a local cluster). */
+  killNodeAfterMs?: number;
+  /** The cluster's database, to read table leases and the house rake (a local cluster's is known). */
+  databaseUrl?: string;
+  /** Runs during play with the cluster and the run's tables (chaos of the tests); awaited before the bots leave. */
+  duringPlay?: (ctx: { probe: ClusterProbe; stats: SimStats; tableIds: string[] }) => Promise<void>;
+  /** End play as soon as `duringPlay` (and the kill) is done, even below the hand target. */
+  stopAfterDuringPlay?: boolean;
   admin?: { username: string; password: string };
   tables: number;
   seats: number;
@@ -54,37 +72,62 @@ const RACE_AFFORDABLE = 2;
 /** Each bot is credited this many buy-ins, so a few busts can be refilled. */
 const BUY_INS_PER_BOT = 3;
 
+/** After a kill -9, failover answers are expected for the lease TTL plus this long. */
+const FAILOVER_GRACE_MS = 15_000;
+
 /** Runs one simulation and returns its report (the caller decides the exit code from `report.ok`). */
 export async function runSim(options: SimOptions): Promise<SimReport> {
   const log = options.log ?? (() => undefined);
   let server: InProcessFelt | null = null;
-  if (!options.url) {
+  let started: LocalCluster | null = null;
+  if (options.nodes && !options.cluster) {
+    log(`starting a local cluster of ${options.nodes} Felt nodes (own PostgreSQL and redis-server)…`);
+    started = await LocalCluster.start({ nodes: options.nodes, log, ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}) });
+  } else if (!options.url && !options.urls && !options.cluster) {
     log('starting an in-process Felt server (embedded PostgreSQL)…');
     server = await startInProcessFelt(options.inProcess);
   }
   try {
-    const baseUrl = options.url ?? server!.url;
-    const admin = options.admin ?? server?.admin;
+    const cluster = options.cluster ?? started;
+    const urls = cluster?.urls ?? options.urls ?? [options.url ?? server!.url];
+    const admin = cluster?.admin ?? options.admin ?? server?.admin;
     if (!admin) throw new Error('--url needs ADMIN_USERNAME and ADMIN_PASSWORD in the environment for setup');
-    return await runAgainst(baseUrl, admin, options, log);
+    const probe = new ClusterProbe(urls, cluster, cluster?.databaseUrl ?? options.databaseUrl ?? null);
+    return await runAgainst(probe, admin, options, log);
   } finally {
     await server?.close();
+    if (started) {
+      const { orphans } = await started.close();
+      if (orphans.length > 0) log(`cluster teardown had to kill ${orphans.length} leftover processes: ${orphans.join(', ')}`);
+    }
   }
 }
 
-async function runAgainst(baseUrl: string, adminCreds: { username: string; password: string }, options: SimOptions, log: (line: string) => void): Promise<SimReport> {
+/** The first node that is not known to be down (the run's setup and audit calls go there). */
+function liveUrl(probe: ClusterProbe, cluster: LocalCluster | undefined | null): string {
+  const up = cluster?.nodes.find((n) => n.state !== 'down');
+  return up?.url ?? probe.urls[0]!;
+}
+
+async function runAgainst(probe: ClusterProbe, adminCreds: { username: string; password: string }, options: SimOptions, log: (line: string) => void): Promise<SimReport> {
   const stats = new SimStats();
   const rng = createRng(options.seed);
   const runId = newRunId();
+  const cluster = probe.cluster;
+  const live = () => liveUrl(probe, cluster);
+  const baseUrl = live();
   const adminToken = (await login(baseUrl, adminCreds.username, adminCreds.password)).token;
+  const rakeBefore = await probe.houseRake();
   const timeoutMs = options.actionTimeoutMs ?? (options.chaos ? 1_000 : 10_000);
   log(`setting up ${options.tables} tables × ${options.seats} seats (run ${runId})…`);
   const tables = await createTables(baseUrl, adminToken, runId, options.tables, options.variant, options.seats, timeoutMs);
-  const bots = await createBots(baseUrl, adminToken, runId, tables, options, stats);
+  const bots = await createBots(probe.urls, adminToken, runId, tables, options, stats);
   const extra = options.chaos ? await chaosSetup(baseUrl, adminToken, runId, options, timeoutMs) : null;
   log(`${bots.length} bots registered and credited; sitting down…`);
   await mapLimit(bots, 16, (bot) => bot.start());
 
+  const tableIds = tables.map((t) => t.tableId);
+  await probe.playStarted(tableIds);
   await options.hooks?.playStarted?.();
   const progress = new Progress(stats, { target: options.hands, stream: process.stderr, ...(options.durationMs ? { durationMs: options.durationMs } : {}), ...options.progress });
   const started = performance.now();
@@ -94,28 +137,39 @@ async function runAgainst(baseUrl: string, adminCreds: { username: string; passw
     if (options.durationMs) setTimeout(resolve, options.durationMs).unref();
   });
   progress.start();
-  const chaosTasks = extra ? startChaos(baseUrl, extra, stats, rng, tables, () => stopped) : [];
-  await done;
+  const chaosTasks = extra ? startChaos(baseUrl, probe.urls, extra, stats, rng, tables, () => stopped, options.killNodeAfterMs) : [];
+  const nodeChaos = runNodeChaos(probe, stats, tableIds, options, log);
+  await (options.stopAfterDuringPlay ? Promise.race([done, nodeChaos]) : done);
   stats.markStop();
   stopped = true;
   const playSeconds = (performance.now() - started) / 1000;
   progress.stop();
   await options.hooks?.playStopped?.();
   log(`stopping: ${stats.settledHands.size} hands settled; every bot leaves the table…`);
-  await Promise.all(chaosTasks);
+  await Promise.all([...chaosTasks, nodeChaos]);
   const left = await Promise.all(bots.map((b) => b.stop()));
   // Hands still running when the stop came finish and are announced; let late results land in the count.
   await sleep(200);
 
-  const ends = await accountEnds(baseUrl, bots, left, extra?.accounts ?? []);
-  const serverReport = await reconcile(baseUrl, adminToken);
+  const auditUrl = live();
+  const ends = await accountEnds(auditUrl, bots, left, extra?.accounts ?? []);
+  const serverReport = await reconcile(auditUrl, adminToken);
+  const clusterSummary = await probe.summary(tableIds);
+  const rakeAfter = await probe.houseRake();
+  if (options.killNodeAfterMs !== undefined && clusterSummary.failovers === 0) stats.error('a node was killed but no table of the run moved to another node');
   for (const bot of bots) bot.close();
   const created = [...tables, ...(extra?.raceTables ?? [])];
-  const closed = options.keepTables ? 0 : await closeTables(baseUrl, adminToken, created, stats);
+  const liveUrls = cluster ? cluster.nodes.filter((n) => n.state !== 'down').map((n) => n.url) : probe.urls;
+  const closed = options.keepTables ? 0 : await closeTables(liveUrls, adminToken, created, stats);
   if (!options.keepTables) log(`closed ${closed} of ${created.length} tables this run created`);
-  const verdict = conservation(ends, stats.rakeFromResults, serverReport);
+  const ledgerRake = rakeBefore !== null && rakeAfter !== null ? new Money(rakeAfter).minus(rakeBefore) : null;
+  // A hand settled just before its node died may never have been announced: after a node failure the
+  // ledger's own rake figure is the reference, and what the results announced is reported beside it.
+  const verdict = conservation(ends, stats.rakeFromResults, serverReport, stats.nodeFailures > 0 ? ledgerRake : null);
   return buildReport(stats, playSeconds, verdict, {
-    url: options.url ?? 'in-process',
+    url: probe.urls.length > 1 ? probe.urls.join(',') : (options.url ?? 'in-process'),
+    nodes: probe.urls.length,
+    killNodeAfterMs: options.killNodeAfterMs ?? null,
     tables: options.tables,
     seats: options.seats,
     hands: options.hands,
@@ -128,13 +182,18 @@ async function runAgainst(baseUrl: string, adminCreds: { username: string; passw
     tablesClosed: closed,
     actionTimeoutMs: timeoutMs,
     runId,
-  });
+  }, clusterSummary);
 }
 
 /** Closes the tables a run created; a table that cannot be closed is an error of the run. */
-async function closeTables(baseUrl: string, adminToken: string, tables: SimTable[], stats: SimStats): Promise<number> {
+async function closeTables(urls: readonly string[], adminToken: string, tables: SimTable[], stats: SimStats): Promise<number> {
   const outcomes = await mapLimit(tables, 8, async (t) => {
-    const a = await request('POST', `${baseUrl}/api/admin/tables/${t.tableId}/close`, {}, adminToken);
+    // A node that does not run the table may answer table_not_found: the owner is asked in turn.
+    let a = await request('POST', `${urls[0]}/api/admin/tables/${t.tableId}/close`, {}, adminToken);
+    for (const url of urls.slice(1)) {
+      if (a.status !== 404 || (a.body as { error?: { code?: string } })?.error?.code !== 'table_not_found') break;
+      a = await request('POST', `${url}/api/admin/tables/${t.tableId}/close`, {}, adminToken).catch(() => a);
+    }
     // A server without the close route (an older Felt) keeps its tables; that is not this run's fault.
     if (a.status === 404 && (a.body as { error?: { code?: string } })?.error?.code === 'not_found') return false;
     if (a.status !== 200 && a.status !== 202) stats.error(`closing table ${t.tableId}: HTTP ${a.status} ${JSON.stringify(a.body)}`);
@@ -143,17 +202,25 @@ async function closeTables(baseUrl: string, adminToken: string, tables: SimTable
   return outcomes.filter(Boolean).length;
 }
 
-async function createBots(baseUrl: string, adminToken: string, runId: string, tables: SimTable[], options: SimOptions, stats: SimStats): Promise<Bot[]> {
+/**
+ * Bot n plays through node n mod N (its HTTP calls too) and, should that node die, reconnects to the
+ * following ones: players of one table sit on different nodes, so every table is played across nodes.
+ */
+async function createBots(urls: readonly string[], adminToken: string, runId: string, tables: SimTable[], options: SimOptions, stats: SimStats): Promise<Bot[]> {
   const rng = createRng(options.seed);
+  const baseUrl = urls[0]!;
   const bots: Bot[] = [];
   for (const [t, table] of tables.entries()) {
     const credit = table.buyIn.mul(options.buyInsPerBot ?? BUY_INS_PER_BOT);
     const accounts = await createAccounts(baseUrl, adminToken, `sim${runId}t${t}s`, options.seats, credit);
     for (const [s, account] of accounts.entries()) {
       const botRng = rng.fork(`bot:${t}:${s}`);
+      const n = bots.length % urls.length;
+      const mine = [...urls.slice(n), ...urls.slice(0, n)];
       bots.push(
         new Bot({
-          baseUrl,
+          baseUrl: mine[0]!,
+          ...(urls.length > 1 ? { urls: mine } : {}),
           session: account.session,
           tableId: table.tableId,
           buyIn: table.buyIn,
@@ -185,13 +252,40 @@ async function chaosSetup(baseUrl: string, adminToken: string, runId: string, op
   return { raceTables, race: race!, hostile: hostile!, accounts: [race!, hostile!] };
 }
 
-function startChaos(baseUrl: string, extra: ChaosExtra, stats: SimStats, rng: ReturnType<typeof createRng>, tables: SimTable[], stopped: () => boolean): Promise<void>[] {
-  const hostile = runHostileClient({ baseUrl, stats, rng: rng.fork('hostile'), tableId: tables[0]!.tableId, stopped }, extra.hostile.session).catch((error: unknown) =>
+/** Kills a node at --kill-node-after, then runs the caller's cluster chaos; both finish before the bots leave. */
+async function runNodeChaos(probe: ClusterProbe, stats: SimStats, tableIds: string[], options: SimOptions, log: (line: string) => void): Promise<void> {
+  try {
+    if (options.killNodeAfterMs !== undefined) {
+      await sleep(options.killNodeAfterMs);
+      stats.markFailover((options.leaseTtlMs ?? 5_000) + FAILOVER_GRACE_MS);
+      const victim = await probe.killBusiest(tableIds);
+      log(`killed ${victim} (kill -9) ${options.killNodeAfterMs / 1000} s into play`);
+    }
+    await options.duringPlay?.({ probe, stats, tableIds });
+  } catch (error) {
+    stats.error(`node chaos: ${(error as Error).message}`);
+  }
+}
+
+function startChaos(
+  baseUrl: string,
+  urls: readonly string[],
+  extra: ChaosExtra,
+  stats: SimStats,
+  rng: ReturnType<typeof createRng>,
+  tables: SimTable[],
+  stopped: () => boolean,
+  killAfterMs: number | undefined,
+): Promise<void>[] {
+  const playStart = performance.now();
+  // A buy-in race needs definite answers; it is not run across a planned node kill or a failover.
+  const mayRace = () => !stopped() && !stats.inFailover() && (killAfterMs === undefined || performance.now() - playStart < killAfterMs - 8_000);
+  const hostile = runHostileClient({ baseUrl, urls, stats, rng: rng.fork('hostile'), tableId: tables[0]!.tableId, stopped }, extra.hostile.session).catch((error: unknown) =>
     stats.error(`hostile client: ${(error as Error).message}`),
   );
   const race = (async () => {
     // Several rounds, spread over the run, so the race meets the server at different load.
-    for (let round = 0; round < 3 && !stopped(); round++) {
+    for (let round = 0; round < 3 && mayRace(); round++) {
       await runBuyInRace({ baseUrl, stats }, extra.race.session, extra.raceTables.map((t) => t.tableId), extra.raceTables[0]!.buyIn, RACE_AFFORDABLE);
       for (let i = 0; i < 20 && !stopped(); i++) await sleep(100);
     }
@@ -201,7 +295,7 @@ function startChaos(baseUrl: string, extra: ChaosExtra, stats: SimStats, rng: Re
 
 async function accountEnds(baseUrl: string, bots: Bot[], left: boolean[], others: SimAccount[]): Promise<AccountEnd[]> {
   const botEnds = await mapLimit(bots, 16, async (bot, i): Promise<AccountEnd> => {
-    const wallet = await bot.checkWallet();
+    const wallet = await bot.checkWallet(baseUrl);
     return { username: bot.opts.session.username, credited: bot.account.credited, wallet: wallet.actual, expectedWallet: wallet.expected, seat: left[i] ? ZERO : bot.account.stack, left: left[i]! };
   });
   const otherEnds = await mapLimit(others, 4, async (a): Promise<AccountEnd> => {

@@ -63,6 +63,13 @@ export class Latency {
   }
 }
 
+/**
+ * Answers a client can meet while a table moves to another node (owner died, lease taken over): the
+ * request may or may not have taken effect, or reached a table that is being restored. Expected only
+ * inside a failover window (SimStats.inFailover); anywhere else they are errors of the server.
+ */
+export const FAILOVER_CODES: ReadonlySet<string> = new Set(['outcome_unknown', 'unavailable', 'stale_hand', 'not_your_turn', 'not_seated', 'table_not_found', 'lease_lost', 'internal']);
+
 /** Counts of one rejection code. */
 export interface CodeCount {
   expected: number;
@@ -98,6 +105,22 @@ export class SimStats {
   private handListeners: Array<(count: number) => void> = [];
   /** Counts when the run was told to stop; rates use these so the wind-down does not inflate them. */
   atStop: { hands: number; actions: number; frames: number } | null = null;
+
+  /** Until when (performance.now() ms) answers typical of a table moving between nodes are expected. */
+  private failoverUntil = -Infinity;
+  /** Node failures the run caused (kill -9 of a node), each opening a failover window. */
+  nodeFailures = 0;
+
+  /** Opens a failover window of `windowMs` from now: a node died and its tables are moving. */
+  markFailover(windowMs: number): void {
+    this.nodeFailures++;
+    this.failoverUntil = Math.max(this.failoverUntil, performance.now() + windowMs);
+  }
+
+  /** True inside a failover window. */
+  inFailover(): boolean {
+    return performance.now() < this.failoverUntil;
+  }
 
   /** Freezes the throughput counts (hands still finishing after this are counted, but not in rates). */
   markStop(): void {
