@@ -87,7 +87,7 @@ it('a second node leaves a live owner alone; after the lease expires it takes ov
   expect(voided).toMatchObject({ status: 'voided', void_reason: expect.stringMatching(/owner node lost \(node-a/) });
   const onB = b.tables.get(tableId)!;
   expect(players.map((p) => onB.seatNumberOf(p.playerId))).toEqual(seatsOnA);
-  expect(onB.view(null).seats.filter(Boolean).map((s) => Number(s!.stack))).toEqual([100, 100]);
+  // The restored seats are active, so B may already be dealing: the committed seat accounts are the check.
   expect(Object.values(await seatBalances(tableId))).toEqual(['100', '100']);
   await expectConservation();
 

@@ -22,11 +22,11 @@ const CONFIG = {
 const holding = (playerId: string, seatNumber: number | null, balance = '50') => ({ playerId, username: playerId, balance, seatNumber });
 
 describe('placeSeats', () => {
-  it('seats each player at the remembered seat, sitting out and disconnected, with the seat balance as stack', () => {
+  it('seats each player at the remembered seat, active and disconnected, with the seat balance as stack', () => {
     const { seats, unplaced } = placeSeats([holding('a', 2, '75'), holding('b', 0)], CONFIG, '7', 1_000);
     expect(unplaced).toEqual([]);
     expect(seats.map((s) => s?.playerId ?? null)).toEqual(['b', null, 'a']);
-    expect(seats[2]).toMatchObject({ seat: 2, phase: 'seated', sittingOut: true, connected: false, disconnectedAt: 1_000, busy: false });
+    expect(seats[2]).toMatchObject({ seat: 2, state: { kind: 'active', topUp: { kind: 'none' } }, presence: { kind: 'disconnected', since: 1_000 } });
     expect(seats[2]!.stack.toString()).toBe('75');
     // A fresh session per epoch: the restored seat's cash-out key can never replay an earlier session's.
     expect(seats[2]!.sessionId).toBe('restored-epoch-7');

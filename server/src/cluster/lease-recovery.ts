@@ -3,8 +3,8 @@
  * table, only under the new epoch (every step is fenced, so a faster node cannot be undone by a slower
  * one). The hand the previous owner left in progress is voided (its bets never left the seat accounts,
  * so voiding returns every stake). Then the seats: after a crash or a lost lease (`own`, `expired`)
- * the players were never told anything, so they get their seats back, sitting out and disconnected
- * until they reconnect, with the seat balances as stacks; after an orderly shutdown (`released`) or
+ * the players were never told anything, so they get their seats back, active and disconnected until
+ * they reconnect (any node), with the seat balances as stacks; after an orderly shutdown (`released`) or
  * for a table that never had an owner (`new`), players were told the server went away (or there were
  * none), so their chips go back to their wallets as a restart always did.
  */
@@ -115,8 +115,11 @@ function restoredSeat(h: SeatHolding, seat: number, config: TableConfig, epoch: 
     username: h.username,
     stack: chips(h.balance),
     sessionId: `restored-epoch-${epoch}`,
-    // Sitting out and disconnected until the player comes back: the seat clock's timers then run as for any absent player.
-    state: { kind: 'sittingOut', since: nowMs, topUp: { kind: 'none' } },
+    // Active but disconnected: a player whose node died reconnects to another node and plays on at once.
+    // One who does not come back is handled like any absent player: timed out in hands, sat out by the
+    // seat clock after SEAT_DISCONNECT_SITOUT_MS and stood up later (whether the seat sat out before the
+    // crash lived only in the dead node's memory).
+    state: { kind: 'active', topUp: { kind: 'none' } },
     presence: { kind: 'disconnected', since: nowMs },
     timeouts: 0,
     timeBankMs: config.timeBankMs,

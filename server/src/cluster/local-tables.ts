@@ -39,13 +39,15 @@ export function localTables(io: FeltIo, registry: TableRegistry, serve: LocalTab
     resume(playerId) {
       for (const table of registry.tablesOf(playerId)) {
         const tableId = table.config.tableId;
-        table.notify({ type: 'player.presence', playerId, connected: true });
         io.in(playerRoom(playerId)).socketsJoin(tableRoom(tableId));
+        // The view goes out before the presence change, which publishes a newer one: the other way round
+        // the player's sockets got the same seq twice (as in the handlers' local resume).
         const cards = table.holeCards(playerId);
         sendToPlayer(io, playerId, tableId, [
           { type: 'table:state', payload: table.view(playerId) },
           ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
         ]);
+        table.notify({ type: 'player.presence', playerId, connected: true });
       }
     },
     absent(playerId) {

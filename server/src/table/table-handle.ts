@@ -53,9 +53,10 @@ export class TableHandle {
     /** The memo every node shares (Redis), when clustered; without it request ids live only here. */
     private readonly sharedMemo?: RequestMemo,
     /** Seats restored from the seat accounts after a takeover (the lease recovery). */
-    restoredSeats?: Array<TableSeat | null>,
+    /** Where the actor starts: seats restored from the seat accounts, and its first view seq (table-machine.ts). */
+    start: { seats?: Array<TableSeat | null>; firstSeq?: number } = {},
   ) {
-    this.actor = createTableActor({ config, deps, lastHandNumber, seats: restoredSeats });
+    this.actor = createTableActor({ config, deps, lastHandNumber, ...start });
     let markClosed: () => void = () => undefined;
     this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({

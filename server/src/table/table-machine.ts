@@ -44,6 +44,11 @@ export interface TableInput {
   lastHandNumber: number;
   /** Seats restored from the seat accounts after a takeover (default: every seat empty). */
   seats?: Array<TableSeat | null>;
+  /**
+   * The first view seq (default 0). A table taken over under a new lease epoch starts above every seq
+   * the previous owner can have sent, so clients that drop views older than their newest keep working.
+   */
+  firstSeq?: number;
 }
 
 /** The subset of XState's `enqueue` that `perform` uses. */
@@ -181,7 +186,7 @@ export const tableMachine = setup({
     button: null,
     lastHandNumber: input.lastHandNumber,
     hand: null,
-    seq: 0,
+    seq: input.firstSeq ?? 0,
     shownCards: {},
     writer: new HandEventWriter(),
     outbox: new Outbound(input.deps),

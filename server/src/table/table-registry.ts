@@ -49,6 +49,17 @@ export interface RegistryDeps {
   onLeaseLost?: (tableId: string, why: string) => void;
 }
 
+/** Views one lease epoch may number; a node could never send that many before its lease ends. */
+export const SEQS_PER_EPOCH = 1_000_000_000;
+
+/**
+ * The first view seq of an actor under lease `epoch`: above anything an earlier owner sent, so views stay
+ * increasing for clients across a failover (epochs up to about nine million stay exact in a double).
+ */
+export function firstSeqOf(epoch: string): number {
+  return Math.max(0, Number(epoch) - 1) * SEQS_PER_EPOCH;
+}
+
 /** Converts a stored table into the actor's configuration. */
 export function tableConfigOf(row: PokerTable): TableConfig {
   const { id, status: _status, nextHandNumber: _next, createdAt: _created, ...config } = row;
@@ -141,7 +152,7 @@ export class TableRegistry implements LeaseHost {
       Number(row.nextHandNumber) - 1,
       deps.logger,
       deps.requestMemo,
-      restoredSeats,
+      { seats: restoredSeats, firstSeq: firstSeqOf(fence.epoch) },
     );
     this.tables.set(row.id, handle);
     void handle.closed.then(() => {

@@ -7,8 +7,9 @@ import { LedgerEntryEntity } from './ledger-entry.entity';
 import { HandEntity } from './hand.entity';
 import { HandEventEntity } from './hand-event.entity';
 import { ChatMessageEntity } from './chat-message.entity';
+import { FeltNodeEntity, TableLeaseEntity, TableSeatEntity } from './table-lease.entity';
 
-export { PlayerEntity, PokerTableEntity, AccountEntity, TransferEntity, LedgerEntryEntity, HandEntity, HandEventEntity, ChatMessageEntity };
+export { PlayerEntity, PokerTableEntity, AccountEntity, TransferEntity, LedgerEntryEntity, HandEntity, HandEventEntity, ChatMessageEntity, TableLeaseEntity, FeltNodeEntity, TableSeatEntity };
 
 export const ENTITIES = [
   PlayerEntity,
@@ -19,4 +20,7 @@ export const ENTITIES = [
   HandEntity,
   HandEventEntity,
   ChatMessageEntity,
+  TableLeaseEntity,
+  FeltNodeEntity,
+  TableSeatEntity,
 ];
