@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ERROR_CODES, HTTP_STATUS } from '../shared/codes';
-import { clientSchemas, MAX_FRAME_ITEMS, PROTOCOL_LIMITS, PROTOCOL_VERSIONS, type ClientEventName } from '../shared/protocol';
+import { clientSchemas, MAX_FRAME_ITEMS, PROTOCOL_LIMITS, PROTOCOL_VERSIONS, VIEW_SEQS_PER_EPOCH, type ClientEventName } from '../shared/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 export const PROTOCOL_DOC = path.join(ROOT, 'docs/PROTOCOL.md');
@@ -163,7 +163,9 @@ export function renderProtocolDoc(): string {
   out.push('  every seat change, at each deal and after each result; during a hand only the player now to act and the player who just');
   out.push('  acted get a new one (everyone learns of each action and street from `hand:event`). `seq` orders them: every view');
   out.push('  sent has a new `seq`, and no socket gets the same one twice. A turn may be shown more than once (a seat change during');
-  out.push('  it, a reconnect), so a bot answers each `(handId, turn.number)` once.');
+  out.push('  it, a reconnect), so a bot answers each `(handId, turn.number)` once. When another node takes the table over after a');
+  out.push(`  failure, its views start at (lease epoch - 1) × ${VIEW_SEQS_PER_EPOCH.toLocaleString('en')} (\`VIEW_SEQS_PER_EPOCH\`), above anything the old owner sent;`);
+  out.push('  keep the view with the highest `seq` and drop older ones (a paused old owner may send a late one).');
   out.push('- `hand:cards` (`HandCardsMessage`): your hole cards and the deck commitment, only to your own sockets.');
   out.push('- `hand:event` (`HandEventMessage`): each post, action, street and uncalled return as it happens.');
   out.push('- `hand:result` (`HandResultMessage`): pots, winners, rake, shown hands and the openings of the board and shown cards, sent only after the settlement transaction committed.');

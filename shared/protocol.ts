@@ -263,6 +263,13 @@ export const handshakeAuthSchema = z.object({ protocol: z.union([z.literal(1), z
 export const MAX_FRAME_ITEMS = 64;
 
 /**
+ * View seqs a table's owner may use under one lease epoch. When another node takes a table over (its
+ * lease epoch grows), its views start at (epoch - 1) x this, above anything the old owner sent; a view
+ * from an older epoch that arrives late (a paused node waking up) is stale and is to be dropped.
+ */
+export const VIEW_SEQS_PER_EPOCH = 1_000_000_000;
+
+/**
  * Protocol 2: the turn moved on. Sent instead of a full `table:state` to sockets that learn the rest
  * from the frame's `hand:event` items (watchers, and seated players whose own view did not change).
  */

@@ -3,7 +3,7 @@
  * legal actions in its own table:state, re-syncs from the server's view after a reconnect, and keeps
  * its own chip accounting from acks and hand:result (credited − bought in + cashed out = wallet).
  */
-import type { FrameItem, HandCardsMessage, HandEventMessage, HandResultMessage, ProtocolVersion, TableFrame, TableView } from '../../shared/protocol';
+import { VIEW_SEQS_PER_EPOCH, type FrameItem, type HandCardsMessage, type HandEventMessage, type HandResultMessage, type ProtocolVersion, type TableFrame, type TableView } from '../../shared/protocol';
 import { Money, ZERO, formatAmount, type Chips } from '../../shared/money';
 import { me, type Session } from './api';
 import { Connection, type Pacing, type Timed } from './connection';
@@ -39,6 +39,8 @@ const OPEN_OUTCOME = new Set(['outcome_unknown', 'unavailable', 'lease_lost', 't
 /** How often, and how far apart, a money request with an open outcome is asked again (20 s in all). */
 const OPEN_OUTCOME_RETRIES = 40;
 const OPEN_OUTCOME_RETRY_MS = 500;
+/** How long a bot waits for a pending cash-out before asking to leave again. */
+const LEAVE_REPEAT_MS = 5_000;
 
 type Phase = 'idle' | 'sitting' | 'seated' | 'leaving' | 'left';
 
@@ -175,7 +177,9 @@ export class Bot {
   private onState(view: TableView): void {
     if (view.tableId !== this.opts.tableId) return;
     // The protocol promises every view a new seq and no socket the same one twice.
-    if (view.seq <= this.connectionSeq) this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
+    // A view of an older lease epoch is a paused old owner's late frame (dropped below), not a repeat.
+    const staleEpoch = Math.floor(view.seq / VIEW_SEQS_PER_EPOCH) < Math.floor(this.connectionSeq / VIEW_SEQS_PER_EPOCH);
+    if (view.seq <= this.connectionSeq && !staleEpoch) this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
     this.connectionSeq = Math.max(this.connectionSeq, view.seq);
     if (this.latest && view.seq < this.latest.seq) return;
     this.latest = view;
@@ -333,7 +337,7 @@ export class Bot {
     if (answer.ack.cashedOut !== null) {
       this.account.cashedOut = this.account.cashedOut.plus(new Money(answer.ack.cashedOut));
     } else {
-      const gone = await this.until(() => !!this.latest && !this.latest.seats.some((x) => x.playerId === this.playerId), timeoutMs);
+      const gone = await this.awaitCashOut(timeoutMs);
       if (!gone) {
         this.opts.stats.error(`${this.tag} pending cash-out did not complete within ${timeoutMs} ms`);
         return false;
@@ -344,6 +348,22 @@ export class Bot {
     this.account.stack = ZERO;
     this.phase = 'left';
     return true;
+  }
+
+  /**
+   * Waits until the seat is gone from the view. A leave acknowledged as pending lives in the table
+   * actor's memory only: if that node dies, the new owner restores the seat (its chips are safe in the
+   * seat account) without the wish to leave. So while the seat is still there the bot asks again, as a
+   * person would click Leave again; a repeated leave is harmless (one cash-out per seat session).
+   */
+  private async awaitCashOut(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const gone = () => !!this.latest && !this.latest.seats.some((x) => x.playerId === this.playerId);
+    while (Date.now() < deadline) {
+      if (await this.until(gone, Math.min(LEAVE_REPEAT_MS, deadline - Date.now()))) return true;
+      await this.conn.call('table:leave', { tableId: this.opts.tableId, requestId: this.nextRequestId() }).catch(() => undefined);
+    }
+    return gone();
   }
 
   /** Stops playing: leaves (cash-out) and then no longer reacts to the table. */

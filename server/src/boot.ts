@@ -72,7 +72,15 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
   try {
     const { url, embedded } = await resolveDatabase(config, logger);
     if (embedded) cleanups.push(() => embedded.stop());
-    const dataSource = createDataSource({ url, poolSize: config.DB_POOL_SIZE });
+    const dataSource = createDataSource({
+      url,
+      poolSize: config.DB_POOL_SIZE,
+      // A node paused (SIGSTOP, a long GC, a VM freeze) inside a fenced transaction holds its lease row
+      // FOR SHARE, which would block the takeover for as long as the pause lasts. PostgreSQL ends such a
+      // session after one lease TTL, so another node takes the table over within about TTL of the pause;
+      // the paused node's transaction is rolled back (nothing moved) and its next one meets the fence.
+      idleInTransactionMs: config.LEASE_TTL_MS,
+    });
     await dataSource.initialize();
     cleanups.push(() => dataSource.destroy());
     if (config.RUN_MIGRATIONS) {

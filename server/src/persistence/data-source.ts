@@ -12,6 +12,8 @@ export interface DataSourceOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** How long PostgreSQL lets a session sit idle inside a transaction before ending it (default 30 s). */
+  idleInTransactionMs?: number;
 }
 
 /** Builds (does not connect) a DataSource for `url`. */
@@ -30,7 +32,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       max: options.poolSize ?? 20,
       // A statement that runs this long is a bug or a lock pile-up; fail it instead of hanging the table.
       statement_timeout: 15_000,
-      idle_in_transaction_session_timeout: 30_000,
+      idle_in_transaction_session_timeout: options.idleInTransactionMs ?? 30_000,
     },
   });
 }

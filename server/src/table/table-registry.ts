@@ -13,7 +13,7 @@ import { getTable, type PokerTable } from '../persistence/poker-tables';
 import { recoverTable } from '../cluster/lease-recovery';
 import type { LeaseHost } from '../cluster/lease-keeper';
 import type { Lease, TakenLease } from '../cluster/lease-store';
-import type { TableSummary } from '../../../shared/protocol';
+import { VIEW_SEQS_PER_EPOCH, type TableSummary } from '../../../shared/protocol';
 import { historyPort, ledgerPort } from './ledger-port';
 import { TableHandle } from './table-handle';
 import type { RequestMemo } from '../cluster/request-memo';
@@ -49,15 +49,12 @@ export interface RegistryDeps {
   onLeaseLost?: (tableId: string, why: string) => void;
 }
 
-/** Views one lease epoch may number; a node could never send that many before its lease ends. */
-export const SEQS_PER_EPOCH = 1_000_000_000;
-
 /**
  * The first view seq of an actor under lease `epoch`: above anything an earlier owner sent, so views stay
  * increasing for clients across a failover (epochs up to about nine million stay exact in a double).
  */
 export function firstSeqOf(epoch: string): number {
-  return Math.max(0, Number(epoch) - 1) * SEQS_PER_EPOCH;
+  return Math.max(0, Number(epoch) - 1) * VIEW_SEQS_PER_EPOCH;
 }
 
 /** Converts a stored table into the actor's configuration. */
