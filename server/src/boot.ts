@@ -26,8 +26,8 @@ import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, type FeltIo } from './transport/io-server';
 import { frameBroadcaster } from './transport/frame-broadcaster';
-import { installFrameProtocol } from './transport/frame-rooms';
-import { endPlayerSessions } from './transport/socket-guards';
+import { installFrameProtocol, sendToPlayer } from './transport/frame-rooms';
+import { endPlayerSessions, playerRoom, tableRoom } from './transport/socket-guards';
 import { localSessionBus, redisSessionBus } from './transport/session-bus';
 import { registerTableHandlers } from './transport/table.handlers';
 import { TableRegistry } from './table/table-registry';
@@ -262,6 +262,18 @@ async function startTables(
         metrics.settlementLatency.observe(ms / 1000);
       },
       handVoided: (variant) => metrics.handsVoided.inc({ variant }),
+    },
+    onSeatsRestored: (table, playerIds) => {
+      // Through rooms, so the players' sockets on every node join the table and get their seat back.
+      const tableId = table.config.tableId;
+      for (const playerId of playerIds) {
+        io.in(playerRoom(playerId)).socketsJoin(tableRoom(tableId));
+        const cards = table.holeCards(playerId);
+        sendToPlayer(io, playerId, tableId, [
+          { type: 'table:state', payload: table.view(playerId) },
+          ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
+        ]);
+      }
     },
   });
   const keeper = new LeaseKeeper(

@@ -45,6 +45,11 @@ export interface RegistryDeps {
   onHalt?: (tableId: string, error: Error) => void;
   /** Request ids shared by every node (Redis) when clustered. */
   requestMemo?: RequestMemo;
+  /**
+   * Told when a taken-over table starts with seats restored from the seat accounts: those players may
+   * already have reconnected to some node, before the table ran anywhere, so they are shown it now.
+   */
+  onSeatsRestored?: (table: TableHandle, playerIds: string[]) => void;
   /** Told when a table stopped because its lease was lost (metrics, logs). */
   onLeaseLost?: (tableId: string, why: string) => void;
 }
@@ -97,7 +102,9 @@ export class TableRegistry implements LeaseHost {
       const recovery = await recoverTable(ds, taken, tableConfigOf(row), Date.now());
       const restored = recovery.seats?.filter(Boolean).length ?? 0;
       logger.info({ tableId: taken.tableId, epoch: taken.epoch, origin: taken.origin, voidedHands: recovery.voidedHands, seatsReturned: recovery.seatsReturned, seatsRestored: restored }, 'table recovered');
-      this.add(row, recovery.seats ?? undefined);
+      const handle = this.add(row, recovery.seats ?? undefined);
+      const players = (recovery.seats ?? []).filter((s): s is TableSeat => s !== null).map((s) => s.playerId);
+      if (players.length > 0) this.deps.onSeatsRestored?.(handle, players);
     } catch (error) {
       if (!isLeaseLost(error)) throw error;
       this.lose([taken.tableId], 'the lease was taken over during recovery');
