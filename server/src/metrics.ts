@@ -132,11 +132,14 @@ export function registerMetricsRoute(router: Router): void {
 }
 
 /**
- * Ledger transactions refused by the lease fence: a node that lost a table's lease (paused, partitioned,
- * slow) tried to move chips or write history for it and was stopped by the epoch check.
+ * Work refused by the lease epoch check: `op="ledger"`, a table-scoped ledger transaction of a node that
+ * lost the table's lease (paused, partitioned, slow) and tried to move chips or write history; and
+ * `op="renewal"`, that node's lease renewal, which finds the epoch moved on and stops the table's actor
+ * before it tries anything (after a pause, whichever runs first decides which of the two counts).
  */
 export const fencedRefusals = new Counter({
   name: 'felt_fenced_refusals_total',
-  help: 'Table-scoped ledger transactions refused because the caller no longer held the table lease.',
+  help: 'Ledger transactions and lease renewals refused because the node no longer held the table lease (by op).',
+  labelNames: ['op'] as const,
   registers: [registry],
 });

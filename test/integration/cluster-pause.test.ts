@@ -1,7 +1,10 @@
 /**
  * SIGSTOP of a node past its lease: another node takes its tables and settles a hand there; after
- * SIGCONT the paused node's pending work must be refused by the fence (felt_fenced_refusals_total > 0
- * on it), every hand is settled exactly once, and every chip is accounted for, to the unit.
+ * SIGCONT the paused node's pending work must be refused by the epoch check (felt_fenced_refusals_total > 0
+ * on it), every hand is settled exactly once, and every chip is accounted for, to the unit. Which epoch
+ * check refuses first after SIGCONT is a race: the paused node's lease renewal (op="renewal", it then stops
+ * the table's actor) or one of its ledger transactions (op="ledger"); table-lease-fence.test.ts pins the
+ * ledger refusal of every stale operation, settlement included, deterministically.
  */
 import { runSim } from '../../client-sim/src/sim';
 import { FENCED_REFUSALS_METRIC } from '../../client-sim/src/cluster-probe';

@@ -32,7 +32,7 @@ async function expire(tableId: string): Promise<void> {
 
 async function fencedRefusals(): Promise<number> {
   const metric = await registry.getSingleMetric('felt_fenced_refusals_total')!.get();
-  return metric.values[0]?.value ?? 0;
+  return metric.values.find((v) => v.labels.op === 'ledger')?.value ?? 0;
 }
 
 async function expectBooksBalanced(): Promise<void> {

@@ -102,7 +102,7 @@ it('a second node leaves a live owner alone; after the lease expires it takes ov
   expect(settled[0]!.n).toBe(0);
   expect(Object.values(await seatBalances(tableId))).toEqual(['100', '100']);
   const metrics = await (await fetch(`${a.url}/metrics`)).text();
-  expect(metrics).toMatch(/felt_fenced_refusals_total [1-9]/);
+  expect(metrics).toMatch(/felt_fenced_refusals_total\{op="ledger"\} [1-9]/);
   await expectConservation();
 
   // 4. The players reconnect to B: they get their seats back, sit in, and play on.

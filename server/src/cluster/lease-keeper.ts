@@ -5,6 +5,7 @@
  * least-loaded live node. On shutdown it releases its leases so another node takes over at once.
  */
 import type { DataSource } from 'typeorm';
+import { fencedRefusals } from '../metrics';
 import type { Logger } from 'pino';
 import {
   assignLease,
@@ -89,7 +90,10 @@ export class LeaseKeeper {
     if (held.length > 0) {
       const still = await renewLeases(ds, nodeId, held, leaseTtlMs);
       const lost = held.filter((l) => !still.has(l.tableId)).map((l) => l.tableId);
-      if (lost.length > 0) this.host.lose(lost, 'lease renewal found the lease taken over');
+      if (lost.length > 0) {
+        fencedRefusals.inc({ op: 'renewal' }, lost.length);
+        this.host.lose(lost, 'lease renewal found the lease taken over');
+      }
     }
     if (this.stopped || !this.taking) return;
     const { liveNodes, openTables } = await clusterLoad(ds, leaseTtlMs);

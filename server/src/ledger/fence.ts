@@ -42,7 +42,7 @@ export async function assertFence(q: Queryable, fence: Fence | undefined): Promi
     [fence.tableId, fence.nodeId, fence.epoch],
   )) as unknown[];
   if (rows.length === 0) {
-    fencedRefusals.inc();
+    fencedRefusals.inc({ op: 'ledger' });
     throw new LeaseLostError(fence);
   }
 }
