@@ -16,9 +16,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { runSim } from '../client-sim/src/sim';
-import { UNLIMITED_HANDS } from '../client-sim/src/run';
 import { freePort } from '../client-sim/src/free-port';
 import { descendants } from '../client-sim/src/process-tree';
+import { floodSimOptions } from './flood-options';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../server/src/persistence/embedded-postgres';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -163,16 +163,7 @@ async function floodOnce(args: WorkersFloodArgs, workers: number, pgUrl: string,
   const report = await runSim({
     url: server.url,
     admin: server.admin,
-    tables: args.tables,
-    seats: args.seats,
-    hands: UNLIMITED_HANDS,
-    durationMs: args.durationMs,
-    variant: 'NT',
-    strategy: 'mixed',
-    chaos: false,
-    seed: 1,
-    buyInsPerBot: 1_000,
-    pacing: { perSecond: 190, burst: 380 },
+    ...floodSimOptions(args),
     progress: { stream: process.stderr, mode: 'lines', intervalMs: 10_000 },
     log,
     hooks: {

@@ -19,9 +19,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { io as connect, type Socket } from 'socket.io-client';
 import { runSim } from '../client-sim/src/sim';
-import { parseDuration, UNLIMITED_HANDS } from '../client-sim/src/run';
+import { parseDuration } from '../client-sim/src/run';
 import { Latency, type LatencySummary } from '../client-sim/src/stats';
 import { summariseProfile } from './profile-summary';
+import { floodSimOptions } from './flood-options';
 import { parseWorkers, runWorkersFlood } from './flood-workers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -159,17 +160,7 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
   const report = await runSim({
     url: info.url,
     admin: info.admin,
-    tables: args.tables,
-    seats: args.seats,
-    hands: UNLIMITED_HANDS,
-    durationMs: args.durationMs,
-    variant: 'NT',
-    strategy: 'mixed',
-    chaos: false,
-    seed: 1,
-    // Enough money that no table empties during the run: a flood measures the server, not bankruptcies.
-    buyInsPerBot: 1_000,
-    pacing: { perSecond: 190, burst: 380 },
+    ...floodSimOptions(args),
     progress: { stream: process.stderr, mode: 'lines', intervalMs: 10_000 },
     log,
     hooks: {
