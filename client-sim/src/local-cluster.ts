@@ -33,7 +33,7 @@ export interface LocalClusterOptions {
   leaseTtlMs?: number;
   /** Extra environment for every node (wins over the launcher's defaults). */
   env?: Record<string, string>;
-  /** LOG_LEVEL of the nodes (default warn); their output goes to <dir>/node-<i>.log. */
+  /** LOG_LEVEL of the nodes (default FELT_CLUSTER_LOG_LEVEL, else warn); their output goes to <dir>/node-<i>.log. */
   logLevel?: string;
   readyTimeoutMs?: number;
   /** Status lines; default none. */
@@ -177,7 +177,7 @@ export class LocalCluster {
       REDIS_URL: this.redisUrl,
       NODE_ID: node.nodeId,
       FELT_DATA_DIR: path.join(this.dir, node.nodeId),
-      LOG_LEVEL: this.options.logLevel ?? 'warn',
+      LOG_LEVEL: this.options.logLevel ?? process.env.FELT_CLUSTER_LOG_LEVEL ?? 'warn',
       // Every node must verify tokens any other node signed.
       TOKEN_SECRET: this.tokenSecret,
       ADMIN_USERNAME: this.admin.username,
