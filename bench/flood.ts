@@ -231,6 +231,8 @@ async function main(): Promise<void> {
       ackLatencyMs: report.ackLatencyMs,
       settlementLatencyMs: report.settlementLatencyMs,
       unexpectedErrors: report.unexpectedErrors.count,
+      // The first few, so a run that had any says what they were.
+      unexpectedErrorSamples: report.unexpectedErrors.samples.slice(0, 10),
       brokeBots: report.brokeBots,
       framesPerAction: report.framesPerAction,
       conservationOk: report.conservation.ok,

@@ -3,7 +3,7 @@
  * legal actions in its own table:state, re-syncs from the server's view after a reconnect, and keeps
  * its own chip accounting from acks and hand:result (credited − bought in + cashed out = wallet).
  */
-import { VIEW_SEQS_PER_EPOCH, type FrameItem, type HandCardsMessage, type HandEventMessage, type HandResultMessage, type ProtocolVersion, type TableFrame, type TableView } from '../../shared/protocol';
+import { type FrameItem, type HandCardsMessage, type HandEventMessage, type HandResultMessage, type ProtocolVersion, type TableFrame, type TableView } from '../../shared/protocol';
 import { Money, ZERO, formatAmount, type Chips } from '../../shared/money';
 import { me, type Session } from './api';
 import { Connection, type Pacing, type Timed } from './connection';
@@ -41,6 +41,8 @@ const OPEN_OUTCOME_RETRIES = 40;
 const OPEN_OUTCOME_RETRY_MS = 500;
 /** How long a bot waits for a pending cash-out before asking to leave again. */
 const LEAVE_REPEAT_MS = 5_000;
+/** How many recent view seqs a bot remembers to spot a repeated one. */
+const SEEN_SEQS_KEPT = 512;
 
 type Phase = 'idle' | 'sitting' | 'seated' | 'leaving' | 'left';
 
@@ -64,6 +66,8 @@ export class Bot {
   private cards = new Map<string, string[]>();
   /** The newest view seq this socket connection received; a view at or below it arrived twice. */
   private connectionSeq = -1;
+  /** The seqs of the latest views this connection got (bounded), to tell a repeat from a late view. */
+  private readonly seenSeqs = new Set<number>();
   private actedKey = '';
   private requestCounter = 0;
   private seatFixing = false;
@@ -82,6 +86,7 @@ export class Bot {
     // A new connection starts a new stream of views: the resume view may repeat the last one seen.
     s.on('connect', () => {
       this.connectionSeq = -1;
+      this.seenSeqs.clear();
     });
     // Protocol 2: a frame's items are handled in order, exactly as the events they stand for.
     s.on('table:frame', (frame) => {
@@ -177,9 +182,12 @@ export class Bot {
   private onState(view: TableView): void {
     if (view.tableId !== this.opts.tableId) return;
     // The protocol promises every view a new seq and no socket the same one twice.
-    // A view of an older lease epoch is a paused old owner's late frame (dropped below), not a repeat.
-    const staleEpoch = Math.floor(view.seq / VIEW_SEQS_PER_EPOCH) < Math.floor(this.connectionSeq / VIEW_SEQS_PER_EPOCH);
-    if (view.seq <= this.connectionSeq && !staleEpoch) this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
+    // The protocol promises no socket the same seq twice. An older seq that was not seen is no repeat:
+    // views reach a socket on two paths when its table runs on another node (the act's ack and the
+    // table's broadcasts), which may cross, and a paused old owner may send late ones; both are dropped below.
+    if (this.seenSeqs.has(view.seq)) this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
+    this.seenSeqs.add(view.seq);
+    if (this.seenSeqs.size > SEEN_SEQS_KEPT) this.seenSeqs.delete(this.seenSeqs.values().next().value!);
     this.connectionSeq = Math.max(this.connectionSeq, view.seq);
     if (this.latest && view.seq < this.latest.seq) return;
     this.latest = view;
