@@ -164,7 +164,6 @@ async function floodOnce(args: WorkersFloodArgs, workers: number, pgUrl: string,
     url: server.url,
     admin: server.admin,
     ...floodSimOptions(args),
-    progress: { stream: process.stderr, mode: 'lines', intervalMs: 10_000 },
     log,
     hooks: {
       playStarted: () => void (atStart = treeCpu(server.child.pid!, ticks)),

@@ -161,7 +161,6 @@ async function runFelt(args: FloodArgs, profileFile: string, log: (line: string)
     url: info.url,
     admin: info.admin,
     ...floodSimOptions(args),
-    progress: { stream: process.stderr, mode: 'lines', intervalMs: 10_000 },
     log,
     hooks: {
       playStarted: async () => {

@@ -43,6 +43,21 @@ export function useLocalCluster(options: Partial<LocalClusterOptions> = {}): Clu
   return handle;
 }
 
+/** The simulator run every cluster test plays: 3 tables × 3 bots, 1 s action timer, the test lease TTL. */
+export function clusterSimBase(cluster: LocalCluster, p: { hands: number; durationMs: number; chaos: boolean; seed: number }) {
+  return {
+    cluster,
+    tables: 3,
+    seats: 3,
+    ...p,
+    variant: 'NT' as const,
+    strategy: 'mixed' as const,
+    actionTimeoutMs: 1_000,
+    leaseTtlMs: TEST_LEASE_TTL_MS,
+    log: testLog,
+  };
+}
+
 const started = Date.now();
 /** Timestamped status lines of the cluster tests on stderr (jest buffers console output until a test ends). */
 export function testLog(line: string): void {

@@ -6,7 +6,7 @@
  */
 import { runSim } from '../../client-sim/src/sim';
 import type { SimReport } from '../../client-sim/src/report';
-import { TEST_LEASE_TTL_MS, auditLedger, expectCleanLedger, leaseOwners, settledHandCount, testLog, useLocalCluster, waitFor } from '../helpers/cluster';
+import { TEST_LEASE_TTL_MS, auditLedger, clusterSimBase, expectCleanLedger, leaseOwners, settledHandCount, useLocalCluster, waitFor } from '../helpers/cluster';
 
 /** Hands played before the kill, so the node dies with tables in play. */
 const HANDS_BEFORE_KILL = 8;
@@ -19,18 +19,7 @@ describe('cluster: kill -9 of a node mid-play', () => {
   it('plays across all nodes with chaos, survives the kill and conserves every chip', async () => {
     const { cluster } = handle;
     report = await runSim({
-      cluster,
-      tables: 3,
-      seats: 3,
-      hands: 60,
-      durationMs: 55_000,
-      variant: 'NT',
-      strategy: 'mixed',
-      chaos: true,
-      seed: 13,
-      actionTimeoutMs: 1_000,
-      leaseTtlMs: TEST_LEASE_TTL_MS,
-      log: testLog,
+      ...clusterSimBase(cluster, { hands: 60, durationMs: 55_000, chaos: true, seed: 13 }),
       duringPlay: async ({ probe, stats, tableIds }) => {
         await waitFor(`${HANDS_BEFORE_KILL} hands before the kill`, 30_000, async () => stats.settledHands.size >= HANDS_BEFORE_KILL);
         const before = await leaseOwners(cluster, tableIds);

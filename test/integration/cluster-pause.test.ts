@@ -10,7 +10,7 @@ import { runSim } from '../../client-sim/src/sim';
 import { FENCED_REFUSALS_METRIC } from '../../client-sim/src/cluster-probe';
 import { sumCounter } from '../../client-sim/src/local-cluster';
 import type { SimReport } from '../../client-sim/src/report';
-import { TEST_LEASE_TTL_MS, auditLedger, expectCleanLedger, leaseOwners, settledHandCount, testLog, useLocalCluster, waitFor } from '../helpers/cluster';
+import { TEST_LEASE_TTL_MS, auditLedger, clusterSimBase, expectCleanLedger, leaseOwners, settledHandCount, useLocalCluster, waitFor } from '../helpers/cluster';
 
 describe('cluster: a paused node loses its tables and is fenced', () => {
   const handle = useLocalCluster();
@@ -20,18 +20,7 @@ describe('cluster: a paused node loses its tables and is fenced', () => {
   it('refuses the paused node stale work after SIGCONT and settles each hand once', async () => {
     const { cluster } = handle;
     report = await runSim({
-      cluster,
-      tables: 3,
-      seats: 3,
-      hands: 1_000,
-      durationMs: 60_000,
-      variant: 'NT',
-      strategy: 'mixed',
-      chaos: false,
-      seed: 7,
-      actionTimeoutMs: 1_000,
-      leaseTtlMs: TEST_LEASE_TTL_MS,
-      log: testLog,
+      ...clusterSimBase(cluster, { hands: 1_000, durationMs: 60_000, chaos: false, seed: 7 }),
       stopAfterDuringPlay: true,
       duringPlay: async ({ probe, stats, tableIds }) => {
         await waitFor('5 hands before the pause', 40_000, async () => stats.settledHands.size >= 5);

@@ -4,7 +4,7 @@
  */
 import { runSim } from '../../client-sim/src/sim';
 import type { SimReport } from '../../client-sim/src/report';
-import { TEST_LEASE_TTL_MS, auditLedger, expectCleanLedger, settledHandCount, testLog, useLocalCluster, waitFor } from '../helpers/cluster';
+import { auditLedger, clusterSimBase, expectCleanLedger, settledHandCount, useLocalCluster, waitFor } from '../helpers/cluster';
 
 describe('cluster: redis-server restart mid-play', () => {
   const handle = useLocalCluster();
@@ -14,18 +14,7 @@ describe('cluster: redis-server restart mid-play', () => {
   it('resumes play on every table after Redis comes back and conserves every chip', async () => {
     const { cluster } = handle;
     report = await runSim({
-      cluster,
-      tables: 3,
-      seats: 3,
-      hands: 1_000,
-      durationMs: 60_000,
-      variant: 'NT',
-      strategy: 'mixed',
-      chaos: false,
-      seed: 21,
-      actionTimeoutMs: 1_000,
-      leaseTtlMs: TEST_LEASE_TTL_MS,
-      log: testLog,
+      ...clusterSimBase(cluster, { hands: 1_000, durationMs: 60_000, chaos: false, seed: 21 }),
       stopAfterDuringPlay: true,
       duringPlay: async ({ stats, tableIds }) => {
         await waitFor('5 hands before the restart', 40_000, async () => stats.settledHands.size >= 5);
