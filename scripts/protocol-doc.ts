@@ -165,7 +165,8 @@ export function renderProtocolDoc(): string {
   out.push('  sent has a new `seq`, and no socket gets the same one twice. A turn may be shown more than once (a seat change during');
   out.push('  it, a reconnect), so a bot answers each `(handId, turn.number)` once. When another node takes the table over after a');
   out.push(`  failure, its views start at (lease epoch - 1) × ${VIEW_SEQS_PER_EPOCH.toLocaleString('en')} (\`VIEW_SEQS_PER_EPOCH\`), above anything the old owner sent;`);
-  out.push('  keep the view with the highest `seq` and drop older ones (a paused old owner may send a late one).');
+  out.push('  keep the view with the highest `seq` and drop older or equal ones (a paused old owner may send a late one, and while');
+  out.push('  Redis between nodes fails and recovers a broadcast may arrive twice).');
   out.push('- `hand:cards` (`HandCardsMessage`): your hole cards and the deck commitment, only to your own sockets.');
   out.push('- `hand:event` (`HandEventMessage`): each post, action, street and uncalled return as it happens.');
   out.push('- `hand:result` (`HandResultMessage`): pots, winners, rake, shown hands and the openings of the board and shown cards, sent only after the settlement transaction committed.');

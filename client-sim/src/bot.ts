@@ -185,7 +185,11 @@ export class Bot {
     // The protocol promises no socket the same seq twice. An older seq that was not seen is no repeat:
     // views reach a socket on two paths when its table runs on another node (the act's ack and the
     // table's broadcasts), which may cross, and a paused old owner may send late ones; both are dropped below.
-    if (this.seenSeqs.has(view.seq)) this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
+    // During a failover (a node or Redis lost) a broadcast between nodes may arrive twice: expected then.
+    if (this.seenSeqs.has(view.seq)) {
+      if (this.opts.stats.inFailover()) this.opts.stats.rejection('repeated_view', true);
+      else this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
+    }
     this.seenSeqs.add(view.seq);
     if (this.seenSeqs.size > SEEN_SEQS_KEPT) this.seenSeqs.delete(this.seenSeqs.values().next().value!);
     this.connectionSeq = Math.max(this.connectionSeq, view.seq);
