@@ -349,13 +349,13 @@ export class Bot {
     if (answer.ack.cashedOut !== null) {
       this.account.cashedOut = this.account.cashedOut.plus(new Money(answer.ack.cashedOut));
     } else {
-      const gone = await this.awaitCashOut(timeoutMs);
-      if (!gone) {
+      const out = await this.awaitCashOut(timeoutMs);
+      if (!out.gone) {
         this.opts.stats.error(`${this.tag} pending cash-out did not complete within ${timeoutMs} ms`);
         return false;
       }
-      // The cash-out moves the whole stack the last hand:result announced.
-      this.account.cashedOut = this.account.cashedOut.plus(this.account.stack);
+      // The cash-out moves the whole stack the last hand:result announced (or the amount a repeated leave cashed out).
+      this.account.cashedOut = this.account.cashedOut.plus(out.cashedOut !== undefined ? new Money(out.cashedOut) : this.account.stack);
     }
     this.account.stack = ZERO;
     this.phase = 'left';
@@ -368,14 +368,20 @@ export class Bot {
    * seat account) without the wish to leave. So while the seat is still there the bot asks again, as a
    * person would click Leave again; a repeated leave is harmless (one cash-out per seat session).
    */
-  private async awaitCashOut(timeoutMs: number): Promise<boolean> {
+  private async awaitCashOut(timeoutMs: number): Promise<{ gone: boolean; cashedOut?: string }> {
     const deadline = Date.now() + timeoutMs;
     const gone = () => !!this.latest && !this.latest.seats.some((x) => x.playerId === this.playerId);
     while (Date.now() < deadline) {
-      if (await this.until(gone, Math.min(LEAVE_REPEAT_MS, deadline - Date.now()))) return true;
-      await this.conn.call('table:leave', { tableId: this.opts.tableId, requestId: this.nextRequestId() }).catch(() => undefined);
+      if (await this.until(gone, Math.min(LEAVE_REPEAT_MS, deadline - Date.now()))) return { gone: true };
+      const again = await this.conn
+        .call<{ cashedOut: string | null }>('table:leave', { tableId: this.opts.tableId, requestId: this.nextRequestId() })
+        .catch(() => undefined);
+      // The answer settles it even when the view that would show it never came (a broadcast lost
+      // between nodes): not seated means the cash-out committed; an amount means it committed now.
+      if (again && !again.ack.ok && again.ack.error.code === 'not_seated') return { gone: true };
+      if (again?.ack.ok && again.ack.cashedOut !== null) return { gone: true, cashedOut: again.ack.cashedOut };
     }
-    return gone();
+    return { gone: gone() };
   }
 
   /** Stops playing: leaves (cash-out) and then no longer reacts to the table. */
