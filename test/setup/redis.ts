@@ -33,12 +33,12 @@ export function ensureRedisServer(): string {
 export interface TestRedis {
   url: string;
   stop(): Promise<void>;
+  /** Kills redis-server with SIGKILL (its data is lost: persistence is off) and starts a new one on the same port after `downMs`. */
+  restartHard(downMs: number): Promise<void>;
 }
 
-/** Starts redis-server on a free loopback port and waits until it accepts connections. */
-export async function startRedis(): Promise<TestRedis> {
-  const bin = ensureRedisServer();
-  const port = await freePort();
+/** Spawns redis-server on `port` and resolves once it accepts connections. */
+async function spawnRedis(bin: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,13 +55,30 @@ export async function startRedis(): Promise<TestRedis> {
       reject(new Error(`redis-server exited with code ${code}`));
     });
   });
+  return child;
+}
+
+/** Resolves when `child` has exited, after sending it `signal`. */
+function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** Starts redis-server on a free loopback port and waits until it accepts connections. */
+export async function startRedis(): Promise<TestRedis> {
+  const bin = ensureRedisServer();
+  const port = await freePort();
+  let child = await spawnRedis(bin, port);
   return {
     url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => killAndWait(child, 'SIGTERM'),
+    async restartHard(downMs) {
+      await killAndWait(child, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      child = await spawnRedis(bin, port);
+    },
   };
 }

@@ -25,6 +25,7 @@ export async function attachAdapter(io: Server, redisUrl: string | undefined, lo
     const client = createClient({ url: redisUrl, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) } });
     client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis error (socket.io adapter)'));
     await client.connect();
+    handleFireAndForget(client, logger);
     io.adapter(createStreamsAdapter(client, { maxLen: ADAPTER_STREAM_MAX_LEN, blockTimeInMs: ADAPTER_BLOCK_MS }));
     return {
       kind: 'redis-streams',
@@ -40,4 +41,28 @@ export async function attachAdapter(io: Server, redisUrl: string | undefined, lo
     return { kind: 'node-cluster', close: async () => undefined };
   }
   return { kind: 'none', close: async () => undefined };
+}
+
+/** The adapter's commands it sends without awaiting (see handleFireAndForget). */
+const FIRE_AND_FORGET_COMMANDS = ['publish', 'sPublish', 'set'] as const;
+
+/**
+ * Gives the adapter's fire-and-forget commands a rejection handler. The streams adapter (0.3.1) sends
+ * ephemeral messages (server-side emits, which carry every forwarded table action, and broadcasts with
+ * acks) with a PUBLISH it never awaits, and persists sessions with a SET it never awaits. When
+ * redis-server dies, the commands in flight reject with ECONNRESET, and an unhandled rejection ends a
+ * Node 20 process: a Redis restart killed Felt nodes. The message is lost either way (Socket.IO
+ * documents that packets are lost while Redis is down, and the next table state repairs it), so the
+ * rejection is only logged; the returned promise is the original, so a caller that awaits still sees it.
+ */
+export function handleFireAndForget(client: object, logger: Logger): void {
+  const commands = client as unknown as Record<(typeof FIRE_AND_FORGET_COMMANDS)[number], (...args: unknown[]) => Promise<unknown>>;
+  for (const name of FIRE_AND_FORGET_COMMANDS) {
+    const original = commands[name].bind(client);
+    commands[name] = (...args: unknown[]) => {
+      const reply = original(...args);
+      reply.catch((error: unknown) => logger.debug({ err: error, command: name }, 'redis command lost while Redis was unreachable (socket.io adapter)'));
+      return reply;
+    };
+  }
 }

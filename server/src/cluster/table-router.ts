@@ -185,12 +185,12 @@ export class TableRouter {
 
   /** Asks the other nodes to re-send this player's seats and private views (a socket connected here). */
   resumeElsewhere(playerId: string): void {
-    if (this.clustered) (this.io as unknown as ServerSideIo).serverSideEmit(EVENTS.resume, playerId);
+    if (this.clustered) emitToOtherNodes(this.io, [EVENTS.resume, playerId], () => undefined);
   }
 
   /** Tells the other nodes' tables that this player's last socket here went away. */
   absentElsewhere(playerId: string): void {
-    if (this.clustered) (this.io as unknown as ServerSideIo).serverSideEmit(EVENTS.absent, playerId);
+    if (this.clustered) emitToOtherNodes(this.io, [EVENTS.absent, playerId], () => undefined);
   }
 
   /** The node running `tableId`: the lease owner when leases exist, else whichever node says so (lowest id). */
@@ -223,11 +223,13 @@ export class TableRouter {
         clearTimeout(timer);
         resolve(result);
       };
-      (this.io as unknown as ServerSideIo).serverSideEmit(event, ...args, (error: Error | null, responses: T[]) => {
+      const onAnswers = (error: Error | null, responses: T[]) => {
         // A node that did not answer in time still leaves the others' answers: the owner's may be among them.
         if (error && !(responses ?? []).some((r) => r !== null)) return finish('timeout');
         finish(responses ?? []);
-      });
+      };
+      // Redis unreachable: the request never left, so fail now rather than at the timeout.
+      emitToOtherNodes(this.io, [event, ...args, onAnswers], () => finish('timeout'));
     });
   }
 }
@@ -235,7 +237,23 @@ export class TableRouter {
 /** The untyped server-side emit surface (FeltIo types only client events). */
 interface ServerSideIo {
   on(event: string, listener: (...args: never[]) => void): void;
-  serverSideEmit(event: string, ...args: unknown[]): void;
+  of(namespace: '/'): { adapter: { serverSideEmit(packet: unknown[]): unknown } };
+}
+
+/**
+ * Sends a server-side emit (`packet` is the event, its arguments and an optional ack callback) through the
+ * namespace's adapter and handles the adapter's promise. `io.serverSideEmit` drops that promise, and the
+ * Redis streams adapter's emit with an ack first asks Redis how many nodes there are (PUBSUB NUMSUB): when
+ * redis-server died with that question in flight, the rejection went unhandled and ended the Felt process,
+ * and the ack was never called. `onError` learns that the emit did not leave this node.
+ */
+export function emitToOtherNodes(io: unknown, packet: unknown[], onError: (error: unknown) => void): void {
+  try {
+    const sent = (io as ServerSideIo).of('/').adapter.serverSideEmit(packet);
+    if (sent instanceof Promise) sent.catch(onError);
+  } catch (error) {
+    onError(error);
+  }
 }
 
 // What another node may send us; the payload itself is checked again with the event's own schema.
