@@ -181,7 +181,6 @@ export class Bot {
 
   private onState(view: TableView): void {
     if (view.tableId !== this.opts.tableId) return;
-    // The protocol promises every view a new seq and no socket the same one twice.
     // The protocol promises no socket the same seq twice. An older seq that was not seen is no repeat:
     // views reach a socket on two paths when its table runs on another node (the act's ack and the
     // table's broadcasts), which may cross, and a paused old owner may send late ones; both are dropped below.
@@ -390,7 +389,9 @@ export class Bot {
     this.opts.chaos?.disable();
     if (!this.conn.connected) await this.conn.open().catch(() => undefined);
     // Wait for any refill or chaos step to finish so the leave is not refused as "chip movement in progress".
-    await this.until(() => !this.seatFixing && this.phase !== 'sitting' && this.phase !== 'leaving', 15_000);
+    const settled = await this.until(() => !this.seatFixing && this.phase !== 'sitting' && this.phase !== 'leaving', 15_000);
+    // Said, not only counted as "did not leave": which money request never got a definite answer.
+    if (!settled) this.opts.stats.error(`${this.tag} stop: still ${this.phase}${this.seatFixing ? ' (fixing its seat)' : ''} after 15 s`);
     return this.leave();
   }
 

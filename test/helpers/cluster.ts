@@ -8,6 +8,7 @@ import { LocalCluster, pidAlive, type LocalClusterOptions } from '../../client-s
 import { createDataSource } from '../../server/src/persistence/data-source';
 import { reconcile, type ReconcileReport } from '../../server/src/ledger/reconcile';
 import { createEmptyDatabase } from './db';
+import type { SimReport } from '../../client-sim/src/report';
 
 /** Lease TTL of the cluster tests: short, so that failover fits in a bounded test. */
 export const TEST_LEASE_TTL_MS = 2_000;
@@ -149,4 +150,14 @@ export function expectCleanLedger(audit: LedgerAudit): void {
     ...(Number(audit.conservationGap) === 0 ? [] : [`conservation gap ${audit.conservationGap}`]),
   ];
   if (problems.length > 0) throw new Error(`ledger audit failed: ${problems.join('; ')}\n${JSON.stringify(audit, null, 2)}`);
+}
+
+/**
+ * 'ok' when the simulator run passed; otherwise everything that decides the verdict, with `measured` (what
+ * the test saw): the unexpected errors, the rejections counted as unexpected, and the conservation.
+ */
+export function simVerdict(report: SimReport, measured: unknown): string {
+  if (report.ok) return 'ok';
+  const unexpectedRejections = Object.fromEntries(Object.entries(report.rejections).filter(([, n]) => n.unexpected > 0));
+  return JSON.stringify({ measured, unexpected: report.unexpectedErrors, unexpectedRejections, conservation: report.conservation, failovers: report.failovers }, null, 2);
 }

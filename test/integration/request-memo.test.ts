@@ -1,12 +1,13 @@
 /**
  * The shared request memo on a real redis-server: a request id is claimed once, its answer is returned
  * to every later claim with the same parameters (from any node: a second client stands for another
- * node), other parameters are a conflict, an unanswered claim is pending, and each player's memory per
- * table is bounded with the oldest ids forgotten first.
+ * node), other parameters are a conflict, an unanswered claim is pending (until a later lease epoch takes
+ * it over), and each player's memory per table is bounded with the oldest ids forgotten first.
  */
 import pino from 'pino';
 import { startRedis, type TestRedis } from '../setup/redis';
 import { redisRequestMemo, type RequestMemo } from '../../server/src/cluster/request-memo';
+import { expectEpochTakeover } from '../helpers/memo-contract';
 
 const ACK = { ok: true as const, seat: 3 };
 
@@ -27,18 +28,22 @@ describe('redis request memo', () => {
 
   it('claims once, answers every repeat on every node, and refuses other parameters', async () => {
     const key = { tableId: 't1', playerId: 'p1', requestId: 'r1' };
-    expect(await nodeA.claim(key, 'fp')).toEqual({ kind: 'new' });
-    expect(await nodeB.claim(key, 'fp')).toEqual({ kind: 'pending' });
-    await nodeA.settle(key, 'fp', ACK);
-    expect(await nodeB.claim(key, 'fp')).toEqual({ kind: 'answered', ack: ACK });
-    expect(await nodeA.claim(key, 'other')).toEqual({ kind: 'conflict' });
-    expect(await nodeB.claim({ ...key, playerId: 'p2' }, 'fp')).toEqual({ kind: 'new' });
+    expect(await nodeA.claim(key, 'fp', '1')).toEqual({ kind: 'new' });
+    expect(await nodeB.claim(key, 'fp', '1')).toEqual({ kind: 'pending' });
+    await nodeA.settle(key, 'fp', '1', ACK);
+    expect(await nodeB.claim(key, 'fp', '1')).toEqual({ kind: 'answered', ack: ACK });
+    expect(await nodeA.claim(key, 'other', '1')).toEqual({ kind: 'conflict' });
+    expect(await nodeB.claim({ ...key, playerId: 'p2' }, 'fp', '1')).toEqual({ kind: 'new' });
   });
 
   it('forgets the oldest request ids beyond the per-player bound', async () => {
     const key = (requestId: string) => ({ tableId: 't2', playerId: 'p1', requestId });
-    for (const id of ['a', 'b', 'c', 'd']) expect(await nodeA.claim(key(id), 'fp')).toEqual({ kind: 'new' });
-    expect(await nodeB.claim(key('a'), 'fp')).toEqual({ kind: 'new' });
-    expect(await nodeB.claim(key('d'), 'fp')).toEqual({ kind: 'pending' });
+    for (const id of ['a', 'b', 'c', 'd']) expect(await nodeA.claim(key(id), 'fp', '1')).toEqual({ kind: 'new' });
+    expect(await nodeB.claim(key('a'), 'fp', '1')).toEqual({ kind: 'new' });
+    expect(await nodeB.claim(key('d'), 'fp', '1')).toEqual({ kind: 'pending' });
+  });
+
+  it('lets the table\'s next owner take over a claim its fenced owner never answered (epochs)', async () => {
+    await expectEpochTakeover(() => nodeA, () => nodeB);
   });
 });

@@ -30,8 +30,10 @@ export const MAX_TAKES_AT_STARTUP = 2_000;
 export interface LeaseHost {
   /** The leases of the tables running here. */
   held(): Lease[];
-  /** Recovers the table whose lease was just taken and starts its actor under that lease. */
-  adopt(taken: TakenLease): Promise<void>;
+  /** Recovers the table whose lease was just taken and starts its actor under that lease, held until `heldUntilMs` (performance.now() ms). */
+  adopt(taken: TakenLease, heldUntilMs: number): Promise<void>;
+  /** The leases of `tableIds` were renewed: by this node's clock they hold until `heldUntilMs`. */
+  renewed(tableIds: Iterable<string>, heldUntilMs: number): void;
   /** Stops the tables whose leases are gone, at once: no chip may move here for them any more. */
   lose(tableIds: readonly string[], why: string): void;
 }
@@ -88,7 +90,11 @@ export class LeaseKeeper {
     const held = this.host.held();
     await heartbeat(ds, nodeId, held.length);
     if (held.length > 0) {
+      // Measured before the statement: the database sets expires_at later than this, so the local
+      // deadline never outlives the lease.
+      const renewStartedAt = performance.now();
       const still = await renewLeases(ds, nodeId, held, leaseTtlMs);
+      this.host.renewed(still, renewStartedAt + leaseTtlMs);
       const lost = held.filter((l) => !still.has(l.tableId)).map((l) => l.tableId);
       if (lost.length > 0) {
         fencedRefusals.inc({ op: 'renewal' }, lost.length);
@@ -135,8 +141,9 @@ export class LeaseKeeper {
     if (held) return Promise.resolve(null);
     const { dataSource: ds, nodeId, leaseTtlMs } = this.options;
     const run = (async () => {
+      const takeStartedAt = performance.now();
       const lease = await takeLease(ds, tableId, nodeId, leaseTtlMs);
-      if (lease) await this.host.adopt(lease);
+      if (lease) await this.host.adopt(lease, takeStartedAt + leaseTtlMs);
       return lease;
     })().finally(() => this.inFlight.delete(tableId));
     this.inFlight.set(tableId, run);

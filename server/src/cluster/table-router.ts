@@ -160,7 +160,11 @@ export class TableRouter {
             : fail('internal', 'the table\'s server did not answer in time');
         }
         const found = answers.find((a): a is NonNullable<RemoteAnswer> => !!a && typeof a === 'object' && 'ack' in a);
-        if (found) return found.ack;
+        if (found) {
+          // That node's lease lapsed: whoever holds the table next is looked up afresh on the retry.
+          if (!found.ack.ok && found.ack.error.code === 'lease_lost') this.owners.delete(call.tableId);
+          return found.ack;
+        }
         // The owner we knew no longer runs the table (it moved or closed): look it up once more.
         this.owners.delete(call.tableId);
       }

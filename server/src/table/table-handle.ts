@@ -31,6 +31,18 @@ export const REQUEST_TIMEOUT_MS = 20_000;
 
 type EventWithoutReply = TableEvent extends infer E ? (E extends { reply: Reply } ? Omit<E, 'reply'> : never) : never;
 
+/** How a table handle starts, and what it knows of the cluster. */
+export interface TableHandleOptions {
+  /** The memo every node shares (Redis), when clustered; without it request ids live only here. */
+  sharedMemo?: RequestMemo;
+  /** The lease this actor runs under: its epoch, and whether this node still holds it by its own clock. */
+  lease?: { epoch: string; current(): boolean };
+  /** Seats restored from the seat accounts after a takeover (the lease recovery). */
+  seats?: Array<TableSeat | null>;
+  /** The actor's first view seq (table-machine.ts). */
+  firstSeq?: number;
+}
+
 interface Remembered {
   fingerprint: string;
   answer: Promise<Ack<Record<string, unknown>>>;
@@ -50,13 +62,9 @@ export class TableHandle {
     deps: TableDeps,
     lastHandNumber: number,
     private readonly logger: Logger,
-    /** The memo every node shares (Redis), when clustered; without it request ids live only here. */
-    private readonly sharedMemo?: RequestMemo,
-    /** Seats restored from the seat accounts after a takeover (the lease recovery). */
-    /** Where the actor starts: seats restored from the seat accounts, and its first view seq (table-machine.ts). */
-    start: { seats?: Array<TableSeat | null>; firstSeq?: number } = {},
+    private readonly options: TableHandleOptions = {},
   ) {
-    this.actor = createTableActor({ config, deps, lastHandNumber, ...start });
+    this.actor = createTableActor({ config, deps, lastHandNumber, seats: options.seats, firstSeq: options.firstSeq });
     let markClosed: () => void = () => undefined;
     this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({
@@ -82,6 +90,12 @@ export class TableHandle {
   /** Sends an event and resolves with the actor's answer. */
   ask(event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
     if (this.haltedBy) return Promise.resolve(reject('internal', 'this table is halted'));
+    // Past its lease as this node last knew it (a pause, a stalled loop, a database it cannot reach), the
+    // actor answers nothing: another node may run the table now, and a player must not get answers from
+    // a stale copy of the hand. The lease loop then renews the lease or stops the actor.
+    if (this.options.lease && !this.options.lease.current()) {
+      return Promise.resolve(reject('lease_lost', 'this server could not renew its lease on the table in time; nothing was changed. Retry: the table resumes here or on another node.'));
+    }
     if (this.actor.getSnapshot().status === 'done') return Promise.resolve(reject('table_closed'));
     if (this.pending >= MAX_PENDING_REQUESTS) return Promise.resolve(reject('rate_limited', 'this table is busy; try again'));
     this.pending++;
@@ -112,7 +126,7 @@ export class TableHandle {
       if (seen.fingerprint !== fingerprint) return Promise.resolve(reject('idempotency_conflict', 'requestId was used with other parameters'));
       return seen.answer;
     }
-    const answer = this.sharedMemo ? this.askShared(playerId, requestId, fingerprint, event) : this.ask(event);
+    const answer = this.options.sharedMemo ? this.askShared(playerId, requestId, fingerprint, event) : this.ask(event);
     mine.set(requestId, { fingerprint, answer });
     if (mine.size > MAX_REMEMBERED_REQUESTS_PER_PLAYER) mine.delete(mine.keys().next().value!);
     if (this.requests.size > MAX_REMEMBERED_PLAYERS) this.requests.delete(this.requests.keys().next().value!);
@@ -121,16 +135,19 @@ export class TableHandle {
 
   /**
    * `ask` behind the shared memo: a request another node (or an earlier owner of this table) already
-   * answered gets that answer; one still in flight elsewhere is `outcome_unknown` (its retry will find
-   * the answer). If Redis is unreachable the request runs on the local memory alone: the ledger's
-   * permanent idempotency keys still refuse a replayed buy-in or top-up.
+   * answered gets that answer; one still in flight under this epoch is `outcome_unknown` (its retry will
+   * find the answer). One an earlier owner claimed and never answered runs here: that owner is fenced, so
+   * it can no longer commit it, and the ledger's idempotency keys (buy-in and top-up keys carry the
+   * requestId, a cash-out's key its seat session) refuse whatever it did commit. If Redis is unreachable
+   * the request runs on the local memory alone, under the same ledger keys.
    */
   private async askShared(playerId: string, requestId: string, fingerprint: string, event: EventWithoutReply): Promise<Ack<Record<string, unknown>>> {
-    const memo = this.sharedMemo!;
+    const memo = this.options.sharedMemo!;
+    const epoch = this.options.lease?.epoch ?? '0';
     const key = { tableId: this.config.tableId, playerId, requestId };
     let claimed = true;
     try {
-      const claim = await memo.claim(key, fingerprint);
+      const claim = await memo.claim(key, fingerprint, epoch);
       if (claim.kind === 'conflict') return reject('idempotency_conflict', 'requestId was used with other parameters');
       if (claim.kind === 'answered') return claim.ack;
       if (claim.kind === 'pending') return reject('outcome_unknown', 'this request is still being processed; retry it for the answer');
@@ -140,7 +157,7 @@ export class TableHandle {
     }
     const ack = await this.ask(event);
     if (claimed) {
-      await memo.settle(key, fingerprint, ack).catch((error: unknown) => this.logger.warn({ err: error }, 'could not store a request answer in the shared memo'));
+      await memo.settle(key, fingerprint, epoch, ack).catch((error: unknown) => this.logger.warn({ err: error }, 'could not store a request answer in the shared memo'));
     }
     return ack;
   }

@@ -73,6 +73,11 @@ export class TableRegistry implements LeaseHost {
   private readonly tables = new Map<string, TableHandle>();
   /** The lease of every table adopted here; kept after the actors stop so that shutdown can release them. */
   private readonly leases = new Map<string, Fence>();
+  /**
+   * Until when (performance.now() ms) each lease holds by this node's clock: the start of the last
+   * successful take or renewal plus the TTL, never later than the database's own expiry.
+   */
+  private readonly heldUntil = new Map<string, number>();
   /** Tables closed since this process started, so requests for them are answered table_closed. */
   private readonly closedIds = new Set<string>();
 
@@ -87,12 +92,13 @@ export class TableRegistry implements LeaseHost {
    * Recovers the table whose lease was just taken and starts its actor under that lease. A table that
    * is closed meanwhile is not started; a lease lost again during recovery (a faster node) is let go.
    */
-  async adopt(taken: TakenLease): Promise<void> {
+  async adopt(taken: TakenLease, heldUntilMs: number): Promise<void> {
     const { dataSource: ds, logger } = this.deps;
     const fence: Fence = { tableId: taken.tableId, nodeId: taken.nodeId, epoch: taken.epoch };
     this.tables.get(taken.tableId)?.stop();
     this.tables.delete(taken.tableId);
     this.leases.set(taken.tableId, fence);
+    this.heldUntil.set(taken.tableId, heldUntilMs);
     try {
       const row = await getTable(ds, taken.tableId);
       if (row.status !== 'open') {
@@ -111,12 +117,18 @@ export class TableRegistry implements LeaseHost {
     }
   }
 
+  /** Records that the leases of `tableIds` were renewed: by this node's clock they hold until `heldUntilMs`. */
+  renewed(tableIds: Iterable<string>, heldUntilMs: number): void {
+    for (const tableId of tableIds) if (this.leases.has(tableId)) this.heldUntil.set(tableId, heldUntilMs);
+  }
+
   /** Stops the tables whose leases are gone and forgets them; their new owners carry on. */
   lose(tableIds: readonly string[], why: string): void {
     for (const tableId of tableIds) {
       const handle = this.tables.get(tableId);
       this.tables.delete(tableId);
       this.leases.delete(tableId);
+      this.heldUntil.delete(tableId);
       handle?.stop();
       this.deps.logger.warn({ tableId, why }, 'table lease lost: actor stopped');
       this.deps.onLeaseLost?.(tableId, why);
@@ -155,8 +167,12 @@ export class TableRegistry implements LeaseHost {
       },
       Number(row.nextHandNumber) - 1,
       deps.logger,
-      deps.requestMemo,
-      { seats: restoredSeats, firstSeq: firstSeqOf(fence.epoch) },
+      {
+        sharedMemo: deps.requestMemo,
+        lease: { epoch: fence.epoch, current: () => performance.now() < (this.heldUntil.get(row.id) ?? 0) },
+        seats: restoredSeats,
+        firstSeq: firstSeqOf(fence.epoch),
+      },
     );
     this.tables.set(row.id, handle);
     void handle.closed.then(() => {
@@ -164,6 +180,7 @@ export class TableRegistry implements LeaseHost {
       if (this.tables.get(row.id) !== handle) return;
       this.tables.delete(row.id);
       this.leases.delete(row.id);
+      this.heldUntil.delete(row.id);
       this.closedIds.add(row.id);
     });
     return handle;

@@ -1,0 +1,28 @@
+/**
+ * The epoch rules every request memo keeps (server/src/cluster/request-memo.ts), as one table of steps
+ * that the in-memory memo's unit test and the Redis memo's integration test both run.
+ */
+import type { RequestMemo } from '../../server/src/cluster/request-memo';
+
+const FIRST = { ok: true as const, applied: true };
+const LATER = { ok: true as const, applied: false };
+
+/**
+ * Steps through a takeover: `oldOwner` (epoch 1) claims and is fenced before answering, `newOwner`
+ * (epoch 2; another node, or the same memo) takes the claim over, and the old owner's late answer is ignored.
+ */
+export async function expectEpochTakeover(oldOwner: () => RequestMemo, newOwner: () => RequestMemo, requestId = 'r'): Promise<void> {
+  const key = { tableId: 't-epoch', playerId: 'p', requestId };
+  const steps: Array<[string, () => Promise<unknown>, unknown]> = [
+    ['epoch 1 claims', () => oldOwner().claim(key, 'fp', '1'), { kind: 'new' }],
+    ['epoch 1 again: still pending', () => oldOwner().claim(key, 'fp', '1'), { kind: 'pending' }],
+    ['epoch 2, other parameters: conflict', () => newOwner().claim(key, 'other', '2'), { kind: 'conflict' }],
+    ['epoch 2 takes the orphaned claim over', () => newOwner().claim(key, 'fp', '2'), { kind: 'new' }],
+    ['epoch 1 cannot take it back', () => oldOwner().claim(key, 'fp', '1'), { kind: 'pending' }],
+    ['the fenced epoch 1 answers late: ignored', () => oldOwner().settle(key, 'fp', '1', FIRST), undefined],
+    ['still pending for epoch 2', () => newOwner().claim(key, 'fp', '2'), { kind: 'pending' }],
+    ['epoch 2 answers', () => newOwner().settle(key, 'fp', '2', LATER), undefined],
+    ['every later claim gets the answer of epoch 2', () => oldOwner().claim(key, 'fp', '3'), { kind: 'answered', ack: LATER }],
+  ];
+  for (const [what, step, expected] of steps) expect({ what, got: await step() }).toEqual({ what, got: expected });
+}
