@@ -32,11 +32,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      // Two cluster tests are flaky (issue 13 is open for them): the Redis-restart test (a Felt node exits
-      // while redis-server restarts) and the pause test (after SIGCONT the epoch-check refusal is not always
-      // counted within its wait). They run on their own with `npm run test:cluster-flaky` until fixed, so
-      // that the one test command stays a true verdict on everything else.
-      testPathIgnorePatterns: process.env.FELT_TEST_CLUSTER_FLAKY === '1' ? [] : ['/test/integration/cluster-(redis|pause)\\.test\\.ts$'],
       // Only the integration project needs the database, so `npm run test:unit` starts none.
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
