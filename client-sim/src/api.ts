@@ -66,7 +66,7 @@ export async function me(baseUrl: string, token: string): Promise<{ playerId: st
 }
 
 /** Credits a wallet as admin (idempotent under `key`); returns the new balance. */
-export async function credit(baseUrl: string, adminToken: string, playerId: string, amount: string, key = randomUUID()): Promise<string> {
+export async function credit(baseUrl: string, adminToken: string, playerId: string, amount: string, key: string = randomUUID()): Promise<string> {
   const a = await request('POST', `${baseUrl}/api/admin/players/${playerId}/credit`, { amount, idempotencyKey: key }, adminToken);
   if (a.status !== 200) throw new ApiError(`credit ${playerId}`, a);
   return String(a.body.balance);

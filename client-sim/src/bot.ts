@@ -32,6 +32,12 @@ export interface BotOptions {
   pacing?: Pacing;
   /** Wire protocol (default 2: one `table:frame` per table step). */
   protocol?: ProtocolVersion;
+  /**
+   * Credits this bot's wallet again when it went broke (as a player deposits again), so a long run does
+   * not run out of players; resolves with the amount credited, or null when no reload is left. Without it
+   * a broke bot leaves its table.
+   */
+  reload?: () => Promise<Chips | null>;
 }
 
 /** Answers that leave a money request's outcome open: the same requestId is asked again until it is definite. */
@@ -45,6 +51,8 @@ const LEAVE_REPEAT_MS = 5_000;
 const SEEN_SEQS_KEPT = 512;
 
 type Phase = 'idle' | 'sitting' | 'seated' | 'leaving' | 'left';
+/** How a view reached the bot: a `table:frame`, the ack of its own action, or a protocol 1 event. */
+type ViewPath = 'frame' | 'ack' | 'event';
 
 /** A bot's chip accounting, all from its own acks and results. */
 export interface BotAccount {
@@ -67,10 +75,14 @@ export class Bot {
   /** The newest view seq this socket connection received; a view at or below it arrived twice. */
   private connectionSeq = -1;
   /** The seqs of the latest views this connection got (bounded), to tell a repeat from a late view. */
-  private readonly seenSeqs = new Set<number>();
+  private readonly seenSeqs = new Map<number, ViewPath>();
   private actedKey = '';
   private requestCounter = 0;
   private seatFixing = false;
+  /** The last open-outcome answer a money request got (diagnostics). */
+  private lastOpenAnswer = '';
+  /** What the seat fix is waiting for, and since when (for the report when it never finishes). */
+  private seatFixStep = { what: '', sinceMs: 0 };
   private stopping = false;
   private readonly waiters = new Set<() => void>();
   private readonly tag: string;
@@ -90,23 +102,23 @@ export class Bot {
     });
     // Protocol 2: a frame's items are handled in order, exactly as the events they stand for.
     s.on('table:frame', (frame) => {
-      for (const item of frame.items) this.onItem(item);
+      for (const item of frame.items) this.onItem(item, 'frame');
     });
     // Protocol 2: the ack of our own action carries what it sent us, in place of a frame.
     this.conn.onAck = (ack) => {
       const frame = ack.ok ? (ack as { frame?: TableFrame }).frame : undefined;
-      if (frame) for (const item of frame.items) this.onItem(item);
+      if (frame) for (const item of frame.items) this.onItem(item, 'ack');
     };
-    s.on('table:state', (v) => this.onState(v));
+    s.on('table:state', (v) => this.onState(v, 'event'));
     s.on('hand:cards', (m) => this.onCards(m));
     s.on('hand:result', (m) => this.onResult(m));
     s.on('hand:event', (m) => this.onEvent(m));
   }
 
-  private onItem(item: FrameItem): void {
+  private onItem(item: FrameItem, path: ViewPath): void {
     switch (item.type) {
       case 'table:state':
-        return this.onState(item.payload);
+        return this.onState(item.payload, path);
       case 'hand:cards':
         return this.onCards(item.payload);
       case 'hand:result':
@@ -179,18 +191,19 @@ export class Bot {
     return true;
   }
 
-  private onState(view: TableView): void {
+  private onState(view: TableView, path: ViewPath): void {
     if (view.tableId !== this.opts.tableId) return;
     // The protocol promises no socket the same seq twice. An older seq that was not seen is no repeat:
     // views reach a socket on two paths when its table runs on another node (the act's ack and the
     // table's broadcasts), which may cross, and a paused old owner may send late ones; both are dropped below.
     // During a failover (a node or Redis lost) a broadcast between nodes may arrive twice: expected then.
-    if (this.seenSeqs.has(view.seq)) {
+    const first = this.seenSeqs.get(view.seq);
+    if (first) {
       if (this.opts.stats.inFailover()) this.opts.stats.rejection('repeated_view', true);
-      else this.opts.stats.error(`${this.tag} got view seq ${view.seq} again (newest so far ${this.connectionSeq})`);
+      else this.opts.stats.error(`${this.tag} got view seq ${view.seq} again via ${path} (first via ${first}; newest so far ${this.connectionSeq}; connected to ${this.conn.url})`);
     }
-    this.seenSeqs.add(view.seq);
-    if (this.seenSeqs.size > SEEN_SEQS_KEPT) this.seenSeqs.delete(this.seenSeqs.values().next().value!);
+    this.seenSeqs.set(view.seq, path);
+    if (this.seenSeqs.size > SEEN_SEQS_KEPT) this.seenSeqs.delete(this.seenSeqs.keys().next().value!);
     this.connectionSeq = Math.max(this.connectionSeq, view.seq);
     if (this.latest && view.seq < this.latest.seq) return;
     this.latest = view;
@@ -289,18 +302,27 @@ export class Bot {
 
   private async refill(stack: Chips): Promise<void> {
     const s = this.opts.stats;
+    const step = (what: string) => (this.seatFixStep = { what, sinceMs: performance.now() });
     try {
       if (stack.isZero()) {
         if (this.expectedWallet().lt(this.opts.buyIn)) {
-          s.brokeBots++;
-          return void (await this.leave());
+          step('wallet reload');
+          const reloaded = this.stopping || !this.opts.reload ? null : await this.opts.reload();
+          if (reloaded === null) {
+            s.brokeBots++;
+            return void (await this.leave());
+          }
+          this.account.credited = this.account.credited.plus(reloaded);
+          s.reloads++;
         }
+        step('top-up');
         const top = await this.definite<{ stack: string }>('table:topup', { tableId: this.opts.tableId, amount: formatAmount(this.opts.buyIn), requestId: this.nextRequestId() });
         if (!top.ack.ok) return this.refused('topup', top.ack.error.code, top.ack.error.message);
         this.account.boughtIn = this.account.boughtIn.plus(this.opts.buyIn);
         this.account.stack = new Money(top.ack.stack);
       }
       if (this.stopping) return;
+      step('sit-in');
       const sitin = await this.conn.call('table:sitin', { tableId: this.opts.tableId });
       if (!sitin.ack.ok) this.refused('sitin', sitin.ack.error.code, sitin.ack.error.message);
     } catch (error) {
@@ -323,6 +345,7 @@ export class Bot {
     let answer = await this.conn.call<T>(event, payload);
     for (let i = 0; i < OPEN_OUTCOME_RETRIES && !answer.ack.ok && OPEN_OUTCOME.has(answer.ack.error.code); i++) {
       this.opts.stats.rejection(answer.ack.error.code, this.opts.stats.inFailover());
+      this.lastOpenAnswer = `${event} ${answer.ack.error.code}`;
       await new Promise((resolve) => setTimeout(resolve, OPEN_OUTCOME_RETRY_MS));
       answer = await this.conn.call<T>(event, payload);
     }
@@ -391,7 +414,8 @@ export class Bot {
     // Wait for any refill or chaos step to finish so the leave is not refused as "chip movement in progress".
     const settled = await this.until(() => !this.seatFixing && this.phase !== 'sitting' && this.phase !== 'leaving', 15_000);
     // Said, not only counted as "did not leave": which money request never got a definite answer.
-    if (!settled) this.opts.stats.error(`${this.tag} stop: still ${this.phase}${this.seatFixing ? ' (fixing its seat)' : ''} after 15 s`);
+    const fixing = this.seatFixing ? ` (fixing its seat: ${this.seatFixStep.what} for ${Math.round(performance.now() - this.seatFixStep.sinceMs)} ms, last open answer ${this.lastOpenAnswer || 'none'})` : '';
+    if (!settled) this.opts.stats.error(`${this.tag} stop: still ${this.phase}${fixing} after 15 s`);
     return this.leave();
   }
 

@@ -100,6 +100,8 @@ export interface SimReport {
   framesPerAction: number;
   /** Bots that went broke and left their table during the run (fewer players, fewer hands). */
   brokeBots: number;
+  /** Wallet reloads of broke bots, so that the run keeps its players. */
+  reloads: number;
   ackLatencyMs: LatencySummary;
   settlementLatencyMs: LatencySummary;
   rejections: Record<string, { expected: number; unexpected: number }>;
@@ -129,6 +131,7 @@ export function buildReport(stats: SimStats, playSeconds: number, verdict: Conse
     actionsPerSecond: round(atStop.actions / seconds),
     framesPerAction: atStop.actions > 0 ? round(atStop.frames / atStop.actions) : 0,
     brokeBots: stats.brokeBots,
+    reloads: stats.reloads,
     ackLatencyMs: stats.ackLatency.summary(),
     settlementLatencyMs: stats.settlementLatency.summary(),
     rejections: Object.fromEntries([...stats.rejections.entries()].sort(([a], [b]) => a.localeCompare(b))),
@@ -147,7 +150,7 @@ export function formatReport(r: SimReport): string {
     `Felt simulation: ${r.ok ? 'PASS' : 'FAIL'}`,
     `  nodes ${r.nodes}; tables moved by failover: ${r.failovers ?? 'n/a'}; fenced refusals: ${r.fencedRefusals ?? 'n/a'}${r.cluster?.killed.length ? `; killed: ${r.cluster.killed.join(', ')}` : ''}`,
     `  hands ${r.hands} (${r.handsAtStop} in ${r.durationSeconds} s = ${r.handsPerSecond} hands/s; ${r.actionsPerSecond} actions/s)`,
-    `  frames received per action: ${r.framesPerAction}; bots that went broke and left: ${r.brokeBots}`,
+    `  frames received per action: ${r.framesPerAction}; bots that went broke and left: ${r.brokeBots}; wallet reloads: ${r.reloads}`,
     `  ack latency:        ${lat(r.ackLatencyMs)}`,
     `  settlement latency: ${lat(r.settlementLatencyMs)}`,
     `  rejections by code (expected / unexpected):`,

@@ -4,8 +4,8 @@
  * every bot leave, then prove conservation from the bots' accounting and the server's reconcile.
  */
 import type { ProtocolVersion, Variant } from '../../shared/protocol';
-import { Money, ZERO } from '../../shared/money';
-import { login, me, reconcile, request } from './api';
+import { Money, ZERO, type Chips } from '../../shared/money';
+import { credit, login, me, reconcile, request } from './api';
 import { Bot } from './bot';
 import type { Pacing } from './connection';
 import { BotChaos, DEFAULT_RATES, runBuyInRace, runHostileClient, sleep, type ChaosRates } from './chaos';
@@ -71,6 +71,16 @@ const RACE_TABLES = 5;
 const RACE_AFFORDABLE = 2;
 /** Each bot is credited this many buy-ins, so a few busts can be refilled. */
 const BUY_INS_PER_BOT = 3;
+/**
+ * A bot that went broke is credited again (buy-ins per reload, reloads at most), as a player deposits
+ * again: without it a long chaos run lost most of its players and stalled with one left per table.
+ */
+const BUY_INS_PER_RELOAD = 3;
+const MAX_RELOADS_PER_BOT = 20;
+/** Tries of one reload credit, all with the same idempotency key (the ledger credits it once). */
+const RELOAD_TRIES = 5;
+/** No hand settled anywhere for this long during play: the run stops and says so instead of hanging. */
+const STALL_MS = 60_000;
 
 /** After a kill -9, failover answers are expected for the lease TTL plus this long. */
 const FAILOVER_GRACE_MS = 15_000;
@@ -121,7 +131,7 @@ async function runAgainst(probe: ClusterProbe, adminCreds: { username: string; p
   const timeoutMs = options.actionTimeoutMs ?? (options.chaos ? 1_000 : 10_000);
   log(`setting up ${options.tables} tables × ${options.seats} seats (run ${runId})…`);
   const tables = await createTables(baseUrl, adminToken, runId, options.tables, options.variant, options.seats, timeoutMs);
-  const bots = await createBots(probe.urls, adminToken, runId, tables, options, stats);
+  const bots = await createBots(probe.urls, adminToken, runId, tables, options, stats, live);
   const extra = options.chaos ? await chaosSetup(baseUrl, adminToken, runId, options, timeoutMs) : null;
   log(`${bots.length} bots registered and credited; sitting down…`);
   await mapLimit(bots, 16, (bot) => bot.start());
@@ -135,6 +145,7 @@ async function runAgainst(probe: ClusterProbe, adminCreds: { username: string; p
   const done = new Promise<void>((resolve) => {
     stats.onHand((n) => n >= options.hands && resolve());
     if (options.durationMs) setTimeout(resolve, options.durationMs).unref();
+    watchForStall(stats, bots, () => stopped, resolve);
   });
   progress.start();
   const chaosTasks = extra ? startChaos(baseUrl, probe.urls, extra, stats, rng, tables, () => stopped, options.killNodeAfterMs) : [];
@@ -206,7 +217,7 @@ async function closeTables(urls: readonly string[], adminToken: string, tables: 
  * Bot n plays through node n mod N (its HTTP calls too) and, should that node die, reconnects to the
  * following ones: players of one table sit on different nodes, so every table is played across nodes.
  */
-async function createBots(urls: readonly string[], adminToken: string, runId: string, tables: SimTable[], options: SimOptions, stats: SimStats): Promise<Bot[]> {
+async function createBots(urls: readonly string[], adminToken: string, runId: string, tables: SimTable[], options: SimOptions, stats: SimStats, live: () => string): Promise<Bot[]> {
   const rng = createRng(options.seed);
   const baseUrl = urls[0]!;
   const bots: Bot[] = [];
@@ -228,6 +239,7 @@ async function createBots(urls: readonly string[], adminToken: string, runId: st
           strategy: strategyFor(options.strategy, botRng.fork('strategy')),
           rng: botRng,
           stats,
+          reload: reloader(live, adminToken, `${runId}:${account.session.playerId}`, account.session.playerId, table.buyIn, stats),
           ...(options.pacing ? { pacing: options.pacing } : {}),
           ...(options.protocol ? { protocol: options.protocol } : {}),
           ...(options.chaos ? { chaos: new BotChaos(botRng.fork('chaos'), stats, options.chaosRates ?? DEFAULT_RATES) } : {}),
@@ -303,4 +315,47 @@ async function accountEnds(baseUrl: string, bots: Bot[], left: boolean[], others
     return { username: a.session.username, credited: a.credited, wallet, seat: ZERO, left: true };
   });
   return [...botEnds, ...otherEnds];
+}
+
+/** A bot's wallet reload: an admin credit of BUY_INS_PER_RELOAD buy-ins, at most MAX_RELOADS_PER_BOT times. */
+function reloader(url: () => string, adminToken: string, keyPrefix: string, playerId: string, buyIn: Chips, stats: SimStats): () => Promise<Chips | null> {
+  let used = 0;
+  return async () => {
+    if (used >= MAX_RELOADS_PER_BOT) return null;
+    const key = `sim-reload:${keyPrefix}:${used++}`;
+    const amount = buyIn.mul(BUY_INS_PER_RELOAD);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The same key on every try: a credit whose answer was lost (its node died) is not made twice.
+        await credit(url(), adminToken, playerId, amount.toFixed(2), key);
+        return amount;
+      } catch (error) {
+        if (attempt >= RELOAD_TRIES) {
+          stats.error(`reload of ${playerId} (key ${key}) failed ${attempt} times: ${(error as Error).message}`);
+          return null;
+        }
+        await sleep(1_000);
+      }
+    }
+  };
+}
+
+/** Ends play (`stop`) with an error when no hand settled for STALL_MS, naming how many bots still sit. */
+function watchForStall(stats: SimStats, bots: readonly Bot[], stopped: () => boolean, stop: () => void): void {
+  let lastCount = stats.settledHands.size;
+  let lastChange = performance.now();
+  const timer = setInterval(() => {
+    if (stopped()) return clearInterval(timer);
+    if (stats.settledHands.size !== lastCount) {
+      lastCount = stats.settledHands.size;
+      lastChange = performance.now();
+      return;
+    }
+    if (performance.now() - lastChange < STALL_MS) return;
+    const seated = bots.filter((b) => b.phase === 'seated').length;
+    stats.error(`play stalled: no hand settled for ${STALL_MS / 1000} s (${seated} of ${bots.length} bots still seated, ${stats.brokeBots} broke)`);
+    clearInterval(timer);
+    stop();
+  }, 1_000);
+  timer.unref();
 }

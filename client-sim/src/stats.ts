@@ -91,6 +91,8 @@ export class SimStats {
   framesReceived = 0;
   /** Bots that busted with no money left for another buy-in and gave up their seat. */
   brokeBots = 0;
+  /** Wallet reloads of broke bots (each an admin credit counted in that bot's `credited`). */
+  reloads = 0;
   /** Hands whose hand:result a bot saw, by hand id (each counted once however many bots saw it). */
   readonly settledHands = new Set<string>();
   /** Rake summed from hand:result messages (each hand once). */

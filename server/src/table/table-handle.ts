@@ -54,6 +54,8 @@ export class TableHandle {
   private readonly requests = new Map<string, Map<string, Remembered>>();
   private haltedBy: Error | null = null;
   private pending = 0;
+  /** The replies of requests the actor has not answered yet (at most MAX_PENDING_REQUESTS). */
+  private readonly waiting = new Set<Reply>();
   /** Resolves once the table closed (every seat cashed out, the row marked closed, the actor stopped). */
   readonly closed: Promise<void>;
 
@@ -97,6 +99,7 @@ export class TableHandle {
       return Promise.resolve(reject('lease_lost', 'this server could not renew its lease on the table in time; nothing was changed. Retry: the table resumes here or on another node.'));
     }
     if (this.actor.getSnapshot().status === 'done') return Promise.resolve(reject('table_closed'));
+    if (this.actor.getSnapshot().status === 'stopped') return Promise.resolve(reject('lease_lost', 'this server no longer runs the table; nothing was changed. Retry: the table resumes on another node.'));
     if (this.pending >= MAX_PENDING_REQUESTS) return Promise.resolve(reject('rate_limited', 'this table is busy; try again'));
     this.pending++;
     return new Promise((resolve) => {
@@ -108,9 +111,11 @@ export class TableHandle {
         if (answered) return;
         answered = true;
         this.pending--;
+        this.waiting.delete(reply);
         clearTimeout(timer);
         resolve(ack);
       };
+      this.waiting.add(reply);
       this.actor.send({ ...event, reply } as TableEvent);
     });
   }
@@ -243,5 +248,8 @@ export class TableHandle {
   /** Stops the actor (shutdown). */
   stop(): void {
     this.actor.stop();
+    // A stopped actor answers nothing, so its callers hear now rather than at REQUEST_TIMEOUT_MS. The
+    // outcome stays open: a ledger call of this actor may have committed before its lease was taken.
+    for (const reply of [...this.waiting]) reply(reject('outcome_unknown', 'the table moved to another node while this request ran; retry it for the answer'));
   }
 }
