@@ -259,7 +259,9 @@ export class Bot {
       first = answers[0]!;
       if (duplicate) {
         const replay = await this.conn.call('table:act', payload);
-        const same = sameAnswer(first.ack, answers[1]!.ack) && sameAnswer(first.ack, replay.ack);
+        // A replay that could not reach the table (it was moving between nodes) has no answer to compare.
+        const unreachable = !replay.ack.ok && OPEN_OUTCOME.has(replay.ack.error.code) && this.opts.stats.inFailover();
+        const same = sameAnswer(first.ack, answers[1]!.ack) && (unreachable || sameAnswer(first.ack, replay.ack));
         this.opts.stats.probe('duplicate-act', same, `${JSON.stringify(first.ack)} / ${JSON.stringify(answers[1]!.ack)} / ${JSON.stringify(replay.ack)}`);
       }
     } catch (error) {
@@ -362,6 +364,18 @@ export class Bot {
     } catch (error) {
       this.opts.stats.error(`${this.tag} leave: ${(error as Error).message}`);
       return false;
+    }
+    if (!answer.ack.ok && answer.ack.error.code === 'not_seated') {
+      // The seat is already gone: a new owner restores only seats that hold chips and pays any other
+      // holding back to the wallet, so what the bot last knew as its stack is in the wallet (the wallet
+      // check at the end verifies it). Expected when the view already showed the seat gone.
+      const shown = !!this.latest && !this.latest.seats.some((x) => x.playerId === this.playerId);
+      if (!shown) this.refused('leave', 'not_seated', answer.ack.error.message);
+      else this.opts.stats.rejection('not_seated', true);
+      this.account.cashedOut = this.account.cashedOut.plus(this.account.stack);
+      this.account.stack = ZERO;
+      this.phase = 'left';
+      return true;
     }
     if (!answer.ack.ok) {
       this.refused('leave', answer.ack.error.code, answer.ack.error.message);

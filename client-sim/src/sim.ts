@@ -134,6 +134,9 @@ async function runAgainst(probe: ClusterProbe, adminCreds: { username: string; p
   const bots = await createBots(probe.urls, adminToken, runId, tables, options, stats, live);
   const extra = options.chaos ? await chaosSetup(baseUrl, adminToken, runId, options, timeoutMs) : null;
   log(`${bots.length} bots registered and credited; sitting down…`);
+  // Everyone connects before anyone sits: once the first tables deal, a busy server (many workers on few
+  // cores) answers handshakes slowly, and late connects timed out.
+  await mapLimit(bots, 16, (bot) => bot.conn.open());
   await mapLimit(bots, 16, (bot) => bot.start());
 
   const tableIds = tables.map((t) => t.tableId);
