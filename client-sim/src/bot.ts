@@ -435,8 +435,17 @@ export class Bot {
 
   /** The wallet balance the server reports, compared with this bot's own accounting. */
   async checkWallet(baseUrl = this.conn.url): Promise<{ actual: Chips; expected: Chips }> {
-    const balance = (await me(baseUrl, this.opts.session.token)).balance;
-    return { actual: new Money(balance), expected: this.expectedWallet() };
+    // A node that just died fails the request before the connection has moved on: ask the next node.
+    const urls = [baseUrl, ...(this.opts.urls ?? []).filter((u) => u !== baseUrl)];
+    for (const [i, url] of urls.entries()) {
+      try {
+        const balance = (await me(url, this.opts.session.token)).balance;
+        return { actual: new Money(balance), expected: this.expectedWallet() };
+      } catch (error) {
+        if (i === urls.length - 1) throw error;
+      }
+    }
+    throw new Error('no node to ask for the wallet');
   }
 
   /** Resolves true once `predicate` holds (checked on every table:state), false after `timeoutMs`. */

@@ -66,6 +66,12 @@ export const REMOTE_CLOSE_WAIT_MS = 3_000;
  * The adapters also give up on server-side acks after their own 5 s, whichever comes first.
  */
 export const FORWARD_TIMEOUT_MS = 5_000;
+/**
+ * How long a call waits for the node its lease names to start running the table (a new table placed on
+ * another node is adopted at that node's next lease round), polling every ADOPTION_POLL_MS.
+ */
+export const ADOPTION_WAIT_MS = 3_000;
+export const ADOPTION_POLL_MS = 200;
 /** Most forwarded calls this node waits on at once; beyond it callers are told to retry. */
 export const MAX_FORWARDS_IN_FLIGHT = 1_000;
 /** Largest forwarded call accepted, in bytes of JSON (client payloads are capped at 16 KiB before this). */
@@ -150,9 +156,18 @@ export class TableRouter {
     if (this.inFlight >= MAX_FORWARDS_IN_FLIGHT) return fail('rate_limited', 'this server is busy; try again');
     this.inFlight++;
     try {
-      for (let attempt = 0; attempt < 2; attempt++) {
+      const adoptBy = Date.now() + ADOPTION_WAIT_MS;
+      for (let attempt = 0; attempt === 0 || Date.now() < adoptBy; attempt++) {
+        // The lease names a node that does not run the table yet (placed there a moment ago, or just
+        // taken over and still recovering): it will within one lease round, so ask again shortly.
+        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, ADOPTION_POLL_MS));
         const owner = await this.owner(call.tableId, attempt > 0);
         if (owner === null) return fail('table_not_found');
+        if (owner === this.nodeId) {
+          // This node holds the lease and has started the table since the call arrived: serve it here.
+          if (this.local?.runs(call.tableId)) return await this.local.serve({ ...call, targetNode: owner });
+          continue;
+        }
         const answers = await this.ask<RemoteAnswer>(EVENTS.call, { ...call, targetNode: owner });
         if (answers === 'timeout') {
           return STATE_CHANGING.has(call.name)
