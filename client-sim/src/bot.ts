@@ -365,18 +365,7 @@ export class Bot {
       this.opts.stats.error(`${this.tag} leave: ${(error as Error).message}`);
       return false;
     }
-    if (!answer.ack.ok && answer.ack.error.code === 'not_seated') {
-      // The seat is already gone: a new owner restores only seats that hold chips and pays any other
-      // holding back to the wallet, so what the bot last knew as its stack is in the wallet (the wallet
-      // check at the end verifies it). Expected when the view already showed the seat gone.
-      const shown = !!this.latest && !this.latest.seats.some((x) => x.playerId === this.playerId);
-      if (!shown) this.refused('leave', 'not_seated', answer.ack.error.message);
-      else this.opts.stats.rejection('not_seated', true);
-      this.account.cashedOut = this.account.cashedOut.plus(this.account.stack);
-      this.account.stack = ZERO;
-      this.phase = 'left';
-      return true;
-    }
+    if (!answer.ack.ok && answer.ack.error.code === 'not_seated') return this.seatAlreadyGone(answer.ack.error.message);
     if (!answer.ack.ok) {
       this.refused('leave', answer.ack.error.code, answer.ack.error.message);
       this.phase = 'seated';
@@ -393,6 +382,28 @@ export class Bot {
       // The cash-out moves the whole stack the last hand:result announced (or the amount a repeated leave cashed out).
       this.account.cashedOut = this.account.cashedOut.plus(out.cashedOut !== undefined ? new Money(out.cashedOut) : this.account.stack);
     }
+    this.account.stack = ZERO;
+    this.phase = 'left';
+    return true;
+  }
+
+  /**
+   * A leave answered `not_seated`: the seat is already gone. After a node died, its successor restores
+   * only seats that hold chips and pays other holdings back to the wallet; the dead node may also have
+   * settled a last hand whose result never reached this bot. So the bot cannot know what came back: it
+   * reads its wallet and takes the difference as the cash-out (counted, and named when it is not the
+   * stack the bot last knew). The server-side conservation and reconcile still check every chip.
+   * Expected when the view already showed the seat gone.
+   */
+  private async seatAlreadyGone(message: string): Promise<boolean> {
+    const shown = !!this.latest && !this.latest.seats.some((x) => x.playerId === this.playerId);
+    if (!shown) this.refused('leave', 'not_seated', message);
+    else this.opts.stats.rejection('not_seated', true);
+    const { actual, expected } = await this.checkWallet();
+    const returned = actual.minus(expected);
+    this.opts.stats.inferredCashOuts++;
+    if (!returned.eq(this.account.stack)) this.opts.stats.note(`${this.tag}: its seat was gone with ${returned.toString()} returned, not the ${this.account.stack.toString()} it last knew (a result lost with its node)`);
+    this.account.cashedOut = this.account.cashedOut.plus(returned);
     this.account.stack = ZERO;
     this.phase = 'left';
     return true;

@@ -102,6 +102,10 @@ export interface SimReport {
   brokeBots: number;
   /** Wallet reloads of broke bots, so that the run keeps its players. */
   reloads: number;
+  /** Leaves that found the seat already gone (after a failover), the cash-out read from the wallet. */
+  inferredCashOuts: number;
+  /** Observations that are not errors. */
+  notes: string[];
   ackLatencyMs: LatencySummary;
   settlementLatencyMs: LatencySummary;
   rejections: Record<string, { expected: number; unexpected: number }>;
@@ -132,6 +136,8 @@ export function buildReport(stats: SimStats, playSeconds: number, verdict: Conse
     framesPerAction: atStop.actions > 0 ? round(atStop.frames / atStop.actions) : 0,
     brokeBots: stats.brokeBots,
     reloads: stats.reloads,
+    inferredCashOuts: stats.inferredCashOuts,
+    notes: stats.notes,
     ackLatencyMs: stats.ackLatency.summary(),
     settlementLatencyMs: stats.settlementLatency.summary(),
     rejections: Object.fromEntries([...stats.rejections.entries()].sort(([a], [b]) => a.localeCompare(b))),
@@ -161,6 +167,9 @@ export function formatReport(r: SimReport): string {
     lines.push(...Object.entries(r.chaosProbes).map(([kind, n]) => `    ${kind.padEnd(36)} ${n.ok} / ${n.unexpected}`));
   }
   lines.push(`  unexpected errors: ${r.unexpectedErrors.count}`, ...r.unexpectedErrors.samples.slice(0, 10).map((s) => `    ${s}`));
+  if (r.inferredCashOuts > 0 || r.notes.length > 0) {
+    lines.push(`  seats found gone at leave (cash-out read from the wallet): ${r.inferredCashOuts}`, ...r.notes.slice(0, 10).map((s) => `    note: ${s}`));
+  }
   lines.push(
     `  conservation: ${c.ok ? 'OK' : 'FAILED'}`,
     `    credited ${c.credited} = wallets ${c.wallets} + seats ${c.seats} + house rake ${c.houseRake}`,

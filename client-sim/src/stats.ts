@@ -93,6 +93,10 @@ export class SimStats {
   brokeBots = 0;
   /** Wallet reloads of broke bots (each an admin credit counted in that bot's `credited`). */
   reloads = 0;
+  /** Leaves that found the seat already gone, whose cash-out the bot read from its wallet. */
+  inferredCashOuts = 0;
+  /** Things worth reading that are not errors (bounded). */
+  readonly notes: string[] = [];
   /** Hands whose hand:result a bot saw, by hand id (each counted once however many bots saw it). */
   readonly settledHands = new Set<string>();
   /** Rake summed from hand:result messages (each hand once). */
@@ -135,6 +139,11 @@ export class SimStats {
     if (expected) entry.expected++;
     else entry.unexpected++;
     this.rejections.set(code, entry);
+  }
+
+  /** Records a note for the report (not an error). */
+  note(text: string): void {
+    if (this.notes.length < 50) this.notes.push(text);
   }
 
   /** Records an unexpected outcome with a description. */
