@@ -26,7 +26,7 @@ import { createAuthService, type AuthService } from './auth/auth.service';
 import * as metrics from './metrics';
 import { createIoServer, type FeltIo } from './transport/io-server';
 import { frameBroadcaster } from './transport/frame-broadcaster';
-import { installFrameProtocol, sendToPlayer } from './transport/frame-rooms';
+import { installFrameProtocol } from './transport/frame-rooms';
 import { endPlayerSessions, playerRoom, tableRoom } from './transport/socket-guards';
 import { localSessionBus, redisSessionBus } from './transport/session-bus';
 import { registerTableHandlers } from './transport/table.handlers';
@@ -268,11 +268,9 @@ async function startTables(
       const tableId = table.config.tableId;
       for (const playerId of playerIds) {
         io.in(playerRoom(playerId)).socketsJoin(tableRoom(tableId));
-        const cards = table.holeCards(playerId);
-        sendToPlayer(io, playerId, tableId, [
-          { type: 'table:state', payload: table.view(playerId) },
-          ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
-        ]);
+        // A fresh view (new seq) and the hole cards, not a copy of the last view: a reconnecting socket's
+        // resume may send that one too.
+        table.notify({ type: 'player.refresh', playerId });
       }
     },
   });

@@ -138,7 +138,8 @@ describe('one frame per socket per table step', () => {
     const first = again.packets[0]!;
     if (protocol === 2) {
       expect(first.event).toBe('table:frame');
-      expect(first.payload.items.map((i: { type: string }) => i.type)).toEqual(['table:state', 'hand:cards']);
+      // The resume's view and cards lead the first frame (the presence change's newer view may share it).
+      expect(first.payload.items.slice(0, 2).map((i: { type: string }) => i.type)).toEqual(['table:state', 'hand:cards']);
     } else {
       expect(again.packets.slice(0, 2).map((p) => p.event)).toEqual(['table:state', 'hand:cards']);
     }

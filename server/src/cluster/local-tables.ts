@@ -5,7 +5,6 @@
  */
 import type { FeltIo } from '../transport/io-server';
 import { playerRoom, tableRoom } from '../transport/socket-guards';
-import { sendToPlayer } from '../transport/frame-rooms';
 import type { TableRegistry } from '../table/table-registry';
 import type { LocalTables, RemoteCall } from './table-router';
 
@@ -40,13 +39,9 @@ export function localTables(io: FeltIo, registry: TableRegistry, serve: LocalTab
       for (const table of registry.tablesOf(playerId)) {
         const tableId = table.config.tableId;
         io.in(playerRoom(playerId)).socketsJoin(tableRoom(tableId));
-        // The view goes out before the presence change, which publishes a newer one: the other way round
-        // the player's sockets got the same seq twice (as in the handlers' local resume).
-        const cards = table.holeCards(playerId);
-        sendToPlayer(io, playerId, tableId, [
-          { type: 'table:state', payload: table.view(playerId) },
-          ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
-        ]);
+        // A fresh view (new seq) rather than a copy of the last one, which another push (a takeover's
+        // restore, a second resume) may already have brought to the same socket; as in the handlers' resume.
+        table.notify({ type: 'player.refresh', playerId });
         table.notify({ type: 'player.presence', playerId, connected: true });
       }
     },

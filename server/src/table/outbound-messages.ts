@@ -43,7 +43,8 @@ export function noticeMessage(effect: HandNoticeEffect): HandEventMessage {
 /** Each dealt player's hand:cards: their own hole cards and nobody else's. */
 export function cardsMessages(effect: CardsEffect): Array<{ playerId: string; msg: HandCardsMessage }> {
   const { hand, tableId } = effect;
-  return hand.engine.seats.map((s) => ({
+  const seats = effect.only === undefined ? hand.engine.seats : hand.engine.seats.filter((s) => hand.playerBySeat[s.seat] === effect.only);
+  return seats.map((s) => ({
     playerId: hand.playerBySeat[s.seat]!,
     msg: { tableId, handId: hand.handId, cards: s.hole.map(formatCard), commitment: hand.commitment },
   }));

@@ -27,11 +27,12 @@ export interface StateEffect {
   only?: string[];
 }
 
-/** Each dealt player's own hole cards (hand:cards). */
+/** Each dealt player's own hole cards (hand:cards); with `only`, just that player's. */
 export interface CardsEffect {
   kind: 'cards';
   tableId: string;
   hand: LiveHand;
+  only?: string;
 }
 
 /** Engine events of the hand, numbered from `firstSeq`; outbound sends only what every viewer may see. */

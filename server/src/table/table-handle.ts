@@ -173,7 +173,7 @@ export class TableHandle {
   }
 
   /** Fire-and-forget events (presence, shutdown). */
-  notify(event: Extract<TableEvent, { type: 'player.presence' | 'table.drain' | 'table.abortHand' }>): void {
+  notify(event: Extract<TableEvent, { type: 'player.presence' | 'player.refresh' | 'table.drain' | 'table.abortHand' }>): void {
     if (!this.haltedBy) this.actor.send(event);
   }
 

@@ -141,6 +141,9 @@ export const tableMachine = setup({
     presence: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'player.presence') perform(seatOps.presence(context, event), enqueue);
     }),
+    refresh: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'player.refresh') perform(seatOps.refresh(context, event), enqueue);
+    }),
     finishSeatOp: enqueueActions(({ context, event, enqueue }) => {
       const output = (event as unknown as Partial<Output<SeatOpOutput>>).output;
       if (output) perform(seatOps.finish(context, output), enqueue);
@@ -205,6 +208,7 @@ export const tableMachine = setup({
     'seat.sitout': { actions: 'sitOutOrIn' },
     'seat.sitin': { actions: 'sitOutOrIn' },
     'player.presence': { actions: 'presence' },
+    'player.refresh': { actions: 'refresh' },
     'table.close': { actions: 'close' },
     'seat.clock': { actions: 'seatClockTick' },
     'table.drain': { actions: assign({ draining: true }) },

@@ -177,6 +177,21 @@ export function presence(context: TableContext, event: Ev<'player.presence'>): O
   return b.done();
 }
 
+/**
+ * player.refresh: the seated player's current view under a new seq and their hole cards, to that player
+ * only (watchers get the turn notice). A socket that (re)joined gets its seat this way rather than a copy of the last view,
+ * whose seq it may already have had from another push (a takeover's and a reconnect's crossed).
+ */
+export function refresh(context: TableContext, event: Ev<'player.refresh'>): OpResult {
+  if (!seatOf(context.seats, event.playerId)) return { patch: {}, effects: [] };
+  const b = new OpBuilder(context);
+  b.set({ seq: b.ctx.seq + 1 });
+  b.emit({ kind: 'state', view: viewSource(b.ctx, b.ctx.phase), only: [event.playerId] });
+  // Their own hole cards follow the view in the same frame, when they are dealt into the hand.
+  if (context.hand && inCurrentHand(context.hand, event.playerId)) b.emit({ kind: 'cards', tableId: context.config.tableId, hand: context.hand, only: event.playerId });
+  return b.done();
+}
+
 /** One structured log line per chip movement of a seat (sit, top-up, cash-out), refused ones included. */
 function logSeatOp(b: OpBuilder, output: SeatOpOutput, seat: number): void {
   const fields = { playerId: output.playerId, seat, op: output.kind, ok: output.ok && !output.replayed, amount: output.amount?.toString() };

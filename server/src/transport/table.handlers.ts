@@ -180,13 +180,9 @@ function resume(socket: Socket, table: TableHandle): void {
   const { playerId } = socket.data;
   const tableId = table.config.tableId;
   void socket.join(tableRoom(tableId));
-  // The view goes out before the presence change: that change publishes a newer view to the player's
-  // room (this socket included), and sent the other way round the socket got the same seq twice.
-  const cards = table.holeCards(playerId);
-  sendToSocket(socket, tableId, [
-    { type: 'table:state', payload: table.view(playerId) },
-    ...(cards ? [{ type: 'hand:cards' as const, payload: { tableId, ...cards } }] : []),
-  ]);
+  // A fresh view (new seq) to the player's sockets rather than a copy of the last one: the socket may
+  // already have that seq from another push (a takeover's restore, a resume from another node).
+  table.notify({ type: 'player.refresh', playerId });
   table.notify({ type: 'player.presence', playerId, connected: true });
 }
 
