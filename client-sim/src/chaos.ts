@@ -121,7 +121,9 @@ export class BotChaos {
       this.stats.probe('out-of-turn', true);
       return;
     }
-    const expected = ack.error.code === 'not_your_turn' || ack.error.code === 'stale_hand';
+    // While the table moves between nodes the probe may meet the move before its own refusal.
+    const moving = this.stats.inFailover() && FAILOVER_CODES.has(ack.error.code);
+    const expected = ack.error.code === 'not_your_turn' || ack.error.code === 'stale_hand' || moving;
     this.stats.rejection(ack.error.code, expected);
     this.stats.probe('out-of-turn', expected, `${ack.error.code}: ${ack.error.message}`);
   }
