@@ -76,7 +76,7 @@ export async function startFelt(config: Config, logger: Logger, options: FeltOpt
       url,
       poolSize: config.DB_POOL_SIZE,
       // A node paused (SIGSTOP, a long GC, a VM freeze) inside a fenced transaction holds its lease row
-      // FOR SHARE, which would block the takeover for as long as the pause lasts. PostgreSQL ends such a
+      // FOR KEY SHARE, which would block the takeover for as long as the pause lasts. PostgreSQL ends such a
       // session after one lease TTL, so another node takes the table over within about TTL of the pause;
       // the paused node's transaction is rolled back (nothing moved) and its next one meets the fence.
       idleInTransactionMs: config.LEASE_TTL_MS,

@@ -6,7 +6,7 @@
 import type { DataSource } from 'typeorm';
 import { chips } from '../../shared/money';
 import { buyIn, cashOut, credit, getSeatBalance, getWalletBalance, settleHand, topUp, voidHand } from '../../server/src/ledger/transactions';
-import { LeaseLostError, type Fence } from '../../server/src/ledger/fence';
+import { LeaseLostError, assertFence, type Fence } from '../../server/src/ledger/fence';
 import { reconcile } from '../../server/src/ledger/reconcile';
 import { startHandWithEvents, type StartHandParams } from '../../server/src/persistence/hands';
 import { assignLease, heartbeat, leastLoadedNode, releaseLeases, renewLeases, takeLease, ownerOf } from '../../server/src/cluster/lease-store';
@@ -60,6 +60,37 @@ describe('table leases', () => {
     expect(third).toMatchObject({ epoch: '3', origin: 'released' });
     // A node restarted under the same id reclaims its own unexpired lease at once, with a new epoch.
     expect(await takeLease(ds, tableId, 'node-a', 60_000)).toMatchObject({ epoch: '4', origin: 'own' });
+  });
+
+  it('lets a renewal through while a fenced transaction is open, and holds a takeover until it ends', async () => {
+    const tableId = await createTestTable(ds);
+    const lease = (await takeLease(ds, tableId, 'node-a', 60_000))!;
+    const fenced = await ds.createQueryRunner();
+    const other = await ds.createQueryRunner();
+    try {
+      await fenced.startTransaction();
+      await assertFence(fenced, lease);
+      // Renewal: a plain update of expires_at, which must not wait for the ledger (lock_timeout turns a wait into an error).
+      await other.startTransaction();
+      await other.query(`SET LOCAL lock_timeout = '2s'`);
+      const renewed = (await other.query(
+        `UPDATE table_lease SET expires_at = now() + interval '1 minute' WHERE table_id = $1 AND epoch = $2::bigint RETURNING table_id`,
+        [tableId, lease.epoch],
+      )) as [unknown[], number];
+      expect(renewed[1]).toBe(1);
+      await other.commitTransaction();
+      // Takeover: the row lock it takes before raising the epoch must wait for the fenced transaction.
+      await other.startTransaction();
+      await expect(other.query(`SELECT 1 FROM table_lease WHERE table_id = $1 FOR UPDATE NOWAIT`, [tableId])).rejects.toThrow(/could not obtain lock/);
+      await other.rollbackTransaction();
+      await fenced.commitTransaction();
+      await other.startTransaction();
+      expect(await other.query(`SELECT 1 FROM table_lease WHERE table_id = $1 FOR UPDATE NOWAIT`, [tableId])).toHaveLength(1);
+      await other.rollbackTransaction();
+    } finally {
+      await fenced.release();
+      await other.release();
+    }
   });
 
   it('refuses buy-in, top-up, cash-out, hand start, event append, settle and void under a stale epoch and moves nothing', async () => {

@@ -1,9 +1,12 @@
 /**
  * The lease fence: every table-scoped ledger transaction of a table actor carries the lease its node
- * holds (node id and epoch) and checks it inside the same transaction. The check takes a FOR SHARE
- * lock on the lease row, so a takeover (an UPDATE of that row) waits for every fenced transaction in
- * flight and every later one sees the new epoch: a node that lost a table can neither move a chip nor
- * write history for it after the takeover committed.
+ * holds (node id and epoch) and checks it inside the same transaction. The check takes a FOR KEY SHARE
+ * lock on the lease row, and a takeover locks that row FOR UPDATE before it raises the epoch, so the
+ * takeover waits for every fenced transaction in flight and every later one sees the new epoch: a node
+ * that lost a table can neither move a chip nor write history for it after the takeover committed.
+ * KEY SHARE rather than SHARE so that a lease renewal (a plain UPDATE of expires_at, which takes only
+ * FOR NO KEY UPDATE) never waits for the ledger: under load, renewals queued behind group commits
+ * that held the row for seconds, and the leases lapsed although their node was alive.
  */
 import type { Queryable } from './db';
 import { LedgerError } from './errors';
@@ -38,7 +41,7 @@ export function isLeaseLost(error: unknown): error is LeaseLostError {
 export async function assertFence(q: Queryable, fence: Fence | undefined): Promise<void> {
   if (!fence) return;
   const rows = (await q.query(
-    `SELECT 1 FROM table_lease WHERE table_id = $1 AND node_id = $2 AND epoch = $3::bigint AND NOT released FOR SHARE`,
+    `SELECT 1 FROM table_lease WHERE table_id = $1 AND node_id = $2 AND epoch = $3::bigint AND NOT released FOR KEY SHARE`,
     [fence.tableId, fence.nodeId, fence.epoch],
   )) as unknown[];
   if (rows.length === 0) {
