@@ -10,6 +10,7 @@ import { startRedis, type TestRedis } from '../setup/redis';
 import { startTestServer, startTestServerOn, TEST_ADMIN } from '../helpers/server';
 import { adminToken, createTable, credit, open, post, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
+import { PROTOCOL_LIMITS } from '../../shared/protocol';
 
 const TABLE = { variant: 'NT', maxSeats: 6, smallBlind: '0.50', bigBlind: '1', minBuyIn: '20', maxBuyIn: '100' };
 
@@ -105,6 +106,26 @@ describe('two nodes: a table on node A played from node B', () => {
     const closed = await post(`${b.url}/api/admin/tables/${tableId}/close`, {}, admin);
     expect(closed.body).toMatchObject({ status: expect.stringMatching(/^(closing|closed)$/) });
     expect(a.tables.get(tableId)?.closing ?? a.tables.wasClosed(tableId)).toBe(true);
+  }, 90_000);
+
+  it('counts the tables a player sits at on every node against the per-player table limit', async () => {
+    const limit = PROTOCOL_LIMITS.maxTablesPerPlayer;
+    const tableIds: string[] = [];
+    for (let i = 0; i <= limit; i++) tableIds.push(await createTable(a.url, admin, TABLE));
+    // New tables go to the least-loaded node, so the player's tables are spread over both nodes (a node
+    // adopts a table placed on it at its next lease round).
+    const running = () => tableIds.every((id) => a.tables.get(id) !== undefined || b.tables.get(id) !== undefined);
+    for (let waited = 0; !running() && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tableIds.filter((id) => b.tables.get(id) !== undefined).length).toBeGreaterThan(0);
+    expect(tableIds.filter((id) => a.tables.get(id) !== undefined).length).toBeGreaterThan(0);
+    const many = await player(a, admin, a);
+    await credit(a.url, admin, many.playerId, '2000');
+    clients.push(many);
+    for (const tableId of tableIds.slice(0, limit)) {
+      expect(await many.call('table:sit', { tableId, buyIn: '20', requestId: randomUUID() })).toMatchObject({ ok: true });
+    }
+    const over = await many.call('table:sit', { tableId: tableIds[limit]!, buyIn: '20', requestId: randomUUID() });
+    expect(over).toMatchObject({ ok: false, error: { code: 'too_many_tables' } });
   }, 90_000);
 
   it('answers table_not_found from every node for a table nobody runs', async () => {

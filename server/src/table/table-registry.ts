@@ -211,6 +211,18 @@ export class TableRegistry implements LeaseHost {
     return [...this.tables.values()].filter((t) => t.isSeated(playerId));
   }
 
+  /**
+   * Tables other nodes run at which `playerId` holds chips (a seat account with a balance), so that the
+   * per-player table limit counts the whole cluster. A seat that busted to zero is not counted.
+   */
+  async seatedElsewhere(playerId: string): Promise<number> {
+    const rows = (await this.deps.dataSource.query(
+      `SELECT count(*)::int AS n FROM account WHERE kind = 'seat' AND player_id = $1 AND balance > 0 AND NOT (table_id = ANY($2::uuid[]))`,
+      [playerId, [...this.tables.keys()]],
+    )) as Array<{ n: number }>;
+    return rows[0]?.n ?? 0;
+  }
+
   /** What the live gauges show: running tables, seats held at them, hands in play. */
   liveCounts(): { activeTables: number; seatedPlayers: number; handsInProgress: number } {
     let activeTables = 0;

@@ -186,6 +186,15 @@ function resume(socket: Socket, table: TableHandle): void {
   table.notify({ type: 'player.presence', playerId, connected: true });
 }
 
+/**
+ * The tables `playerId` sits at: here, plus (in a cluster) those on other nodes where they hold chips.
+ * Two sits racing on two nodes may both pass, so the limit can be exceeded by one table per other node.
+ */
+async function tablesHeld(registry: TableRegistry, router: TableRouter | undefined, playerId: string): Promise<number> {
+  const here = registry.tablesOf(playerId).length;
+  return router?.clustered ? here + (await registry.seatedElsewhere(playerId)) : here;
+}
+
 function amountAt(table: TableHandle, raw: string): { ok: true; value: Chips } | { ok: false; ack: Refusal } {
   const parsed = parseAmount(raw, table.config.unit);
   if (parsed.ok) return parsed;
@@ -246,10 +255,10 @@ const HANDLERS: { [E in ClientEventName]: Handler<E> } = {
     await socket.leave(tableRoom(p.tableId));
     return { ok: true };
   }),
-  'table:sit': atTable<'table:sit'>(async ({ socket, registry, playerId, username }, table, sit) => {
+  'table:sit': atTable<'table:sit'>(async ({ socket, registry, router, playerId, username }, table, sit) => {
     const amount = amountAt(table, sit.buyIn);
     if (!amount.ok) return amount.ack;
-    if (!table.isSeated(playerId) && registry.tablesOf(playerId).length >= PROTOCOL_LIMITS.maxTablesPerPlayer) return fail('too_many_tables');
+    if (!table.isSeated(playerId) && (await tablesHeld(registry, router, playerId)) >= PROTOCOL_LIMITS.maxTablesPerPlayer) return fail('too_many_tables');
     const ack = await fromTable<'table:sit'>(
       table.askOnce(playerId, sit.requestId, canonicalJson(sit), {
         type: 'seat.join', playerId, username, seat: sit.seat, buyIn: amount.value, requestId: sit.requestId,
