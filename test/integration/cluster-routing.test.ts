@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Felt } from '../../server/src/boot';
 import { startRedis, type TestRedis } from '../setup/redis';
 import { startTestServer, startTestServerOn, TEST_ADMIN } from '../helpers/server';
-import { adminToken, createTable, credit, open, post, register, type TestClient } from '../helpers/clients';
+import { adminToken, createTable, credit, get, open, post, register, type TestClient } from '../helpers/clients';
 import { passive, playHands } from '../helpers/play';
 import { PROTOCOL_LIMITS } from '../../shared/protocol';
 
@@ -126,6 +126,10 @@ describe('two nodes: a table on node A played from node B', () => {
     }
     const over = await many.call('table:sit', { tableId: tableIds[limit]!, buyIn: '20', requestId: randomUUID() });
     expect(over).toMatchObject({ ok: false, error: { code: 'too_many_tables' } });
+    // The admin's view of the player names every seat, also those at tables the other node runs.
+    const seats = (await get(`${a.url}/api/admin/players/${many.playerId}`, admin)).body.seats as Array<{ tableId: string; seat: number | null }>;
+    expect(seats).toHaveLength(limit);
+    expect(seats.filter((x) => x.seat === null)).toEqual([]);
   }, 90_000);
 
   it('answers table_not_found from every node for a table nobody runs', async () => {

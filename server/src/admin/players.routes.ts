@@ -121,7 +121,9 @@ export function registerPlayerRoutes(router: Router, deps: RouteDeps): void {
     return {
       json: {
         ...playerView(row),
-        seats: seatAccounts.map((s) => ({ ...s, seat: live.find((l) => l.tableId === s.tableId)?.seat ?? null })),
+        // The live seat where this node runs the table; else the number recorded at buy-in, which every
+        // node can read (the table may run on another node).
+        seats: seatAccounts.map(({ seatNumber, ...s }) => ({ ...s, seat: live.find((l) => l.tableId === s.tableId)?.seat ?? seatNumber })),
         recentTransfers: transfers.map((t) => ({
           transferId: t.id,
           kind: t.kind,

@@ -10,6 +10,7 @@ import { AccountEntity } from './entities/account.entity';
 import { PlayerEntity, type PlayerRole } from './entities/player.entity';
 import { PokerTableEntity } from './entities/poker-table.entity';
 import { TransferEntity } from './entities/transfer.entity';
+import { TableSeatEntity } from './entities/table-lease.entity';
 import { isUuid } from './uuid';
 
 /** The columns sign-in and the handshake need (never the whole row into a log). */
@@ -128,6 +129,8 @@ export interface HeldSeat {
   tableName: string;
   balance: string;
   unit: string;
+  /** The seat number recorded at buy-in (any node's table), or null when none was recorded. */
+  seatNumber: number | null;
 }
 
 /** The player's seat accounts that hold chips, by table name. */
@@ -136,7 +139,9 @@ export async function heldSeatsOf(db: Db, playerId: string): Promise<HeldSeat[]>
     .getRepository(AccountEntity)
     .createQueryBuilder('a')
     .innerJoin(PokerTableEntity, 't', 't.id = a.table_id')
+    .leftJoin(TableSeatEntity, 's', 's.table_id = a.table_id AND s.player_id = a.player_id')
     .select('a.table_id', 'tableId')
+    .addSelect('s.seat_number', 'seatNumber')
     .addSelect('t.name', 'tableName')
     .addSelect('a.balance::text', 'balance')
     .addSelect('t.unit::text', 'unit')
