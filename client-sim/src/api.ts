@@ -65,6 +65,18 @@ export async function me(baseUrl: string, token: string): Promise<{ playerId: st
   return { playerId: String(a.body.playerId), username: String(a.body.username), balance: String(a.body.balance) };
 }
 
+/** GET /api/me from the first of `urls` that answers: a node that just died is skipped. */
+export async function meAtAny(urls: readonly string[], token: string): Promise<{ playerId: string; username: string; balance: string }> {
+  for (const [i, url] of urls.entries()) {
+    try {
+      return await me(url, token);
+    } catch (error) {
+      if (i === urls.length - 1) throw error;
+    }
+  }
+  throw new Error('meAtAny needs at least one URL');
+}
+
 /** Credits a wallet as admin (idempotent under `key`); returns the new balance. */
 export async function credit(baseUrl: string, adminToken: string, playerId: string, amount: string, key: string = randomUUID()): Promise<string> {
   const a = await request('POST', `${baseUrl}/api/admin/players/${playerId}/credit`, { amount, idempotencyKey: key }, adminToken);

@@ -5,10 +5,11 @@
  */
 import { type FrameItem, type HandCardsMessage, type HandEventMessage, type HandResultMessage, type ProtocolVersion, type TableFrame, type TableView } from '../../shared/protocol';
 import { Money, ZERO, formatAmount, type Chips } from '../../shared/money';
-import { me, type Session } from './api';
+import { meAtAny, type Session } from './api';
 import { Connection, type Pacing, type Timed } from './connection';
 import type { Rng } from './rng';
 import { FAILOVER_CODES, type SimStats } from './stats';
+import { ViewSeqs, type ViewPath } from './view-seqs';
 import type { Decision, Strategy } from './strategies';
 import { sameAnswer, type BotChaos } from './chaos';
 
@@ -47,12 +48,8 @@ const OPEN_OUTCOME_RETRIES = 40;
 const OPEN_OUTCOME_RETRY_MS = 500;
 /** How long a bot waits for a pending cash-out before asking to leave again. */
 const LEAVE_REPEAT_MS = 5_000;
-/** How many recent view seqs a bot remembers to spot a repeated one. */
-const SEEN_SEQS_KEPT = 512;
 
 type Phase = 'idle' | 'sitting' | 'seated' | 'leaving' | 'left';
-/** How a view reached the bot: a `table:frame`, the ack of its own action, or a protocol 1 event. */
-type ViewPath = 'frame' | 'ack' | 'event';
 
 /** A bot's chip accounting, all from its own acks and results. */
 export interface BotAccount {
@@ -72,10 +69,8 @@ export class Bot {
   /** Number of table:state frames accepted, so a reconnect can wait for the re-sync. */
   statesSeen = 0;
   private cards = new Map<string, string[]>();
-  /** The newest view seq this socket connection received; a view at or below it arrived twice. */
-  private connectionSeq = -1;
-  /** The seqs of the latest views this connection got (bounded), to tell a repeat from a late view. */
-  private readonly seenSeqs = new Map<number, ViewPath>();
+  /** The view seqs this socket connection received. */
+  private readonly seqs = new ViewSeqs();
   private actedKey = '';
   private requestCounter = 0;
   private seatFixing = false;
@@ -97,8 +92,7 @@ export class Bot {
     });
     // A new connection starts a new stream of views: the resume view may repeat the last one seen.
     s.on('connect', () => {
-      this.connectionSeq = -1;
-      this.seenSeqs.clear();
+      this.seqs.reset();
     });
     // Protocol 2: a frame's items are handled in order, exactly as the events they stand for.
     s.on('table:frame', (frame) => {
@@ -197,14 +191,12 @@ export class Bot {
     // views reach a socket on two paths when its table runs on another node (the act's ack and the
     // table's broadcasts), which may cross, and a paused old owner may send late ones; both are dropped below.
     // During a failover (a node or Redis lost) a broadcast between nodes may arrive twice: expected then.
-    const first = this.seenSeqs.get(view.seq);
+    const newestBefore = this.seqs.newest;
+    const first = this.seqs.record(view.seq, path);
     if (first) {
       if (this.opts.stats.inFailover()) this.opts.stats.rejection('repeated_view', true);
-      else this.opts.stats.error(`${this.tag} got view seq ${view.seq} again via ${path} (first via ${first}; newest so far ${this.connectionSeq}; connected to ${this.conn.url})`);
+      else this.opts.stats.error(`${this.tag} got view seq ${view.seq} again via ${path} (first via ${first}; newest so far ${newestBefore}; connected to ${this.conn.url})`);
     }
-    this.seenSeqs.set(view.seq, path);
-    if (this.seenSeqs.size > SEEN_SEQS_KEPT) this.seenSeqs.delete(this.seenSeqs.keys().next().value!);
-    this.connectionSeq = Math.max(this.connectionSeq, view.seq);
     if (this.latest && view.seq < this.latest.seq) return;
     this.latest = view;
     this.statesSeen++;
@@ -447,16 +439,8 @@ export class Bot {
   /** The wallet balance the server reports, compared with this bot's own accounting. */
   async checkWallet(baseUrl = this.conn.url): Promise<{ actual: Chips; expected: Chips }> {
     // A node that just died fails the request before the connection has moved on: ask the next node.
-    const urls = [baseUrl, ...(this.opts.urls ?? []).filter((u) => u !== baseUrl)];
-    for (const [i, url] of urls.entries()) {
-      try {
-        const balance = (await me(url, this.opts.session.token)).balance;
-        return { actual: new Money(balance), expected: this.expectedWallet() };
-      } catch (error) {
-        if (i === urls.length - 1) throw error;
-      }
-    }
-    throw new Error('no node to ask for the wallet');
+    const { balance } = await meAtAny([baseUrl, ...(this.opts.urls ?? []).filter((u) => u !== baseUrl)], this.opts.session.token);
+    return { actual: new Money(balance), expected: this.expectedWallet() };
   }
 
   /** Resolves true once `predicate` holds (checked on every table:state), false after `timeoutMs`. */
