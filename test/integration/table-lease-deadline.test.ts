@@ -14,7 +14,8 @@ import { startTestServer, TEST_ADMIN } from '../helpers/server';
 
 /** A long action timer, so the hand waits for the test and not for the clock. */
 const TABLE = { variant: 'NT', maxSeats: 6, smallBlind: '1', bigBlind: '2', minBuyIn: '20', maxBuyIn: '200', actionTimeoutMs: 60_000 };
-const LEASE_TTL_MS = 1_500;
+// Long enough that a slow machine renews in time while the players sit down; the test waits it out once.
+const LEASE_TTL_MS = 3_000;
 const NODE = { ...TEST_ADMIN, NODE_ID: 'node-deadline', HAND_PAUSE_MS: '0', LEASE_TTL_MS: String(LEASE_TTL_MS), LEASE_RENEW_MS: '300' };
 
 let felt: Felt | undefined;
