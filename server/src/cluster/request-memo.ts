@@ -35,6 +35,8 @@ export interface RequestMemo {
   claim(key: MemoKey, fingerprint: string, epoch: string): Promise<MemoClaim>;
   /** Stores the answer of a request this caller claimed under `epoch` (nothing if the claim moved on). */
   settle(key: MemoKey, fingerprint: string, epoch: string, ack: AnyAck): Promise<void>;
+  /** Drops this caller's unanswered claim (the request changed nothing), so a retry may claim it again. */
+  release(key: MemoKey, fingerprint: string, epoch: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,11 @@ export function memoryRequestMemo(maxPerPlayer = MEMO_MAX_PER_PLAYER): RequestMe
       const stored = group.get(key.requestId);
       if (stored?.fingerprint === fingerprint && stored.ack === null && stored.epoch === epoch) group.set(key.requestId, { fingerprint, ack, epoch });
     },
+    async release(key, fingerprint, epoch) {
+      const group = groupOf(key);
+      const stored = group.get(key.requestId);
+      if (stored?.fingerprint === fingerprint && stored.ack === null && stored.epoch === epoch) group.delete(key.requestId);
+    },
     close: () => Promise.resolve(),
   };
 }
@@ -122,6 +129,16 @@ if stored.ack ~= cjson.null or stored.epoch ~= ARGV[3] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
+// Drop the claim only while it is still this epoch's and unanswered (ARGV[2] fingerprint, ARGV[3] epoch).
+// The id stays in the order list until it ages out; HDEL of a missing field there is harmless.
+const RELEASE_SCRIPT = `
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+if not existing then return 0 end
+local stored = cjson.decode(existing)
+if stored.ack ~= cjson.null or stored.fingerprint ~= ARGV[2] or stored.epoch ~= ARGV[3] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1`;
+
 /** A memo in Redis: one hash of request id → {fingerprint, answer} per table and player, with a TTL. */
 export async function redisRequestMemo(url: string, logger: Logger, ttlMs = MEMO_TTL_MS, maxPerPlayer = MEMO_MAX_PER_PLAYER): Promise<RequestMemo> {
   const client = createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) } });
@@ -138,6 +155,9 @@ export async function redisRequestMemo(url: string, logger: Logger, ttlMs = MEMO
     async settle(key, fingerprint, epoch, ack) {
       const answered = JSON.stringify({ fingerprint, ack, epoch } satisfies Stored);
       await client.eval(SETTLE_SCRIPT, { keys: keys(key).slice(0, 1), arguments: [key.requestId, answered, epoch] });
+    },
+    async release(key, fingerprint, epoch) {
+      await client.eval(RELEASE_SCRIPT, { keys: keys(key).slice(0, 1), arguments: [key.requestId, fingerprint, epoch] });
     },
     async close() {
       await client.quit().catch(() => undefined);

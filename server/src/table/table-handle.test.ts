@@ -22,8 +22,15 @@ function handle(current: { value: boolean }, hangBuyIns = false) {
     };
   }
   const table = new TableHandle(fakeConfig(), deps, 0, pino({ level: 'silent' }), { lease: { epoch: '1', current: () => current.value } });
+  started.push(table);
   return { table, ledger };
 }
+
+// Every handle is stopped after its test, failed or not: a live actor's timers would keep jest running.
+const started: TableHandle[] = [];
+afterEach(() => {
+  for (const table of started.splice(0)) table.stop();
+});
 
 describe('TableHandle and its lease', () => {
   it('refuses with lease_lost while the lease is past its local deadline, and the actor sees nothing', async () => {
@@ -34,7 +41,17 @@ describe('TableHandle and its lease', () => {
     expect(ledger.calls).toEqual([]);
     lease.value = true;
     expect(await table.ask(join('alice'))).toMatchObject({ ok: true });
-    table.stop();
+  });
+
+  it('does not remember a lease_lost answer: the same request id runs once the lease is current again', async () => {
+    const lease = { value: false };
+    const { table } = handle(lease);
+    const event = join('dave');
+    expect(await table.askOnce('dave', 'r-1', 'fp', event)).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
+    lease.value = true;
+    expect(await table.askOnce('dave', 'r-1', 'fp', event)).toMatchObject({ ok: true });
+    // A real answer is remembered: the same id again gets it without a second join.
+    expect(await table.askOnce('dave', 'r-1', 'fp', event)).toMatchObject({ ok: true });
   });
 
   it('answers the requests a stopped actor still held with outcome_unknown at once, and refuses new ones', async () => {

@@ -29,6 +29,18 @@ export const MAX_PENDING_REQUESTS = 2_000;
  */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
+/** Refusals that changed nothing and invite a retry: never remembered as a request's answer. */
+const NOTHING_CHANGED: ReadonlySet<string> = new Set(['lease_lost', 'rate_limited']);
+
+/**
+ * Whether a refusal is forgotten rather than remembered as the request's answer: those that changed
+ * nothing, and (only with a shared memo, which keeps the claim) an open outcome. Without a shared memo
+ * an open outcome is remembered: running the request again could apply it twice.
+ */
+function forgetsAnswer(code: string, shared: boolean): boolean {
+  return NOTHING_CHANGED.has(code) || (shared && code === 'outcome_unknown');
+}
+
 type EventWithoutReply = TableEvent extends infer E ? (E extends { reply: Reply } ? Omit<E, 'reply'> : never) : never;
 
 /** How a table handle starts, and what it knows of the cluster. */
@@ -132,7 +144,14 @@ export class TableHandle {
       return seen.answer;
     }
     const answer = this.options.sharedMemo ? this.askShared(playerId, requestId, fingerprint, event) : this.ask(event);
-    mine.set(requestId, { fingerprint, answer });
+    const remembered = { fingerprint, answer };
+    mine.set(requestId, remembered);
+    // An answer that says "nothing happened yet, ask again" is not the request's answer: forget it, so the
+    // retry runs (or, clustered, consults the shared memo, where the real answer lands) instead of
+    // getting the same refusal for as long as the id is remembered.
+    void answer.then((ack) => {
+      if (!ack.ok && forgetsAnswer(ack.error.code, !!this.options.sharedMemo) && mine.get(requestId) === remembered) mine.delete(requestId);
+    }, () => undefined);
     if (mine.size > MAX_REMEMBERED_REQUESTS_PER_PLAYER) mine.delete(mine.keys().next().value!);
     if (this.requests.size > MAX_REMEMBERED_PLAYERS) this.requests.delete(this.requests.keys().next().value!);
     return answer;
@@ -161,9 +180,12 @@ export class TableHandle {
       this.logger.warn({ err: error, tableId: this.config.tableId }, 'shared request memo unavailable; using local memory only');
     }
     const ack = await this.ask(event);
-    if (claimed) {
-      await memo.settle(key, fingerprint, epoch, ack).catch((error: unknown) => this.logger.warn({ err: error }, 'could not store a request answer in the shared memo'));
-    }
+    if (!claimed) return ack;
+    const warn = (error: unknown) => this.logger.warn({ err: error }, 'could not update the shared request memo');
+    // Only a real answer is stored: a refusal that changed nothing frees the claim for the retry, and an
+    // open outcome leaves it pending (a later owner takes it over) rather than storing "unknown" for good.
+    if (ack.ok || !forgetsAnswer(ack.error.code, true)) await memo.settle(key, fingerprint, epoch, ack).catch(warn);
+    else if (NOTHING_CHANGED.has(ack.error.code)) await memo.release(key, fingerprint, epoch).catch(warn);
     return ack;
   }
 
