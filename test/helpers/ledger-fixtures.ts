@@ -5,6 +5,7 @@ import { chips } from '../../shared/money';
 import { createTable } from '../../server/src/persistence/poker-tables';
 import { startHand } from '../../server/src/persistence/hands';
 import { DECK_MERKLE_SCHEME, commitDeck } from '../../shared/engine/deck-commitment';
+import { LedgerError } from '../../server/src/ledger/transactions';
 
 /** Inserts a player row (auth is not under test here) and returns its id. */
 export async function createPlayer(ds: DataSource, name = `p_${randomBytes(5).toString('hex')}`): Promise<string> {
@@ -40,4 +41,15 @@ export async function startTestHand(ds: DataSource, tableId: string): Promise<{ 
   const { seed, commitment } = seedPair();
   const { handId } = await startHand(ds, { tableId, buttonSeat: 0, config: { test: true }, commitment, commitmentScheme: DECK_MERKLE_SCHEME });
   return { handId, seed };
+}
+
+/** The ledger error code a promise rejects with, or 'ok' (any other error is rethrown). */
+export async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof LedgerError) return error.code;
+    throw error;
+  }
 }

@@ -1,11 +1,25 @@
 /**
- * The epoch rules every request memo keeps (server/src/cluster/request-memo.ts), as one table of steps
+ * The rules every request memo keeps (server/src/cluster/request-memo.ts), as steps
  * that the in-memory memo's unit test and the Redis memo's integration test both run.
  */
 import type { RequestMemo } from '../../server/src/cluster/request-memo';
 
 const FIRST = { ok: true as const, applied: true };
 const LATER = { ok: true as const, applied: false };
+
+/**
+ * Claim once, answer every repeat, refuse other parameters: `first` claims and answers, `second` (another
+ * node, or the same memo) sees pending, then the answer; another player's id is new.
+ */
+export async function expectClaimOnce(first: RequestMemo, second: RequestMemo): Promise<void> {
+  const key = { tableId: 't1', playerId: 'p1', requestId: 'r1' };
+  expect(await first.claim(key, 'fp', '1')).toEqual({ kind: 'new' });
+  expect(await second.claim(key, 'fp', '1')).toEqual({ kind: 'pending' });
+  await first.settle(key, 'fp', '1', FIRST);
+  expect(await second.claim(key, 'fp', '1')).toEqual({ kind: 'answered', ack: FIRST });
+  expect(await first.claim(key, 'other', '1')).toEqual({ kind: 'conflict' });
+  expect(await second.claim({ ...key, playerId: 'p2' }, 'fp', '1')).toEqual({ kind: 'new' });
+}
 
 /**
  * Steps through a takeover: `oldOwner` (epoch 1) claims and is fenced before answering, `newOwner`

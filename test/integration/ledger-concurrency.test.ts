@@ -6,7 +6,7 @@
 import type { DataSource } from 'typeorm';
 import { chips, type Chips } from '../../shared/money';
 import { createMigratedDataSource } from '../helpers/db';
-import { createPlayer, createTestTable, startTestHand } from '../helpers/ledger-fixtures';
+import { createPlayer, createTestTable, outcome, startTestHand } from '../helpers/ledger-fixtures';
 import {
   buyIn,
   cashOut,
@@ -42,17 +42,6 @@ function prng(seed: number): (n: number) => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (((t ^ (t >>> 14)) >>> 0) % n) >>> 0;
   };
-}
-
-/** Settles or fails with a code; returns the code, or 'ok'. */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof LedgerError) return error.code;
-    throw error;
-  }
 }
 
 it('50 concurrent buy-ins of the whole balance: exactly one succeeds, the rest are insufficient_funds', async () => {

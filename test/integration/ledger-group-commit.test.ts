@@ -11,8 +11,8 @@
 import type { DataSource } from 'typeorm';
 import { chips } from '../../shared/money';
 import { createMigratedDataSource } from '../helpers/db';
-import { createPlayer, createTestTable, startTestHand } from '../helpers/ledger-fixtures';
-import { buyIn, credit, GroupCommit, LedgerError, settleHand, voidHand } from '../../server/src/ledger/transactions';
+import { createPlayer, createTestTable, outcome, startTestHand } from '../helpers/ledger-fixtures';
+import { buyIn, credit, GroupCommit, settleHand, voidHand } from '../../server/src/ledger/transactions';
 import { DEFAULT_GROUP_COMMIT } from '../../server/src/ledger/group-commit';
 import { WRITE_TRANSFER_SQL, writeTransferParams } from '../../server/src/ledger/accounts';
 import { reconcile } from '../../server/src/ledger/reconcile';
@@ -79,17 +79,6 @@ async function statusOf(handId: string): Promise<string> {
 async function eventSeqs(handId: string): Promise<number[]> {
   const rows = (await ds.query(`SELECT seq FROM hand_event WHERE hand_id = $1 ORDER BY seq`, [handId])) as { seq: number }[];
   return rows.map((r) => r.seq);
-}
-
-/** The error code a promise rejects with, or 'ok'. */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof LedgerError) return error.code;
-    throw error;
-  }
 }
 
 it('24 concurrent settlements of different tables commit in fewer transactions than settlements, each with its history', async () => {

@@ -7,9 +7,7 @@
 import pino from 'pino';
 import { startRedis, type TestRedis } from '../setup/redis';
 import { redisRequestMemo, type RequestMemo } from '../../server/src/cluster/request-memo';
-import { expectEpochTakeover } from '../helpers/memo-contract';
-
-const ACK = { ok: true as const, seat: 3 };
+import { expectClaimOnce, expectEpochTakeover } from '../helpers/memo-contract';
 
 describe('redis request memo', () => {
   let redis: TestRedis;
@@ -27,13 +25,7 @@ describe('redis request memo', () => {
   });
 
   it('claims once, answers every repeat on every node, and refuses other parameters', async () => {
-    const key = { tableId: 't1', playerId: 'p1', requestId: 'r1' };
-    expect(await nodeA.claim(key, 'fp', '1')).toEqual({ kind: 'new' });
-    expect(await nodeB.claim(key, 'fp', '1')).toEqual({ kind: 'pending' });
-    await nodeA.settle(key, 'fp', '1', ACK);
-    expect(await nodeB.claim(key, 'fp', '1')).toEqual({ kind: 'answered', ack: ACK });
-    expect(await nodeA.claim(key, 'other', '1')).toEqual({ kind: 'conflict' });
-    expect(await nodeB.claim({ ...key, playerId: 'p2' }, 'fp', '1')).toEqual({ kind: 'new' });
+    await expectClaimOnce(nodeA, nodeB);
   });
 
   it('forgets the oldest request ids beyond the per-player bound', async () => {

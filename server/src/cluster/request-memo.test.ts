@@ -1,17 +1,12 @@
 import { memoryRequestMemo } from './request-memo';
-import { expectEpochTakeover } from '../../../test/helpers/memo-contract';
+import { expectClaimOnce, expectEpochTakeover } from '../../../test/helpers/memo-contract';
 
 const ACK = { ok: true as const, applied: true };
 
 describe('memoryRequestMemo', () => {
   it('claims a request id once, then answers repeats, refuses other parameters and says pending before the answer', async () => {
     const memo = memoryRequestMemo();
-    const key = { tableId: 't', playerId: 'p', requestId: 'r' };
-    expect(await memo.claim(key, 'fp', '1')).toEqual({ kind: 'new' });
-    expect(await memo.claim(key, 'fp', '1')).toEqual({ kind: 'pending' });
-    await memo.settle(key, 'fp', '1', ACK);
-    expect(await memo.claim(key, 'fp', '1')).toEqual({ kind: 'answered', ack: ACK });
-    expect(await memo.claim(key, 'other', '1')).toEqual({ kind: 'conflict' });
+    await expectClaimOnce(memo, memo);
   });
 
   it('keeps players and tables apart and forgets the oldest ids beyond the bound', async () => {
