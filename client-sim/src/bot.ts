@@ -9,6 +9,7 @@ import { meAtAny, type Session } from './api';
 import { Connection, type Pacing, type Timed } from './connection';
 import type { Rng } from './rng';
 import { FAILOVER_CODES, type SimStats } from './stats';
+import { overdueAt, refusalDetail, refusalExplained } from './act-refusal';
 import { ViewSeqs, type ViewPath } from './view-seqs';
 import type { Decision, Strategy } from './strategies';
 import { sameAnswer, type BotChaos } from './chaos';
@@ -71,6 +72,8 @@ export class Bot {
   private cards = new Map<string, string[]>();
   /** The view seqs this socket connection received. */
   private readonly seqs = new ViewSeqs();
+  /** A maybeAct is queued for after the views that arrived together (onState). */
+  private actScheduled = false;
   private actedKey = '';
   private requestCounter = 0;
   private seatFixing = false;
@@ -207,7 +210,14 @@ export class Bot {
     if (this.phase !== 'seated' || this.stopping) return;
     this.opts.chaos?.onState(this, view);
     this.fixSeat(view);
-    this.maybeAct();
+    // Views that arrive together (a burst after a stall) are read to the newest before acting, as a
+    // client that renders the latest state would: acting on each in turn sends actions already overtaken.
+    if (this.actScheduled) return;
+    this.actScheduled = true;
+    setImmediate(() => {
+      this.actScheduled = false;
+      this.maybeAct();
+    });
   }
 
   private onResult(m: HandResultMessage): void {
@@ -243,6 +253,7 @@ export class Bot {
     const payload = { tableId: view.tableId, handId: view.handId!, requestId: this.nextRequestId(), action: decision.action, ...(decision.amount ? { amount: decision.amount } : {}) };
     const duplicate = !late && (this.opts.chaos?.duplicateNow() ?? false);
     const dropsBefore = this.conn.drops;
+    const sentAtMs = Date.now();
     let first: Timed;
     try {
       const calls = [this.conn.call('table:act', payload)];
@@ -269,19 +280,18 @@ export class Bot {
       return;
     }
     const code = first.ack.error.code;
-    // A deliberately late answer was already made for us by the action timer: the server must refuse it.
-    // Also explained: an out-of-turn probe that raced into our turn, or a disconnect (or timer) that let
-    // the server act for us before our request arrived.
     const chaos = this.opts.chaos;
-    // An action that raced our own leave is also explained: the server folds a leaving player at its
-    // turn, which can end the hand before the action arrives.
-    const leaving = this.phase !== 'seated';
-    const excused = late || leaving || this.conn.drops !== dropsBefore || (chaos ? chaos.excuses(view.handId!) || chaos.timeoutSeen(view.handId!) : false);
-    const failover = this.opts.stats.inFailover() && FAILOVER_CODES.has(code);
-    const expected = failover || (excused && (code === 'not_your_turn' || code === 'stale_hand' || code === 'not_seated'));
+    const expected = refusalExplained(code, {
+      late,
+      leaving: this.phase !== 'seated',
+      dropped: this.conn.drops !== dropsBefore,
+      chaosExcuse: chaos ? chaos.excuses(view.handId!) || chaos.timeoutSeen(view.handId!) : false,
+      inFailover: this.opts.stats.inFailover(),
+      overdue: overdueAt(view, sentAtMs),
+    });
     this.opts.stats.rejection(code, expected);
     if (late) this.opts.stats.probe('late-action', expected, `${code}`);
-    else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message}`);
+    else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message} ${refusalDetail(view, sentAtMs, this.latest?.seq)}`);
   }
 
   /** Sits back in after timeouts, and tops up (or gives up the seat) when busted. */

@@ -33,6 +33,20 @@ describe('Outbound', () => {
     expect(broadcaster.calls).toHaveLength(1);
   });
 
+  it('holds every batch while delivery is not allowed (lease in doubt), then sends them in order', () => {
+    const broadcaster = new RecordingBroadcaster();
+    let allowed = false;
+    const outbound = new Outbound({ broadcaster, logger, canDeliver: () => allowed });
+    outbound.add([notice(1)]);
+    outbound.flush();
+    outbound.add([notice(2)]);
+    outbound.flush();
+    expect(broadcaster.calls).toHaveLength(0);
+    allowed = true;
+    outbound.flush();
+    expect(broadcaster.named('event').map(([m]) => (m as { seq: number }).seq)).toEqual([1, 2]);
+  });
+
   it('refuses a step with more effects than the limit', () => {
     const outbound = new Outbound({ broadcaster: new RecordingBroadcaster(), logger });
     expect(() => outbound.add(Array.from({ length: MAX_EFFECTS_PER_BATCH + 1 }, (_, i) => notice(i)))).toThrow(/effects in one table step/);

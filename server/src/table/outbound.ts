@@ -21,6 +21,13 @@ export interface OutboundPorts {
   broadcaster: TableBroadcaster;
   logger: Logger;
   metrics?: TableMetrics;
+  /**
+   * False while this node cannot be sure it still holds the table's lease (past its local deadline): a
+   * step's messages are then held, not sent, until the lease is renewed (the next flush sends them) or
+   * lost (they are dropped with the actor). A paused node woken by SIGCONT runs its overdue timers before
+   * it learns the table moved; without the hold, players saw that stale copy of the hand and acted on it.
+   */
+  canDeliver?: () => boolean;
 }
 
 /** One table's outbound batcher. */
@@ -41,10 +48,11 @@ export class Outbound implements EffectSink {
     }
   }
 
-  /** Delivers everything queued, as one batch. */
+  /** Delivers everything queued, as one batch (or keeps holding it while delivery is not allowed). */
   flush(): void {
     this.scheduled = false;
     if (this.batch.length === 0) return;
+    if (this.ports.canDeliver && !this.ports.canDeliver()) return;
     const batch = this.batch;
     this.batch = [];
     deliver(this.ports, batch);

@@ -78,7 +78,9 @@ export class TableHandle {
     private readonly logger: Logger,
     private readonly options: TableHandleOptions = {},
   ) {
-    this.actor = createTableActor({ config, deps, lastHandNumber, seats: options.seats, firstSeq: options.firstSeq });
+    const lease = options.lease;
+    const gated = lease ? { ...deps, canDeliver: () => lease.current() } : deps;
+    this.actor = createTableActor({ config, deps: gated, lastHandNumber, seats: options.seats, firstSeq: options.firstSeq });
     let markClosed: () => void = () => undefined;
     this.closed = new Promise<void>((resolve) => (markClosed = resolve));
     this.actor.subscribe({
@@ -267,7 +269,17 @@ export class TableHandle {
     };
   }
 
-  /** Stops the actor (shutdown). */
+  /** Sends the messages held while the lease was in doubt; called once it was renewed (outbound.ts). */
+  deliverHeld(): void {
+    if (this.actor.getSnapshot().status === 'active') this.context().outbox.flush();
+  }
+
+  /** False while this node is past its lease deadline for the table: nothing it holds may be shown. */
+  get leaseCurrent(): boolean {
+    return !this.options.lease || this.options.lease.current();
+  }
+
+  /** Stops the actor (shutdown, or the lease moved); messages it still held are dropped with it. */
   stop(): void {
     this.actor.stop();
     // A stopped actor answers nothing, so its callers hear now rather than at REQUEST_TIMEOUT_MS. The

@@ -119,7 +119,11 @@ export class TableRegistry implements LeaseHost {
 
   /** Records that the leases of `tableIds` were renewed: by this node's clock they hold until `heldUntilMs`. */
   renewed(tableIds: Iterable<string>, heldUntilMs: number): void {
-    for (const tableId of tableIds) if (this.leases.has(tableId)) this.heldUntil.set(tableId, heldUntilMs);
+    for (const tableId of tableIds) {
+      if (!this.leases.has(tableId)) continue;
+      this.heldUntil.set(tableId, heldUntilMs);
+      this.tables.get(tableId)?.deliverHeld();
+    }
   }
 
   /** Stops the tables whose leases are gone and forgets them; their new owners carry on. */

@@ -188,6 +188,8 @@ export interface TableDeps {
   onHalt?: (tableId: string, error: Error) => void;
   /** When seats end: a disconnected seat sits out, a sat-out seat stands up (chips back to the wallet). */
   seatTimers: SeatTimers;
+  /** False while the table's lease is in doubt: outbound holds the messages (outbound.ts). */
+  canDeliver?: () => boolean;
 }
 
 /** How long a seat may stay disconnected, and sat out, before the table acts for the absent player. */

@@ -234,6 +234,9 @@ function atTable<E extends TableEventName>(
     const tableId = (payload as { tableId: string }).tableId;
     const table = ctx.registry.get(tableId);
     if (!table) return fail(ctx.registry.wasClosed(tableId) ? 'table_closed' : 'table_not_found');
+    // Past the lease deadline this node's copy of the table may be stale (another node may run it now):
+    // it shows and changes nothing, as the actor itself refuses requests then (table-handle.ts).
+    if (!table.leaseCurrent) return fail('lease_lost', 'this server could not renew its lease on the table in time; nothing was changed. Retry: the table resumes here or on another node.');
     return run(ctx, table, payload);
   };
 }
