@@ -22,10 +22,11 @@ export interface RefusalCircumstances {
   /** A node or Redis is being lost on purpose: tables move and answers may be lost. */
   inFailover: boolean;
   /**
-   * The view the bot acted on was already past its turn's deadline when the bot sent the action (by the
-   * bot's clock, which the simulator shares with local nodes). Such a view arrived late: after a stall
-   * (a paused node's backlog of broadcasts is delivered at once on SIGCONT) the server has long timed the
-   * turn out and may even be at a later turn of the same player, where the stale action is illegal.
+   * The turn's deadline had passed by the time the answer came (by the bot's clock, which the simulator
+   * shares with local nodes): the server's timer may have acted for the bot before its action arrived,
+   * and the turn may even have come round to the bot again, where the overtaken action is illegal. It
+   * happens to an action sent late (a paused node delivers its backlog of views at once on SIGCONT) and
+   * to one that travelled slowly (a forward between nodes while Redis restarts on a loaded machine).
    */
   overdue: boolean;
 }
@@ -38,13 +39,13 @@ export function refusalExplained(code: string, c: RefusalCircumstances): boolean
   return excused && OVERTAKEN.has(code);
 }
 
-/** True when the view's turn had passed its deadline at `sentAtMs` (epoch ms). */
-export function overdueAt(view: TableView, sentAtMs: number): boolean {
-  return !!view.turn && view.turn.deadline > 0 && sentAtMs > view.turn.deadline;
+/** True when the view's turn had passed its deadline at `atMs` (epoch ms). */
+export function overdueAt(view: TableView, atMs: number): boolean {
+  return !!view.turn && view.turn.deadline > 0 && atMs > view.turn.deadline;
 }
 
 /** Where the action came from, for the error line: which view, how late, and what the bot saw since. */
-export function refusalDetail(view: TableView, sentAtMs: number, newestSeq: number | undefined): string {
+export function refusalDetail(view: TableView, sentAtMs: number, answeredAtMs: number, newestSeq: number | undefined): string {
   const dueInMs = view.turn ? view.turn.deadline - sentAtMs : null;
-  return `(acted on view seq ${view.seq}, turn ${view.turn?.number ?? '-'} due in ${dueInMs ?? '-'} ms; newest view since: seq ${newestSeq ?? '-'})`;
+  return `(acted on view seq ${view.seq}, turn ${view.turn?.number ?? '-'} due in ${dueInMs ?? '-'} ms when sent, answered ${answeredAtMs - sentAtMs} ms later; newest view since: seq ${newestSeq ?? '-'})`;
 }

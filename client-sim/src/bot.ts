@@ -280,6 +280,7 @@ export class Bot {
       return;
     }
     const code = first.ack.error.code;
+    const answeredAtMs = Date.now();
     const chaos = this.opts.chaos;
     const expected = refusalExplained(code, {
       late,
@@ -287,11 +288,11 @@ export class Bot {
       dropped: this.conn.drops !== dropsBefore,
       chaosExcuse: chaos ? chaos.excuses(view.handId!) || chaos.timeoutSeen(view.handId!) : false,
       inFailover: this.opts.stats.inFailover(),
-      overdue: overdueAt(view, sentAtMs),
+      overdue: overdueAt(view, answeredAtMs),
     });
     this.opts.stats.rejection(code, expected);
     if (late) this.opts.stats.probe('late-action', expected, `${code}`);
-    else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message} ${refusalDetail(view, sentAtMs, this.latest?.seq)}`);
+    else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message} ${refusalDetail(view, sentAtMs, answeredAtMs, this.latest?.seq)}`);
   }
 
   /** Sits back in after timeouts, and tops up (or gives up the seat) when busted. */
