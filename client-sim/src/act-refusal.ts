@@ -45,7 +45,10 @@ export function overdueAt(view: TableView, atMs: number): boolean {
 }
 
 /** Where the action came from, for the error line: which view, how late, and what the bot saw since. */
-export function refusalDetail(view: TableView, sentAtMs: number, answeredAtMs: number, newestSeq: number | undefined): string {
+export function refusalDetail(view: TableView, sentAtMs: number, answeredAtMs: number, newest: TableView | null): string {
   const dueInMs = view.turn ? view.turn.deadline - sentAtMs : null;
-  return `(acted on view seq ${view.seq}, turn ${view.turn?.number ?? '-'} due in ${dueInMs ?? '-'} ms when sent, answered ${answeredAtMs - sentAtMs} ms later; newest view since: seq ${newestSeq ?? '-'})`;
+  const turnOf = (v: TableView) => (v.turn ? `turn ${v.turn.number} (seat ${v.turn.seat})` : 'no turn');
+  const mine = newest?.seats.find((s) => s.playerId === view.you?.playerId);
+  const since = newest ? `seq ${newest.seq}, ${newest.handId === view.handId ? 'same hand' : 'another hand'}, ${turnOf(newest)}, own seat ${mine ? `${mine.status}${mine.connected ? '' : ' disconnected'}` : 'gone'}` : '-';
+  return `(acted on view seq ${view.seq} at seat ${view.you?.seat ?? '-'}, ${turnOf(view)} due in ${dueInMs ?? '-'} ms when sent, answered ${answeredAtMs - sentAtMs} ms later; newest view since: ${since})`;
 }

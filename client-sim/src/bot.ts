@@ -292,7 +292,7 @@ export class Bot {
     });
     this.opts.stats.rejection(code, expected);
     if (late) this.opts.stats.probe('late-action', expected, `${code}`);
-    else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message} ${refusalDetail(view, sentAtMs, answeredAtMs, this.latest?.seq)}`);
+    else if (!expected) this.opts.stats.error(`${this.tag} act ${JSON.stringify(decision)} refused: ${code} ${first.ack.error.message} ${refusalDetail(view, sentAtMs, answeredAtMs, this.latest)} via ${this.conn.url}, drops ${this.conn.drops - dropsBefore}`);
   }
 
   /** Sits back in after timeouts, and tops up (or gives up the seat) when busted. */

@@ -112,6 +112,8 @@ export class SimStats {
   /** Counts when the run was told to stop; rates use these so the wind-down does not inflate them. */
   atStop: { hands: number; actions: number; frames: number } | null = null;
 
+  /** When the run's stats began (performance.now() ms), for the time of each error. */
+  private readonly startedAtMs = performance.now();
   /** Until when (performance.now() ms) answers typical of a table moving between nodes are expected. */
   private failoverUntil = -Infinity;
   /** Node failures the run caused (kill -9 of a node), each opening a failover window. */
@@ -146,10 +148,11 @@ export class SimStats {
     if (this.notes.length < 50) this.notes.push(text);
   }
 
-  /** Records an unexpected outcome with a description. */
+  /** Records an unexpected outcome with a description, prefixed with when it happened in the run. */
   error(description: string): void {
     this.unexpectedCount++;
-    if (this.unexpected.length < 200) this.unexpected.push(description);
+    const at = `[+${((performance.now() - this.startedAtMs) / 1000).toFixed(1)} s${this.inFailover() ? ', in failover' : ''}]`;
+    if (this.unexpected.length < 200) this.unexpected.push(`${at} ${description}`);
   }
 
   /** Records the outcome of one chaos probe. */
