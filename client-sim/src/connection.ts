@@ -66,6 +66,8 @@ export class Connection {
   nodeSwitches = 0;
   private readonly urls: readonly string[];
   private urlIndex = 0;
+  /** The connect under way, if any (see open). */
+  private opening: Promise<void> | null = null;
 
   /**
    * Called with every ack as it arrives, before anything received after it: a protocol 2 `table:act`
@@ -110,9 +112,23 @@ export class Connection {
     return this.urls[this.urlIndex]!;
   }
 
-  /** Connects (or reconnects after a deliberate disconnect) and resolves once the handshake is done. */
+  /**
+   * Connects (or reconnects after a deliberate disconnect) and resolves once the handshake is done.
+   * Idempotent: while a connect is under way (another caller's, or the manager's own reconnection) it
+   * waits for that one. Calling socket.io-client's `connect()` a second time while the transport is open
+   * but the namespace handshake is not done sends a second CONNECT packet: the server then holds two
+   * sockets for this one client, and every broadcast arrives twice (seen when a bot stopped during a
+   * chaos reconnect).
+   */
   open(timeoutMs = 15_000): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
+    this.opening ??= this.connectOnce(timeoutMs).finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private connectOnce(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => done(new NoAnswerError('connect timed out')), timeoutMs);
       const onConnect = () => done();
@@ -129,7 +145,8 @@ export class Connection {
       };
       this.socket.on('connect', onConnect);
       this.socket.on('connect_error', onError);
-      this.socket.connect();
+      // An active socket is connecting or reconnecting by itself already: wait for it.
+      if (!this.socket.active) this.socket.connect();
     });
   }
 
