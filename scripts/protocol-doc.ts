@@ -25,7 +25,7 @@ const ACKS: Record<ClientEventName, string> = {
   'table:chat':
     '`{ ok: true, messageId }` — seated players and watchers only; at most 5 messages at once, then one every 2 s; `forbidden` when an admin muted you. Everyone at the table gets `table:chat`',
   'table:act':
-    '`{ ok: true, seq }` — `amount` is the street total "to" for bet/raise (as PHH `cbr`), absent otherwise. On protocol 2, `{ ok: true, seq, frame }`: `frame` is what your action sent this socket (see Protocol versions and frames)',
+    '`{ ok: true, seq }` — `amount` is the street total "to" for bet/raise (as PHH `cbr`), absent otherwise. Send `turn` (the `turn.number` of the view you decided on): once that turn is over the action is refused `not_your_turn` instead of being applied to a later turn of yours, which a delayed action otherwise would be. On protocol 2, `{ ok: true, seq, frame }`: `frame` is what your action sent this socket (see Protocol versions and frames)',
 };
 
 function interfaceBlock(source: string, name: string): string {

@@ -41,6 +41,10 @@ export const clientSchemas = {
       action: actionTypeSchema,
       amount: amountSchema.optional(),
       requestId: requestIdSchema,
+      // The turn this action answers (`turn.number` of the view it was decided on). With it, an action
+      // delayed on the way (a paused node, a Redis restart, a slow link) is refused once that turn is over,
+      // instead of landing on the same player's next turn of the hand as a decision they never made there.
+      turn: z.number().int().min(0).max(1_000_000).optional(),
     })
     .strict(),
 } as const;

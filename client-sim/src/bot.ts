@@ -250,7 +250,8 @@ export class Bot {
   }
 
   private async act(view: TableView, decision: Decision, late: boolean): Promise<void> {
-    const payload = { tableId: view.tableId, handId: view.handId!, requestId: this.nextRequestId(), action: decision.action, ...(decision.amount ? { amount: decision.amount } : {}) };
+    // The turn it answers: a delayed action is then refused when that turn is over, not applied to a later one.
+    const payload = { tableId: view.tableId, handId: view.handId!, requestId: this.nextRequestId(), action: decision.action, turn: view.turn!.number, ...(decision.amount ? { amount: decision.amount } : {}) };
     const duplicate = !late && (this.opts.chaos?.duplicateNow() ?? false);
     const dropsBefore = this.conn.drops;
     const sentAtMs = Date.now();

@@ -32,7 +32,7 @@ export async function playHands(clients: TestClient[], hands: number, policy: Po
       if (acted.has(key)) continue;
       acted.add(key);
       const choice = policy(v.you.legal, c);
-      const ack = await c.call('table:act', { tableId: v.tableId, handId: v.handId, requestId: randomUUID(), ...choice });
+      const ack = await c.call('table:act', { tableId: v.tableId, handId: v.handId, requestId: randomUUID(), turn: v.turn!.number, ...choice });
       if (!ack.ok && ack.error.code !== 'not_your_turn' && ack.error.code !== 'stale_hand') {
         throw new Error(`action ${JSON.stringify(choice)} refused: ${JSON.stringify(ack.error)}`);
       }

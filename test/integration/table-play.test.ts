@@ -56,6 +56,35 @@ describe('table server: full hands over Socket.IO against PostgreSQL', () => {
     for (const c of clients) c.close();
   });
 
+  it('refuses an action meant for a turn that is over, even when the same player is to act again', async () => {
+    const tableId = await createTable(felt.url, admin, {
+      variant: 'NT', maxSeats: 6, unit: '1', smallBlind: '1', bigBlind: '2', minBuyIn: '40', maxBuyIn: '200', actionTimeoutMs: 60_000,
+    });
+    const clients = await seatPlayers(felt, admin, tableId, 2, '100');
+    const turnOf = async () => {
+      await clients[0]!.until(() => clients.some((c) => c.myTurn()), 10_000, 'a turn');
+      const c = clients.find((x) => x.myTurn())!;
+      return { c, v: c.latest! };
+    };
+    // Heads-up, the button calls preflop and the big blind checks; the big blind is then first to act on
+    // the flop: an action still naming its preflop turn is refused there and changes nothing.
+    const first = await turnOf();
+    const firstTurn = first.v.turn!.number;
+    expect(await first.c.call('table:act', { tableId, handId: first.v.handId, requestId: randomUUID(), action: 'call', turn: firstTurn })).toMatchObject({ ok: true });
+    const second = await turnOf();
+    const preflopTurn = second.v.turn!.number;
+    expect(await second.c.call('table:act', { tableId, handId: second.v.handId, requestId: randomUUID(), action: 'check', turn: preflopTurn })).toMatchObject({ ok: true });
+    const again = await turnOf();
+    expect({ toAct: again.c.playerId, street: again.v.street }).toEqual({ toAct: second.c.playerId, street: 'flop' });
+    const seqBefore = again.v.seq;
+    const late = await again.c.call('table:act', { tableId, handId: again.v.handId, requestId: randomUUID(), action: 'check', turn: preflopTurn });
+    expect(late).toMatchObject({ ok: false, error: { code: 'not_your_turn', message: expect.stringContaining('that turn is over') } });
+    expect(again.c.latest!.seq).toBe(seqBefore);
+    // The same action naming the current turn is taken.
+    expect(await again.c.call('table:act', { tableId, handId: again.v.handId, requestId: randomUUID(), action: 'check', turn: again.v.turn!.number })).toMatchObject({ ok: true });
+    for (const c of clients) c.close();
+  });
+
   it('settles a three-way all-in with side pots and capped rake exactly, then cashes everyone out', async () => {
     const tableId = await createTable(felt.url, admin, {
       variant: 'NT', maxSeats: 9, unit: '0.01', smallBlind: '0.50', bigBlind: '1.00', minBuyIn: '10.00', maxBuyIn: '100.00',

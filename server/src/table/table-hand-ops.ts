@@ -148,7 +148,11 @@ export function tryAct(context: TableContext, event: ActEvent): TryAnswer {
   else {
     const seat = Object.entries(hand.playerBySeat).find(([, p]) => p === event.playerId)?.[0];
     if (seat === undefined) answer = { ok: false, code: 'not_seated', message: 'you are not in this hand' };
-    else {
+    else if (event.turn !== undefined && event.turn !== hand.turnNumber) {
+      // The action was decided on another turn's view: applying it here would be a decision the player
+      // never made on this turn (a delayed action reaching the player's next turn in the same hand).
+      answer = { ok: false, code: 'not_your_turn', message: `that turn is over: the action was for turn ${event.turn}, the hand is at turn ${hand.turnNumber}` };
+    } else {
       const action: PlayerAction = { seat: Number(seat), type: event.action, ...(event.to ? { to: event.to } : {}) };
       answer = apply(hand.engine, action);
     }

@@ -20,46 +20,52 @@ function effectsOf(actions: readonly Action[]): TableEffect[] {
   return actions.filter((a) => a.type === 'runEffects').flatMap((a) => (a.params as { effects: TableEffect[] }).effects);
 }
 
+/** A table under pure transitions with alice and bob bought in and the first hand dealt. */
+function handInPlay() {
+  const clock = new SimulatedClock();
+  const { deps, ledger, broadcaster } = fakeDeps(clock);
+  const replies: unknown[] = [];
+  const reply = (answer: unknown) => void replies.push(answer);
+  const all: Action[] = [];
+  const [initial, initialActions] = initialTransition(tableMachine, { config: fakeConfig(), deps, lastHandNumber: 0 });
+  const t = { snap: initial as Snapshot, all, replies, reply, ledger, broadcaster };
+  all.push(...initialActions);
+  const step = (event: AnyEventObject): Action[] => {
+    const [next, stepActions] = transition(tableMachine, t.snap, event as never);
+    t.snap = next as Snapshot;
+    all.push(...stepActions);
+    return stepActions;
+  };
+  ['alice', 'bob'].forEach((playerId, seat) => {
+    const joined = step({ type: 'seat.join', playerId, username: playerId, seat, buyIn: chips(100), requestId: `r-${playerId}`, reply });
+    // The buy-in is a child actor to spawn, not a call made now.
+    expect(joined.map((a) => a.type)).toContain('xstate.spawnChild');
+    const output: SeatOpOutput = { kind: 'buy_in', playerId, reply, requested: chips(100), ok: true, amount: chips(100), transferId: `t-${seat}`, replayed: false };
+    step({ type: `xstate.done.actor.op-${seat + 1}`, output });
+  });
+  expect(t.snap.value).toBe('starting');
+  step({ type: 'xstate.done.actor.recordHandStart', output: { handId: 'hand-1' } });
+  expect(t.snap.value).toBe('inHand');
+  const hand = t.snap.context.hand!;
+  const toAct = hand.playerBySeat[hand.engine.seats[hand.engine.toAct!]!.seat]!;
+  // The same object the step updates, so `snap` stays current for the caller.
+  return Object.assign(t, { step, toAct, turn: hand.turnNumber });
+}
+
 describe('table machine under pure transition()', () => {
   it('runs a whole hand with no I/O: every message, reply and history row comes back as data', () => {
-    const clock = new SimulatedClock();
-    const { deps, ledger, broadcaster } = fakeDeps(clock);
-    const replies: unknown[] = [];
-    const reply = (answer: unknown) => void replies.push(answer);
-    const all: Action[] = [];
-    const [initial, initialActions] = initialTransition(tableMachine, { config: fakeConfig(), deps, lastHandNumber: 0 });
-    let snap = initial;
-    all.push(...initialActions);
-    const step = (event: AnyEventObject): Action[] => {
-      const [next, stepActions] = transition(tableMachine, snap, event as never);
-      snap = next as Snapshot;
-      all.push(...stepActions);
-      return stepActions;
-    };
-
-    ['alice', 'bob'].forEach((playerId, seat) => {
-      const joined = step({ type: 'seat.join', playerId, username: playerId, seat, buyIn: chips(100), requestId: `r-${playerId}`, reply });
-      // The buy-in is a child actor to spawn, not a call made now.
-      expect(joined.map((a) => a.type)).toContain('xstate.spawnChild');
-      const output: SeatOpOutput = { kind: 'buy_in', playerId, reply, requested: chips(100), ok: true, amount: chips(100), transferId: `t-${seat}`, replayed: false };
-      step({ type: `xstate.done.actor.op-${seat + 1}`, output });
-    });
-    expect(snap.value).toBe('starting');
-    step({ type: 'xstate.done.actor.recordHandStart', output: { handId: 'hand-1' } });
-    expect(snap.value).toBe('inHand');
-
-    const hand = snap.context.hand!;
-    const toAct = hand.playerBySeat[hand.engine.seats[hand.engine.toAct!]!.seat]!;
+    const t = handInPlay();
+    const { step, reply, toAct, all, ledger, broadcaster, replies } = t;
     const acted = step({ type: 'player.act', playerId: toAct, handId: 'hand-1', action: 'fold', reply });
     expect(effectsOf(acted).map((e) => e.kind)).toEqual(['history', 'handEvents', 'reply']);
-    expect(snap.value).toBe('settling');
+    expect(t.snap.value).toBe('settling');
 
-    const { result, deltas } = settlementDeltas(snap.context.hand!);
+    const { result, deltas } = settlementDeltas(t.snap.context.hand!);
     const seatBalances = Object.fromEntries(deltas.map((d) => [d.playerId, chips(100).plus(d.amount).toString()]));
     const settled = step({ type: 'xstate.done.actor.settle', output: { result, seatBalances, latencyMs: 1 } });
-    expect(snap.value).toBe('pausing');
+    expect(t.snap.value).toBe('pausing');
     expect(effectsOf(settled).map((e) => e.kind)).toEqual(['result', 'metric', 'log', 'state']);
-    expect(snap.context.seats.filter(Boolean).map((s) => s!.stack.toString()).sort()).toEqual(['101', '99']);
+    expect(t.snap.context.seats.filter(Boolean).map((s) => s!.stack.toString()).sort()).toEqual(['101', '99']);
 
     // Everything the hand would send was returned as data...
     const kinds = new Set(effectsOf(all).map((e) => e.kind));
@@ -68,5 +74,28 @@ describe('table machine under pure transition()', () => {
     expect(ledger.calls).toEqual([]);
     expect(broadcaster.calls).toEqual([]);
     expect(replies).toEqual([]);
+  });
+});
+
+describe('an action names the turn it answers', () => {
+  // A delayed action (a paused node, a Redis restart) must not land on a later turn of the same player.
+  it.each([
+    ['the current turn', 0, true],
+    ['an earlier turn', -1, false],
+    ['a later turn', 1, false],
+  ] as Array<[string, number, boolean]>)('is accepted only for %s', (_what, offset, accepted) => {
+    const t = handInPlay();
+    const before = t.snap.context.hand!;
+    const acted = t.step({ type: 'player.act', playerId: t.toAct, handId: 'hand-1', action: 'call', turn: t.turn + offset, reply: t.reply });
+    const replies = effectsOf(acted).filter((e) => e.kind === 'reply');
+    if (accepted) {
+      expect(replies).toMatchObject([{ answer: { ok: true } }]);
+      expect(t.snap.context.hand!.turnNumber).toBe(t.turn + 1);
+    } else {
+      expect(replies).toMatchObject([{ answer: { ok: false, error: { code: 'not_your_turn', message: expect.stringContaining('that turn is over') } } }]);
+      // Refused means unchanged: the same engine state, the same turn.
+      expect(t.snap.context.hand!.engine).toBe(before.engine);
+      expect(t.snap.context.hand!.turnNumber).toBe(t.turn);
+    }
   });
 });

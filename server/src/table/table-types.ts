@@ -81,7 +81,7 @@ export type TableEvent =
   | { type: 'seat.sitout'; playerId: string; reply: Reply }
   | { type: 'seat.sitin'; playerId: string; reply: Reply }
   | { type: 'seat.leave'; playerId: string; requestId: string; reply: Reply }
-  | { type: 'player.act'; playerId: string; handId: string; action: 'fold' | 'check' | 'call' | 'bet' | 'raise'; to?: Chips; reply: Reply }
+  | { type: 'player.act'; playerId: string; handId: string; action: 'fold' | 'check' | 'call' | 'bet' | 'raise'; to?: Chips; turn?: number; reply: Reply }
   | { type: 'player.presence'; playerId: string; connected: boolean }
   /** A fresh view (a new seq) for one seated player, whose sockets (re)joined the table. */
   | { type: 'player.refresh'; playerId: string }

@@ -302,7 +302,7 @@ function act(table: TableHandle, playerId: string, a: ClientPayload<'table:act'>
   }
   return fromTable<'table:act'>(
     table.askOnce(playerId, a.requestId, canonicalJson(a), {
-      type: 'player.act', playerId, handId: a.handId, action: a.action, ...(to ? { to } : {}),
+      type: 'player.act', playerId, handId: a.handId, action: a.action, ...(to ? { to } : {}), ...(a.turn !== undefined ? { turn: a.turn } : {}),
     }),
   );
 }

@@ -223,6 +223,8 @@
     const key = turnKey(v);
     if (t.acting === key) return;
     const payload = { tableId: v.tableId, handId: v.handId, action, requestId: requestId() };
+    // The turn this click answers: if it arrives after that turn is over, the server refuses it.
+    if (v.turn) payload.turn = v.turn.number;
     if (action === 'bet' || action === 'raise') {
       const raw = $('#amount').value.trim();
       if (toMinor(raw, scaleOf(v.config.unit)) === null) {
