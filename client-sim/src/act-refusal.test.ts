@@ -14,7 +14,7 @@ describe('refusalExplained', () => {
     ['chaos excuses overtaken refusals only', 'illegal_action', { chaosExcuse: true }, false],
     ['a failover explains a lost lease', 'lease_lost', { inFailover: true }, true],
     ['a failover does not explain an illegal action', 'illegal_action', { inFailover: true }, false],
-    ['an answer after the turn deadline explains an illegal action', 'illegal_action', { overdue: true }, true],
+    ['an answer after the turn deadline does not explain an illegal action (the action names its turn)', 'illegal_action', { overdue: true }, false],
     ['an answer after the turn deadline explains not your turn', 'not_your_turn', { overdue: true }, true],
     ['an answer after the deadline does not explain a bad amount format', 'invalid_payload', { overdue: true }, false],
   ];

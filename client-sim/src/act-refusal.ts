@@ -23,10 +23,11 @@ export interface RefusalCircumstances {
   inFailover: boolean;
   /**
    * The turn's deadline had passed by the time the answer came (by the bot's clock, which the simulator
-   * shares with local nodes): the server's timer may have acted for the bot before its action arrived,
-   * and the turn may even have come round to the bot again, where the overtaken action is illegal. It
-   * happens to an action sent late (a paused node delivers its backlog of views at once on SIGCONT) and
-   * to one that travelled slowly (a forward between nodes while Redis restarts on a loaded machine).
+   * shares with local nodes): the server's timer may have acted for the bot before its action arrived.
+   * It happens to an action sent late (a paused node delivers its backlog of views at once on SIGCONT)
+   * and to one that travelled slowly (a forward between nodes while Redis restarts on a loaded machine).
+   * The action names its turn, so the server refuses it `not_your_turn` then; an illegal action is never
+   * explained by lateness.
    */
   overdue: boolean;
 }
@@ -34,8 +35,7 @@ export interface RefusalCircumstances {
 /** True when the refusal `code` is explained by the circumstances, so it is no error. */
 export function refusalExplained(code: string, c: RefusalCircumstances): boolean {
   if (c.inFailover && FAILOVER_CODES.has(code)) return true;
-  if (c.overdue && (OVERTAKEN.has(code) || code === 'illegal_action')) return true;
-  const excused = c.late || c.leaving || c.dropped || c.chaosExcuse;
+  const excused = c.late || c.leaving || c.dropped || c.chaosExcuse || c.overdue;
   return excused && OVERTAKEN.has(code);
 }
 
