@@ -3,6 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { LegalActionsView } from '../../shared/protocol';
 import type { TestClient } from './clients';
 
+/** How often, and how far apart, an action refused `rate_limited` is sent again (2 s in all). */
+const RATE_LIMIT_RETRIES = 20;
+const RATE_LIMIT_BACKOFF_MS = 100;
+
 /** Chooses an action from the legal ones. */
 export type Policy = (legal: LegalActionsView, client: TestClient) => { action: string; amount?: string };
 
@@ -32,7 +36,14 @@ export async function playHands(clients: TestClient[], hands: number, policy: Po
       if (acted.has(key)) continue;
       acted.add(key);
       const choice = policy(v.you.legal, c);
-      const ack = await c.call('table:act', { tableId: v.tableId, handId: v.handId, requestId: randomUUID(), turn: v.turn!.number, ...choice });
+      const payload = { tableId: v.tableId, handId: v.handId, requestId: randomUUID(), turn: v.turn!.number, ...choice };
+      let ack = await c.call('table:act', payload);
+      // A fast machine plays faster than one socket may send (20 events/s): slow down and send it again,
+      // as a client should; the refusal changed nothing, and the turn is still ours until its timer ends.
+      for (let i = 0; i < RATE_LIMIT_RETRIES && !ack.ok && ack.error.code === 'rate_limited'; i++) {
+        await new Promise((r) => setTimeout(r, RATE_LIMIT_BACKOFF_MS));
+        ack = await c.call('table:act', payload);
+      }
       if (!ack.ok && ack.error.code !== 'not_your_turn' && ack.error.code !== 'stale_hand') {
         throw new Error(`action ${JSON.stringify(choice)} refused: ${JSON.stringify(ack.error)}`);
       }
