@@ -29,6 +29,9 @@ export const MAX_PENDING_REQUESTS = 2_000;
  */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
+/** The answer of a table past its lease deadline (here, and in the transport for what it shows). */
+export const LEASE_IN_DOUBT_MESSAGE = 'this server could not renew its lease on the table in time; nothing was changed. Retry: the table resumes here or on another node.';
+
 /** Refusals that changed nothing and invite a retry: never remembered as a request's answer. */
 const NOTHING_CHANGED: ReadonlySet<string> = new Set(['lease_lost', 'rate_limited']);
 
@@ -110,7 +113,7 @@ export class TableHandle {
     // actor answers nothing: another node may run the table now, and a player must not get answers from
     // a stale copy of the hand. The lease loop then renews the lease or stops the actor.
     if (this.options.lease && !this.options.lease.current()) {
-      return Promise.resolve(reject('lease_lost', 'this server could not renew its lease on the table in time; nothing was changed. Retry: the table resumes here or on another node.'));
+      return Promise.resolve(reject('lease_lost', LEASE_IN_DOUBT_MESSAGE));
     }
     if (this.actor.getSnapshot().status === 'done') return Promise.resolve(reject('table_closed'));
     if (this.actor.getSnapshot().status === 'stopped') return Promise.resolve(reject('lease_lost', 'this server no longer runs the table; nothing was changed. Retry: the table resumes on another node.'));

@@ -21,7 +21,7 @@ import {
   type SocketData,
 } from '../../../shared/protocol';
 import type { TableRegistry } from '../table/table-registry';
-import type { TableHandle } from '../table/table-handle';
+import { LEASE_IN_DOUBT_MESSAGE, type TableHandle } from '../table/table-handle';
 import type { ChatRoom } from '../chat/chat-room';
 import { TokenBucket } from './rate-limit';
 import type { PlayerLimiter } from './player-rate-limit';
@@ -236,7 +236,7 @@ function atTable<E extends TableEventName>(
     if (!table) return fail(ctx.registry.wasClosed(tableId) ? 'table_closed' : 'table_not_found');
     // Past the lease deadline this node's copy of the table may be stale (another node may run it now):
     // it shows and changes nothing, as the actor itself refuses requests then (table-handle.ts).
-    if (!table.leaseCurrent) return fail('lease_lost', 'this server could not renew its lease on the table in time; nothing was changed. Retry: the table resumes here or on another node.');
+    if (!table.leaseCurrent) return fail('lease_lost', LEASE_IN_DOUBT_MESSAGE);
     return run(ctx, table, payload);
   };
 }
